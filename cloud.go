@@ -1,0 +1,274 @@
+// Package deltacloud gives programs one model of infrastructure clouds:
+// realms, hardware profiles, images and instances, with an instance lifecycle
+// state machine and feature discovery, the same on every cloud.
+//
+// Programs import a driver for its side effect and open a provider by name,
+// as with database/sql:
+//
+//	import (
+//		"github.com/deltacloud-go/deltacloud"
+//		_ "github.com/deltacloud-go/deltacloud/drivers/mock"
+//	)
+//
+//	p, err := deltacloud.Open(ctx, "mock", deltacloud.Config{
+//		Credentials: deltacloud.Credentials{User: "mockuser", Password: "mockpassword"},
+//	})
+//
+// The *Provider checks every request before the driver sees it (features,
+// hardware profile values, lifecycle state), normalises errors into *Error
+// with a Code, and adds waiting and watching on top of any driver.
+package deltacloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]Driver{}
+)
+
+// Register makes a driver available under name. Drivers call it from init.
+// It panics if d is nil or the name is taken, since either is a programming
+// error that should fail at start-up.
+func Register(name string, d Driver) {
+	if d == nil {
+		panic("deltacloud: Register driver is nil")
+	}
+	if name == "" {
+		panic("deltacloud: Register with an empty name")
+	}
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	if _, dup := registry[name]; dup {
+		panic("deltacloud: Register called twice for driver " + name)
+	}
+	registry[name] = d
+}
+
+// Drivers describes the registered drivers, sorted by name.
+func Drivers() []DriverInfo {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	infos := make([]DriverInfo, 0, len(registry))
+	for _, name := range slices.Sorted(maps.Keys(registry)) {
+		info := registry[name].Info()
+		info.Name = name
+		infos = append(infos, info)
+	}
+	return infos
+}
+
+func lookupDriver(name string) (Driver, error) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	d, ok := registry[name]
+	if !ok {
+		return nil, &UnknownDriverError{Name: name, Registered: slices.Sorted(maps.Keys(registry))}
+	}
+	return d, nil
+}
+
+// Credentials are Deltacloud's Basic-auth pair; what they mean is up to the
+// driver (EC2: access key id and secret key). Empty credentials ask a real
+// cloud's driver to use its SDK's default chain (environment, config files,
+// instance roles).
+type Credentials struct {
+	User     string
+	Password string
+}
+
+// String never prints the password, so credentials are safe to log.
+func (c Credentials) String() string {
+	if c.Password == "" {
+		return c.User
+	}
+	return c.User + ":***"
+}
+
+// Config says how to open a provider.
+type Config struct {
+	// Provider selects where within the cloud: a region, an endpoint URL, …
+	// (driver-defined; empty for the driver's default).
+	Provider    string
+	Credentials Credentials
+	// HTTPClient is used by drivers that speak HTTP; nil means the driver's
+	// default.
+	HTTPClient *http.Client
+	// Logger receives one debug record per driver call; nil means
+	// slog.Default().
+	Logger *slog.Logger
+	// Options are driver-specific settings, documented by each driver.
+	Options map[string]string
+	// PollInterval is the first delay between polls in WaitFor (default 1s);
+	// it grows up to MaxPollInterval (default 15s).
+	PollInterval    time.Duration
+	MaxPollInterval time.Duration
+}
+
+// Provider is an opened cloud: the portable API users hold. It is safe for
+// concurrent use. Every method checks its arguments and the provider's
+// advertised features before calling the driver, and returns errors as
+// *Error.
+type Provider struct {
+	driver    string
+	cfg       Config
+	conn      Conn
+	log       *slog.Logger
+	lifecycle *StateMachine
+	features  Features
+	closed    atomic.Bool
+}
+
+// Open opens a provider of the named driver. The context bounds the opening
+// only, not the provider's lifetime.
+func Open(ctx context.Context, driver string, cfg Config) (*Provider, error) {
+	d, err := lookupDriver(driver)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Code: Timeout, Op: "Open", Err: err}
+	}
+	conn, err := d.Open(ctx, cfg)
+	if err != nil {
+		return nil, normalize(nil, "Open", "", err)
+	}
+	lc := conn.Lifecycle()
+	if lc == nil {
+		conn.Close()
+		return nil, &Error{Code: Backend, Op: "Open", Message: fmt.Sprintf("driver %s has no lifecycle state machine", driver)}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.MaxPollInterval < cfg.PollInterval {
+		cfg.MaxPollInterval = max(15*time.Second, cfg.PollInterval)
+	}
+	return &Provider{
+		driver:    driver,
+		cfg:       cfg,
+		conn:      conn,
+		log:       log.With("driver", driver),
+		lifecycle: lc,
+		features:  conn.Features(),
+	}, nil
+}
+
+// Driver returns the name the provider was opened with.
+func (p *Provider) Driver() string { return p.driver }
+
+// Name returns the Config.Provider value the provider was opened with.
+func (p *Provider) Name() string { return p.cfg.Provider }
+
+// Lifecycle returns the driver's instance state machine.
+func (p *Provider) Lifecycle() *StateMachine { return p.lifecycle }
+
+// Features returns what the provider advertises.
+func (p *Provider) Features() Features { return slices.Clone(p.features) }
+
+// Collections lists the collections the provider serves, in the order the
+// Deltacloud entry point lists them (alphabetical).
+func (p *Provider) Collections() []Collection {
+	cs := []Collection{
+		CollectionDrivers, CollectionHardwareProfiles, CollectionImages,
+		CollectionInstanceStates, CollectionInstances, CollectionRealms,
+	}
+	slices.Sort(cs)
+	return cs
+}
+
+// As hands the driver's native client to target (e.g. **ec2.Client), for
+// what the portable model lacks. It reports whether the driver filled it.
+func (p *Provider) As(target any) bool {
+	a, ok := p.conn.(Aser)
+	return ok && a.As(target)
+}
+
+// Close releases the driver's resources. Calls after Close fail with
+// ErrInvalidState; a second Close is a no-op.
+func (p *Provider) Close() error {
+	if p.closed.Swap(true) {
+		return nil
+	}
+	if err := p.conn.Close(); err != nil {
+		return normalize(p.conn, "Close", "", err)
+	}
+	return nil
+}
+
+// call runs one driver call: it refuses on a closed provider or a done
+// context, normalises the error and logs the call.
+func (p *Provider) call(ctx context.Context, op, id string, fn func() error) error {
+	if p.closed.Load() {
+		return &Error{Code: InvalidState, Op: op, ID: id, Message: "provider is closed"}
+	}
+	if err := ctx.Err(); err != nil {
+		return &Error{Code: Timeout, Op: op, ID: id, Err: err}
+	}
+	start := time.Now()
+	err := fn()
+	if err != nil {
+		err = normalize(p.conn, op, id, err)
+		if ctx.Err() != nil && CodeOf(err) != Timeout {
+			// The context ended mid-call: say so, keeping the driver's error.
+			err = &Error{Code: Timeout, Op: op, ID: id, Err: errors.Join(ctx.Err(), err)}
+		}
+	}
+	p.log.LogAttrs(ctx, slog.LevelDebug, "deltacloud call",
+		slog.String("op", op), slog.String("id", id),
+		slog.Duration("took", time.Since(start)), slog.Any("err", err))
+	return err
+}
+
+// normalize turns any error into an *Error with Op (and ID) set, keeping the
+// original in the chain.
+func normalize(conn Conn, op, id string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Op != "" && e.Op != op {
+			return &Error{Code: e.Code, Op: op, ID: id, State: e.State, RetryAfter: e.RetryAfter, Err: err}
+		}
+		out := *e
+		out.Op = op
+		if out.ID == "" {
+			out.ID = id
+		}
+		return &out
+	}
+	code := CodeOf(err)
+	if code == CodeUnknown {
+		if c, ok := conn.(ErrorCoder); ok {
+			code = c.ErrorCode(err)
+		}
+	}
+	if code == CodeUnknown {
+		code = Backend
+	}
+	return &Error{Code: code, Op: op, ID: id, Err: err}
+}
+
+// argErr builds an InvalidArgument error for op.
+func argErr(op, format string, args ...any) error {
+	return &Error{Code: InvalidArgument, Op: op, Message: fmt.Sprintf(format, args...)}
+}
+
+// unsupported builds the NotSupported error for a parameter whose feature the
+// provider does not advertise.
+func (p *Provider) unsupported(op, param, feature string) error {
+	return &Error{Code: NotSupported, Op: op,
+		Message: fmt.Sprintf("parameter %s needs the %s feature, which driver %s does not advertise", param, feature, p.driver)}
+}

@@ -1,0 +1,127 @@
+package deltacloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// CreateInstance launches one instance. spec.Count must be 0 or 1.
+func (p *Provider) CreateInstance(ctx context.Context, spec InstanceSpec) (*Instance, error) {
+	if spec.Count > 1 {
+		return nil, argErr("CreateInstance", "count is %d; use CreateInstances for more than one", spec.Count)
+	}
+	ins, err := p.createInstances(ctx, "CreateInstance", spec)
+	if err != nil {
+		return nil, err
+	}
+	return &ins[0], nil
+}
+
+// CreateInstances launches spec.Count instances (at least one). Before the
+// driver is called, the spec is checked: every field needs its feature, the
+// hardware profile must exist and the property overrides must be values it
+// allows. The driver therefore never sees a parameter it would drop.
+func (p *Provider) CreateInstances(ctx context.Context, spec InstanceSpec) ([]Instance, error) {
+	return p.createInstances(ctx, "CreateInstances", spec)
+}
+
+func (p *Provider) createInstances(ctx context.Context, op string, spec InstanceSpec) ([]Instance, error) {
+	spec, err := p.checkSpec(ctx, op, spec)
+	if err != nil {
+		return nil, err
+	}
+	var ins []Instance
+	err = p.call(ctx, op, "", func() (err error) {
+		ins, err = p.conn.CreateInstances(ctx, spec)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(ins) == 0 {
+		return nil, &Error{Code: Backend, Op: op, Message: "the driver created no instance"}
+	}
+	for i := range ins {
+		p.complete(&ins[i])
+	}
+	return ins, nil
+}
+
+// checkSpec validates a spec and returns it normalised (count defaulted,
+// overrides canonical).
+func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) (InstanceSpec, error) {
+	if strings.TrimSpace(spec.ImageID) == "" {
+		return spec, argErr(op, "image id is required")
+	}
+	switch {
+	case spec.Count < 0:
+		return spec, argErr(op, "count is %d; it must be at least 1", spec.Count)
+	case spec.Count == 0:
+		spec.Count = 1
+	}
+	needs := []struct {
+		set     bool
+		param   string
+		feature string
+	}{
+		{spec.Name != "", "name", FeatureUserName},
+		{spec.KeyName != "", "keyname", FeatureAuthenticationKey},
+		{spec.Password != "", "password", FeatureAuthenticationPassword},
+		{spec.UserData != nil, "user_data", FeatureUserData},
+		{len(spec.Firewalls) > 0, "firewalls", FeatureFirewalls},
+		{spec.Count > 1, "instance_count", FeatureInstanceCount},
+		{spec.Metrics, "metrics", FeatureMetrics},
+		{spec.Snapshot != nil, "snapshot_id", FeatureAttachSnapshot},
+	}
+	for _, n := range needs {
+		if n.set && !p.features.Has(n.feature) {
+			return spec, p.unsupported(op, n.param, n.feature)
+		}
+	}
+	if f, ok := p.features.Lookup(FeatureUserName); ok && spec.Name != "" {
+		if err := checkMaxLength(op, "name", spec.Name, f.Constraints["max_length"]); err != nil {
+			return spec, err
+		}
+	}
+	if s := spec.Snapshot; s != nil && (s.SnapshotID == "" || s.Device == "") {
+		return spec, argErr(op, "attaching a snapshot needs both snapshot_id and device_name")
+	}
+	if spec.ProfileID == "" {
+		if len(spec.Properties) > 0 {
+			return spec, argErr(op, "hardware property overrides need a hardware profile id")
+		}
+		return spec, nil
+	}
+	hs, err := p.HardwareProfiles(ctx, HardwareProfileFilter{ID: spec.ProfileID})
+	if err != nil {
+		return spec, err
+	}
+	if len(hs) == 0 {
+		return spec, argErr(op, "hardware profile %q does not exist", spec.ProfileID)
+	}
+	props, err := hs[0].CheckOverrides(spec.Properties)
+	if err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Op = op
+		}
+		return spec, err
+	}
+	spec.Properties = props
+	return spec, nil
+}
+
+// checkMaxLength enforces a feature's max_length constraint, if it has one.
+func checkMaxLength(op, param, value, limit string) error {
+	if limit == "" {
+		return nil
+	}
+	var n int
+	if _, err := fmt.Sscan(limit, &n); err != nil || n <= 0 {
+		return nil
+	}
+	if l := len([]rune(value)); l > n {
+		return argErr(op, "%s is %d characters long; the provider allows at most %d", param, l, n)
+	}
+	return nil
+}

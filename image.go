@@ -1,0 +1,82 @@
+package deltacloud
+
+import (
+	"context"
+	"slices"
+	"time"
+)
+
+// Image is a template instances are launched from.
+type Image struct {
+	ID          string
+	Name        string
+	Description string
+	// Owner is the account that published the image.
+	Owner        string
+	Architecture string
+	// State is the image's state in the cloud's words, upper case
+	// ("AVAILABLE"); empty if the cloud does not say.
+	State        string
+	CreationTime time.Time
+	// HardwareProfiles are the ids of the profiles the image can run on;
+	// nil means the cloud does not restrict them.
+	HardwareProfiles []string
+	// RootType is "transient" (instance store) or "persistent" (block
+	// storage); empty means transient, the Deltacloud default.
+	RootType string
+}
+
+// ImageFilter narrows an image listing; empty fields match everything.
+// Owner needs the owner_id feature.
+type ImageFilter struct {
+	ID           string
+	Owner        string
+	Architecture string
+}
+
+// Match reports whether img passes the filter.
+func (f ImageFilter) Match(img Image) bool {
+	return (f.ID == "" || img.ID == f.ID) &&
+		(f.Owner == "" || img.Owner == f.Owner) &&
+		(f.Architecture == "" || img.Architecture == f.Architecture)
+}
+
+// Images lists images. Filtering by owner needs the owner_id feature;
+// OwnerSelf means the authenticated account.
+func (p *Provider) Images(ctx context.Context, f ImageFilter) ([]Image, error) {
+	if f.Owner != "" && !p.features.Has(FeatureOwnerID) {
+		return nil, p.unsupported("Images", "owner_id", FeatureOwnerID)
+	}
+	var imgs []Image
+	err := p.call(ctx, "Images", f.ID, func() (err error) {
+		imgs, err = p.conn.Images(ctx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if f.Owner == OwnerSelf {
+		f.Owner = ""
+	}
+	return slices.DeleteFunc(imgs, func(img Image) bool { return !f.Match(img) }), nil
+}
+
+// Image returns one image; an unknown id is ErrNotFound.
+func (p *Provider) Image(ctx context.Context, id string) (*Image, error) {
+	if id == "" {
+		return nil, argErr("Image", "image id is empty")
+	}
+	if g, ok := p.conn.(ImageGetter); ok {
+		var img *Image
+		err := p.call(ctx, "Image", id, func() (err error) {
+			img, err = g.Image(ctx, id)
+			return err
+		})
+		return img, err
+	}
+	imgs, err := p.Images(ctx, ImageFilter{ID: id})
+	if err != nil {
+		return nil, err
+	}
+	return findByID(imgs, "Image", id, func(i Image) string { return i.ID })
+}

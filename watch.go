@@ -1,0 +1,146 @@
+package deltacloud
+
+import (
+	"context"
+	"iter"
+	"time"
+)
+
+// EventKind says what a watch Event reports.
+type EventKind int
+
+// The watch event kinds.
+const (
+	// EventSnapshot carries the first successful listing in Instances.
+	EventSnapshot EventKind = iota
+	// EventCreated: Instance appeared since the previous listing.
+	EventCreated
+	// EventChanged: Instance's state changed from From.
+	EventChanged
+	// EventRemoved: Instance (as last seen) is gone.
+	EventRemoved
+	// EventError: a listing failed with Err. The watch goes on after a
+	// temporary error and ends after any other.
+	EventError
+)
+
+var eventKindNames = [...]string{"snapshot", "created", "changed", "removed", "error"}
+
+// String returns the kind's name.
+func (k EventKind) String() string {
+	if k < 0 || int(k) >= len(eventKindNames) {
+		return "unknown"
+	}
+	return eventKindNames[k]
+}
+
+// Event is one observation of a watch.
+type Event struct {
+	Kind      EventKind
+	Instance  Instance
+	From      State
+	Instances []Instance
+	Err       error
+	// Time is when the listing that produced the event finished.
+	Time time.Time
+}
+
+// WatchOptions configure Watch.
+type WatchOptions struct {
+	// Interval between listings; default 5s.
+	Interval time.Duration
+	// MaxBackoff caps the delay after failed listings; default 8×Interval.
+	MaxBackoff time.Duration
+	// Filter narrows what is watched.
+	Filter InstanceFilter
+}
+
+// Watch lists instances once per interval and yields what changed: first a
+// snapshot, then instances created, changed state or removed. Each listing is
+// compared with the previous one in O(n). A temporary error (rate limiting,
+// an unavailable or failing cloud) is yielded as an EventError and retried
+// with backoff; any other error is yielded and ends the watch. The watch ends
+// when ctx does or the consumer stops ranging.
+func (p *Provider) Watch(ctx context.Context, opts WatchOptions) iter.Seq[Event] {
+	if opts.Interval <= 0 {
+		opts.Interval = 5 * time.Second
+	}
+	if opts.MaxBackoff < opts.Interval {
+		opts.MaxBackoff = 8 * opts.Interval
+	}
+	return func(yield func(Event) bool) {
+		var prev *instanceSet
+		delay := opts.Interval
+		for ctx.Err() == nil {
+			ins, err := p.Instances(ctx, opts.Filter)
+			now := time.Now()
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				if !yield(Event{Kind: EventError, Err: err, Time: now}) || !CodeOf(err).Temporary() {
+					return
+				}
+				delay = min(delay*2, opts.MaxBackoff)
+				if e, ok := err.(*Error); ok && e.RetryAfter > delay {
+					delay = e.RetryAfter
+				}
+			} else {
+				delay = opts.Interval
+				cur := newInstanceSet(ins)
+				if prev == nil {
+					if !yield(Event{Kind: EventSnapshot, Instances: ins, Time: now}) {
+						return
+					}
+				} else if !diffInstances(prev, cur, now, yield) {
+					return
+				}
+				prev = cur
+			}
+			if sleep(ctx, jitter(delay)) != nil {
+				return
+			}
+		}
+	}
+}
+
+// instanceSet is one listing, indexed by id, keeping the listing's order.
+type instanceSet struct {
+	list  []Instance
+	index map[string]int
+}
+
+func newInstanceSet(ins []Instance) *instanceSet {
+	s := &instanceSet{list: ins, index: make(map[string]int, len(ins))}
+	for i, in := range ins {
+		s.index[in.ID] = i
+	}
+	return s
+}
+
+// diffInstances yields the events that turn prev into cur: created and
+// changed in cur's order, then removed in prev's order. It stops early and
+// returns false when yield does.
+func diffInstances(prev, cur *instanceSet, now time.Time, yield func(Event) bool) bool {
+	for _, in := range cur.list {
+		i, ok := prev.index[in.ID]
+		switch {
+		case !ok:
+			if !yield(Event{Kind: EventCreated, Instance: in, Time: now}) {
+				return false
+			}
+		case prev.list[i].State != in.State:
+			if !yield(Event{Kind: EventChanged, Instance: in, From: prev.list[i].State, Time: now}) {
+				return false
+			}
+		}
+	}
+	for _, in := range prev.list {
+		if _, ok := cur.index[in.ID]; !ok {
+			if !yield(Event{Kind: EventRemoved, Instance: in, Time: now}) {
+				return false
+			}
+		}
+	}
+	return true
+}
