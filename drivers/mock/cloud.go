@@ -1,0 +1,336 @@
+package mock
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// Op names a mock operation for fault injection and latency.
+type Op string
+
+// The operations of the mock cloud. OpAll applies to every operation.
+const (
+	OpAll              Op = "*"
+	OpRealms           Op = "realms"
+	OpHardwareProfiles Op = "hardware_profiles"
+	OpImages           Op = "images"
+	OpImage            Op = "image"
+	OpInstances        Op = "instances"
+	OpInstance         Op = "instance"
+	OpCreateInstances  Op = "create_instances"
+	OpAct              Op = "act"
+)
+
+// Cloud is one mock cloud's state. Users' tests reach it through
+// Provider.As to inject faults and latency:
+//
+//	var c *mock.Cloud
+//	p.As(&c)
+//	c.FailNext(mock.OpInstances, 2, deltacloud.ErrUnavailable)
+//
+// It is safe for concurrent use.
+type Cloud struct {
+	mu        sync.Mutex
+	instances map[string]*record
+	store     *store // nil: in memory only
+	key       string // storage directory, for sharing
+	refs      int
+
+	pendingFor   time.Duration
+	pendingPolls int
+
+	faults  map[Op]*fault
+	latency map[Op]time.Duration
+
+	stopActivity context.CancelFunc
+	activityDone chan struct{}
+}
+
+type fault struct {
+	n   int
+	err error
+}
+
+func newCloud(recs []*record) *Cloud {
+	c := &Cloud{
+		instances: make(map[string]*record, len(recs)),
+		faults:    map[Op]*fault{},
+		latency:   map[Op]time.Duration{},
+	}
+	for _, r := range recs {
+		c.instances[r.ID] = r
+	}
+	return c
+}
+
+// FailNext makes the next n calls of op fail with err, which may be a Code
+// sentinel (deltacloud.ErrUnavailable), an *deltacloud.Error (e.g. with
+// RetryAfter) or any error. n ≤ 0 clears the fault.
+func (c *Cloud) FailNext(op Op, n int, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n <= 0 || err == nil {
+		delete(c.faults, op)
+		return
+	}
+	c.faults[op] = &fault{n: n, err: err}
+}
+
+// SetLatency delays every call of op by d (zero clears it). A delayed call
+// returns early with the context's error when the context ends.
+func (c *Cloud) SetLatency(op Op, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d <= 0 {
+		delete(c.latency, op)
+		return
+	}
+	c.latency[op] = d
+}
+
+// SetPending makes new instances start PENDING and become RUNNING only after
+// d has passed and they have been read polls times (either may be zero).
+func (c *Cloud) SetPending(d time.Duration, polls int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pendingFor, c.pendingPolls = d, max(polls, 0)
+}
+
+// enter applies injected latency and faults to a call of op.
+func (c *Cloud) enter(ctx context.Context, op Op) error {
+	c.mu.Lock()
+	d := c.latency[op] + c.latency[OpAll]
+	var err error
+	for _, k := range []Op{op, OpAll} {
+		if f := c.faults[k]; f != nil && err == nil {
+			err = f.err
+			if f.n--; f.n <= 0 {
+				delete(c.faults, k)
+			}
+		}
+	}
+	c.mu.Unlock()
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("mock: injected fault in %s: %w", op, err)
+	}
+	return ctx.Err()
+}
+
+// Len returns the number of instances in the cloud, of every owner.
+func (c *Cloud) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.instances)
+}
+
+// AddInstances adds n running instances owned by mockuser, for load tests and
+// benchmarks; they are not persisted.
+func (c *Cloud) AddInstances(n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	next := 0
+	for range n {
+		next = c.freeID(next)
+		id := "inst" + strconv.Itoa(next)
+		c.instances[id] = &record{ID: id, Name: "bulk-" + id, Owner: User, ImageID: "img1", RealmID: "us",
+			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"}
+	}
+}
+
+// freeID returns the first N ≥ from with no instance "inst<N>". The caller
+// holds c.mu.
+func (c *Cloud) freeID(from int) int {
+	for n := from; ; n++ {
+		if _, taken := c.instances["inst"+strconv.Itoa(n)]; !taken {
+			return n
+		}
+	}
+}
+
+// list returns the instances visible to owner that pass f, sorted by id in
+// numeric order, settling pending ones.
+func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.Instance, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	out := make([]deltacloud.Instance, 0, len(c.instances))
+	for _, r := range c.instances {
+		if r.Owner != owner {
+			continue
+		}
+		if r.settle(now) {
+			if err := c.persist(r); err != nil {
+				return nil, err
+			}
+		}
+		in := r.instance()
+		if f.Match(in) {
+			out = append(out, in)
+		}
+	}
+	slices.SortFunc(out, func(a, b deltacloud.Instance) int { return compareIDs(a.ID, b.ID) })
+	return out, nil
+}
+
+// compareIDs orders "inst2" before "inst10".
+func compareIDs(a, b string) int {
+	ta, na := splitNumber(a)
+	tb, nb := splitNumber(b)
+	if ta != tb {
+		return strings.Compare(a, b)
+	}
+	if na != nb {
+		return na - nb
+	}
+	return strings.Compare(a, b)
+}
+
+func splitNumber(s string) (string, int) {
+	i := len(s)
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	n, err := strconv.Atoi(s[i:])
+	if err != nil || len(s)-i > 9 {
+		return s, -1
+	}
+	return s[:i], n
+}
+
+// get returns one instance, settling it if pending.
+func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.instances[id]
+	if !ok {
+		return nil, notFound(id)
+	}
+	if r.settle(time.Now()) {
+		if err := c.persist(r); err != nil {
+			return nil, err
+		}
+	}
+	in := r.instance()
+	return &in, nil
+}
+
+func notFound(id string) error {
+	return &deltacloud.Error{Code: deltacloud.NotFound, ID: id, Message: fmt.Sprintf("instance %q not found", id)}
+}
+
+// create adds spec.Count instances owned by owner.
+func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
+	state := deltacloud.StateRunning
+	for k, v := range spec.Options {
+		switch k {
+		case "initial_state":
+			switch deltacloud.ParseState(v) {
+			case deltacloud.StateRunning, "STARTED":
+			case deltacloud.StateStopped:
+				state = deltacloud.StateStopped
+			default:
+				return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "initial_state %q is not one of RUNNING, STARTED, STOPPED", v)
+			}
+		default:
+			return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "the mock driver has no create option %q; it has initial_state", k)
+		}
+	}
+	if !slices.ContainsFunc(images, func(i deltacloud.Image) bool { return i.ID == spec.ImageID }) {
+		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
+	}
+	realm := cmp.Or(spec.RealmID, "us")
+	if !slices.ContainsFunc(realms, func(r deltacloud.Realm) bool { return r.ID == realm }) {
+		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "realm %q does not exist", realm)
+	}
+	profile := cmp.Or(spec.ProfileID, "m1-small")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	out := make([]deltacloud.Instance, 0, spec.Count)
+	next := 0
+	for range spec.Count {
+		next = c.freeID(next)
+		id := "inst" + strconv.Itoa(next)
+		r := &record{
+			ID: id, Name: cmp.Or(spec.Name, fmt.Sprintf("i-%d", now.Unix())), Owner: owner,
+			ImageID: spec.ImageID, RealmID: realm, ProfileID: profile, Overrides: maps.Clone(spec.Properties),
+			State: state, KeyName: spec.KeyName, UserData: spec.UserData, Metrics: spec.Metrics,
+			CreateImage: true, AddressImage: spec.ImageID,
+		}
+		if state == deltacloud.StateRunning && (c.pendingFor > 0 || c.pendingPolls > 0) {
+			r.State, r.PendingUntil, r.PendingPolls = deltacloud.StatePending, now.Add(c.pendingFor), c.pendingPolls
+		}
+		if err := c.persist(r); err != nil {
+			return nil, err
+		}
+		c.instances[id] = r
+		out = append(out, r.instance())
+	}
+	return out, nil
+}
+
+// act performs an action, checking the instance's state like a real cloud.
+func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.instances[id]
+	if !ok {
+		return nil, notFound(id)
+	}
+	if r.settle(time.Now()) {
+		if err := c.persist(r); err != nil {
+			return nil, err
+		}
+	}
+	next, ok := lifecycle.Next(r.State, a)
+	if !ok {
+		return nil, &deltacloud.Error{Code: deltacloud.InvalidState, ID: id, State: r.State,
+			Message: fmt.Sprintf("instance %s is %s; %s is not allowed", id, r.State, a)}
+	}
+	if next == deltacloud.StateFinish {
+		if c.store != nil {
+			if err := c.store.remove(id); err != nil {
+				return nil, err
+			}
+		}
+		delete(c.instances, id)
+		in := r.instance()
+		in.State, in.Actions = deltacloud.StateFinish, nil
+		return &in, nil
+	}
+	old := r.State
+	r.State = next
+	if err := c.persist(r); err != nil {
+		r.State = old
+		return nil, err
+	}
+	in := r.instance()
+	return &in, nil
+}
+
+// persist writes r when the cloud is backed by a directory. The caller holds
+// c.mu.
+func (c *Cloud) persist(r *record) error {
+	if c.store == nil {
+		return nil
+	}
+	return c.store.put(r)
+}
