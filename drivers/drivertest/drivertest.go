@@ -658,12 +658,15 @@ func (s *suite) testCancellation(t *testing.T) {
 	cancelled, cancel := context.WithCancel(t.Context())
 	cancel()
 	calls := map[string]func(context.Context) error{
-		"Realms":           func(ctx context.Context) error { _, err := p.Realms(ctx); return err },
-		"HardwareProfiles": func(ctx context.Context) error { _, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{}); return err },
-		"Images":           func(ctx context.Context) error { _, err := p.Images(ctx, deltacloud.ImageFilter{}); return err },
-		"Instances":        func(ctx context.Context) error { _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); return err },
-		"CreateInstance":   func(ctx context.Context) error { _, err := p.CreateInstance(ctx, s.spec2(p)); return err },
-		"WaitFor":          func(ctx context.Context) error { _, err := p.WaitFor(ctx, "x", deltacloud.StateRunning); return err },
+		"Realms": func(ctx context.Context) error { _, err := p.Realms(ctx); return err },
+		"HardwareProfiles": func(ctx context.Context) error {
+			_, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{})
+			return err
+		},
+		"Images":         func(ctx context.Context) error { _, err := p.Images(ctx, deltacloud.ImageFilter{}); return err },
+		"Instances":      func(ctx context.Context) error { _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); return err },
+		"CreateInstance": func(ctx context.Context) error { _, err := p.CreateInstance(ctx, s.spec2(p)); return err },
+		"WaitFor":        func(ctx context.Context) error { _, err := p.WaitFor(ctx, "x", deltacloud.StateRunning); return err },
 	}
 	for name, call := range calls {
 		if err := call(cancelled); !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrTimeout) {
