@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"math/big"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -123,7 +124,7 @@ func (p Property) Check(value string) (string, error) {
 	default:
 		return "", &Error{Code: InvalidArgument, Message: fmt.Sprintf("hardware property %s has unknown kind %q", p.Name, p.Kind)}
 	}
-	return formatNumber(v), nil
+	return canonicalNumber(value), nil
 }
 
 func (p Property) invalid(value string) error {
@@ -150,10 +151,13 @@ func (p Property) Allowed() string {
 	return p.Default + unit
 }
 
-// parseNumber reads a decimal number exactly.
+// decimalRE is a plain decimal number: no exponent, no base prefix.
+var decimalRE = regexp.MustCompile(`^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$`)
+
+// parseNumber reads a plain decimal number exactly.
 func parseNumber(s string) (*big.Rat, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 || strings.ContainsAny(s, "/eEpPxX_") {
+	if len(s) > 64 || !decimalRE.MatchString(s) {
 		return nil, false
 	}
 	r, ok := new(big.Rat).SetString(s)
@@ -165,14 +169,27 @@ func numEqual(v *big.Rat, s string) bool {
 	return ok && v.Cmp(w) == 0
 }
 
-// formatNumber writes an exact decimal without trailing zeros ("12288", "1740.8").
-func formatNumber(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
+// canonicalNumber rewrites a decimal that parseNumber accepted without sign
+// noise and superfluous zeros ("012288.0" → "12288", ".50" → "0.5"). It works
+// on the text, so it is exact at any precision.
+func canonicalNumber(s string) string {
+	s = strings.TrimSpace(s)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimLeft(s, "+-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	intPart = strings.TrimLeft(intPart, "0")
+	frac = strings.TrimRight(frac, "0")
+	if intPart == "" {
+		intPart = "0"
 	}
-	s := r.FloatString(20)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
+	out := intPart
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out
 }
 
 // HardwareProfile is a named set of hardware properties a cloud offers for
@@ -223,7 +240,7 @@ func (h HardwareProfile) CheckOverrides(overrides map[string]string) (map[string
 				if !ok || v.Sign() <= 0 {
 					return nil, &Error{Code: InvalidArgument, Message: fmt.Sprintf("hardware property %s: %q is not a positive number", name, value)}
 				}
-				out[name] = formatNumber(v)
+				out[name] = canonicalNumber(value)
 			case PropertyArchitecture:
 				out[name] = strings.TrimSpace(value)
 			default:

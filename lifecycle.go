@@ -96,6 +96,11 @@ func NewStateMachine(ts ...Transition) (*StateMachine, error) {
 		if t.From == "" || t.To == "" {
 			return nil, errors.New("deltacloud: transition with an empty state")
 		}
+		if !t.Auto {
+			if _, dup := m.next(t.From, t.Action); dup {
+				return nil, fmt.Errorf("deltacloud: two transitions out of %s on %s; an action must lead to one state", t.From, t.Action)
+			}
+		}
 		add(t.From)
 		add(t.To)
 		m.transitions = append(m.transitions, t)
@@ -184,7 +189,9 @@ func (m *StateMachine) Actions(s State) []Action {
 }
 
 // Next returns the state that action a leads to from s.
-func (m *StateMachine) Next(s State, a Action) (State, bool) {
+func (m *StateMachine) Next(s State, a Action) (State, bool) { return m.next(s, a) }
+
+func (m *StateMachine) next(s State, a Action) (State, bool) {
 	for _, t := range m.from[s] {
 		if !t.Auto && t.Action == a {
 			return t.To, true
