@@ -164,7 +164,7 @@ func Open(ctx context.Context, driver string, cfg Config) (*Provider, error) {
 		conn:      conn,
 		log:       log.With("driver", driver),
 		lifecycle: lc,
-		features:  conn.Features(),
+		features:  conn.Features().Clone(),
 	}, nil
 }
 
@@ -178,7 +178,7 @@ func (p *Provider) Name() string { return p.cfg.Provider }
 func (p *Provider) Lifecycle() *StateMachine { return p.lifecycle }
 
 // Features returns what the provider advertises.
-func (p *Provider) Features() Features { return slices.Clone(p.features) }
+func (p *Provider) Features() Features { return p.features.Clone() }
 
 // Collections lists the collections the provider serves, in the order the
 // Deltacloud entry point lists them (alphabetical).

@@ -192,6 +192,13 @@ func CodeOf(err error) Code {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return Timeout
 	}
+	// Other error types may match a sentinel through their Is method
+	// (UnknownDriverError matches ErrNotFound).
+	for code := NotFound; code <= Timeout; code++ {
+		if errors.Is(err, code) {
+			return code
+		}
+	}
 	return CodeUnknown
 }
 

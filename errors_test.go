@@ -300,7 +300,7 @@ func TestUnknownDriverError(t *testing.T) {
 	}
 }
 
-func TestOpenUnknownDriver(t *testing.T) {
+func TestUnknownDriverErrorFromOpen(t *testing.T) {
 	_, err := deltacloud.Open(context.Background(), "no-such-driver-for-tests", deltacloud.Config{})
 	if !errors.Is(err, deltacloud.ErrNotFound) {
 		t.Fatalf("Open(unknown) error = %v, want ErrNotFound", err)

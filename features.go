@@ -176,6 +176,19 @@ func (fs Features) WithConstraint(feature, key, value string) Features {
 	return out
 }
 
+// Clone returns a deep copy, so callers can change it without affecting the
+// provider's own list.
+func (fs Features) Clone() Features {
+	if fs == nil {
+		return nil
+	}
+	out := make(Features, len(fs))
+	for i, f := range fs {
+		out[i] = f.clone()
+	}
+	return out
+}
+
 // Has reports whether the named feature is advertised.
 func (fs Features) Has(name string) bool {
 	_, ok := fs.Lookup(name)
@@ -186,7 +199,7 @@ func (fs Features) Has(name string) bool {
 func (fs Features) Lookup(name string) (Feature, bool) {
 	for _, f := range fs {
 		if f.Name == name {
-			return f, true
+			return f.clone(), true
 		}
 	}
 	return Feature{}, false

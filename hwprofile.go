@@ -242,6 +242,9 @@ func (h HardwareProfile) CheckOverrides(overrides map[string]string) (map[string
 				}
 				out[name] = canonicalNumber(value)
 			case PropertyArchitecture:
+				if strings.TrimSpace(value) == "" {
+					return nil, &Error{Code: InvalidArgument, Message: "hardware property architecture is empty"}
+				}
 				out[name] = strings.TrimSpace(value)
 			default:
 				return nil, &Error{Code: InvalidArgument, Message: fmt.Sprintf("hardware property %q is not one of cpu, memory, storage, architecture", name)}

@@ -213,7 +213,9 @@ func (m *StateMachine) Reachable(from, to State) bool {
 // Plan returns the shortest list of user actions that takes an instance from
 // one state to the other; automatic transitions cost nothing. An empty plan
 // means "just wait" (or "already there"). An unreachable target is an
-// InvalidState error.
+// InvalidState error. Automatic transitions into StateError are failures
+// that may happen, not progress to count on, so plans use them only to
+// reach StateError itself.
 func (m *StateMachine) Plan(from, to State) ([]Action, error) {
 	if from == to {
 		return []Action{}, nil
@@ -236,6 +238,9 @@ func (m *StateMachine) Plan(from, to State) ([]Action, error) {
 		cur := deque[0]
 		deque = deque[1:]
 		for _, t := range m.from[cur] {
+			if t.Auto && t.To == StateError && to != StateError {
+				continue
+			}
 			w := 1
 			if t.Auto {
 				w = 0
@@ -270,10 +275,11 @@ func (m *StateMachine) Plan(from, to State) ([]Action, error) {
 }
 
 // Stable reports whether an instance in state s stays there until a user acts,
-// i.e. no automatic transition leaves s.
+// i.e. no automatic transition leaves s (falling into StateError, which may
+// happen anywhere, does not count).
 func (m *StateMachine) Stable(s State) bool {
 	for _, t := range m.from[s] {
-		if t.Auto && t.To != s {
+		if t.Auto && t.To != s && t.To != StateError {
 			return false
 		}
 	}

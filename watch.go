@@ -2,7 +2,9 @@ package deltacloud
 
 import (
 	"context"
+	"errors"
 	"iter"
+	"slices"
 	"time"
 )
 
@@ -82,14 +84,14 @@ func (p *Provider) Watch(ctx context.Context, opts WatchOptions) iter.Seq[Event]
 					return
 				}
 				delay = min(delay*2, opts.MaxBackoff)
-				if e, ok := err.(*Error); ok && e.RetryAfter > delay {
+				if e := (*Error)(nil); errors.As(err, &e) && e.RetryAfter > delay {
 					delay = e.RetryAfter
 				}
 			} else {
 				delay = opts.Interval
 				cur := newInstanceSet(ins)
 				if prev == nil {
-					if !yield(Event{Kind: EventSnapshot, Instances: ins, Time: now}) {
+					if !yield(Event{Kind: EventSnapshot, Instances: slices.Clone(ins), Time: now}) {
 						return
 					}
 				} else if !diffInstances(prev, cur, now, yield) {

@@ -19,13 +19,13 @@ const (
 // one random instance of mockuser is stopped, started, rebooted or destroyed,
 // or a new one is created. It runs until the cloud's last provider closes;
 // a second call while it runs does nothing.
-func (c *Cloud) startActivity(every time.Duration, seed uint64) {
+func (c *Cloud) startActivity(every time.Duration, seed uint64, seeded bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stopActivity != nil {
 		return
 	}
-	if seed == 0 {
+	if !seeded {
 		seed = uint64(time.Now().UnixNano())
 	}
 	rng := rand.New(rand.NewPCG(seed, seed>>1|1))

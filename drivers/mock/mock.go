@@ -63,7 +63,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		c.SetPending(o.pending, o.pendingPolls)
 	}
 	if o.activity > 0 {
-		c.startActivity(o.activity, o.seed)
+		c.startActivity(o.activity, o.seed, o.seeded)
 	}
 	return &conn{cloud: c, creds: cfg.Credentials}, nil
 }
@@ -113,6 +113,7 @@ type options struct {
 	pendingPolls int
 	activity     time.Duration
 	seed         uint64
+	seeded       bool
 }
 
 func parseOptions(m map[string]string) (options, error) {
@@ -130,6 +131,7 @@ func parseOptions(m map[string]string) (options, error) {
 			o.activity, err = time.ParseDuration(v)
 		case "seed":
 			o.seed, err = strconv.ParseUint(v, 10, 64)
+			o.seeded = true
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
 				"mock: unknown option %q (known: storage, pending, pending_polls, activity, seed)", k)
