@@ -25,9 +25,9 @@
 //	-provider NAME    provider within the driver: region, endpoint, … (default: the driver's)
 //	-user USER        user name or access key; for the mock, empty means mockuser
 //	-password PASS    password or secret key; for the mock, empty means mockpassword
-//	-interval D       how often to list instances (default 2s)
+//	-interval D       how often to list instances (default 1s)
 //	-duration D       stop after this long; 0 means until Ctrl-C (default 0)
-//	-activity D       mock only: simulate other users every D; 0 disables (default 1s)
+//	-activity D       mock only: simulate other users every D; 0 disables (default 500ms)
 //	-seed N           mock only: seed of the simulated activity; 0 is time-based (default 0)
 //
 // For drivers other than the mock, empty -user and -password are passed on
@@ -56,15 +56,11 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
+	"github.com/deltacloud-go/deltacloud/drivers/mock"
 )
 
-// The mock driver's name and the only credentials it accepts.
-const (
-	mockDriver   = "mock"
-	mockUser     = "mockuser"
-	mockPassword = "mockpassword"
-)
+// mockDriver is the mock driver's registered name.
+const mockDriver = "mock"
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -129,11 +125,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	fs.StringVar(&cfg.driver, "driver", mockDriver, "driver to open")
 	fs.StringVar(&cfg.provider, "provider", "", "provider within the driver: region, endpoint, … (empty: the driver's default)")
-	fs.StringVar(&cfg.user, "user", "", "user name or access key (mock: empty means "+mockUser+"; other drivers: empty uses the SDK's default chain)")
-	fs.StringVar(&cfg.password, "password", "", "password or secret key (mock: empty means "+mockPassword+")")
-	fs.DurationVar(&cfg.interval, "interval", 2*time.Second, "how often to list instances")
+	fs.StringVar(&cfg.user, "user", "", "user name or access key (mock: empty means "+mock.User+"; other drivers: empty uses the SDK's default chain)")
+	fs.StringVar(&cfg.password, "password", "", "password or secret key (mock: empty means "+mock.Password+")")
+	fs.DurationVar(&cfg.interval, "interval", time.Second, "how often to list instances")
 	fs.DurationVar(&cfg.duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
-	fs.DurationVar(&cfg.activity, "activity", time.Second, "mock only: simulate other users every interval (0: no activity)")
+	fs.DurationVar(&cfg.activity, "activity", 500*time.Millisecond, "mock only: simulate other users every interval (0: no activity)")
 	fs.Uint64Var(&cfg.seed, "seed", 0, "mock only: seed of the simulated activity, to replay a sequence (0: time-based)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -178,10 +174,10 @@ func providerConfig(cfg config) deltacloud.Config {
 	}
 	if cfg.driver == mockDriver {
 		if c.Credentials.User == "" {
-			c.Credentials.User = mockUser
+			c.Credentials.User = mock.User
 		}
 		if c.Credentials.Password == "" {
-			c.Credentials.Password = mockPassword
+			c.Credentials.Password = mock.Password
 		}
 		c.Options = map[string]string{}
 		if cfg.activity > 0 {
