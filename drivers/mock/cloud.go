@@ -165,13 +165,19 @@ func (c *Cloud) freeID(from int) int {
 	}
 }
 
-// list returns the instances visible to owner that pass f, sorted by id in
-// numeric order, settling pending ones.
+// list returns the instances visible to owner that pass f, in numeric id
+// order, settling pending ones.
 func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.Instance, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	out := make([]deltacloud.Instance, 0, len(c.instances))
+	// Sort small keys, not the large rendered instances.
+	type keyed struct {
+		prefix string
+		n      int
+		r      *record
+	}
+	recs := make([]keyed, 0, len(c.instances))
 	for _, r := range c.instances {
 		if r.Owner != owner {
 			continue
@@ -181,28 +187,23 @@ func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.In
 				return nil, err
 			}
 		}
-		in := r.instance()
-		if f.Match(in) {
+		prefix, n := splitNumber(r.ID)
+		recs = append(recs, keyed{prefix, n, r})
+	}
+	slices.SortFunc(recs, func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.r.ID, b.r.ID))
+	})
+	out := make([]deltacloud.Instance, 0, len(recs))
+	for _, k := range recs {
+		if in := k.r.instance(); f.Match(in) {
 			out = append(out, in)
 		}
 	}
-	slices.SortFunc(out, func(a, b deltacloud.Instance) int { return compareIDs(a.ID, b.ID) })
 	return out, nil
 }
 
-// compareIDs orders "inst2" before "inst10".
-func compareIDs(a, b string) int {
-	ta, na := splitNumber(a)
-	tb, nb := splitNumber(b)
-	if ta != tb {
-		return strings.Compare(a, b)
-	}
-	if na != nb {
-		return na - nb
-	}
-	return strings.Compare(a, b)
-}
-
+// splitNumber splits "inst12" into "inst" and 12 so ids sort numerically;
+// an id without a number gets -1.
 func splitNumber(s string) (string, int) {
 	i := len(s)
 	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
