@@ -182,10 +182,8 @@ func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.In
 		if r.Owner != owner {
 			continue
 		}
-		if r.settle(now) {
-			if err := c.persist(r); err != nil {
-				return nil, err
-			}
+		if err := c.settle(r, now); err != nil {
+			return nil, err
 		}
 		prefix, n := splitNumber(r.ID)
 		recs = append(recs, keyed{prefix, n, r})
@@ -216,18 +214,32 @@ func splitNumber(s string) (string, int) {
 	return s[:i], n
 }
 
-// get returns one instance, settling it if pending.
-func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+// lookup finds an instance's record, settling it if pending. The caller
+// holds c.mu.
+func (c *Cloud) lookup(id string) (*record, error) {
 	r, ok := c.instances[id]
 	if !ok {
 		return nil, notFound(id)
 	}
-	if r.settle(time.Now()) {
-		if err := c.persist(r); err != nil {
-			return nil, err
-		}
+	return r, c.settle(r, time.Now())
+}
+
+// settle applies r's automatic transition and stores the result. The caller
+// holds c.mu.
+func (c *Cloud) settle(r *record, now time.Time) error {
+	if r.settle(now) {
+		return c.persist(r)
+	}
+	return nil
+}
+
+// get returns one instance, settling it if pending.
+func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, err := c.lookup(id)
+	if err != nil {
+		return nil, err
 	}
 	in := r.instance()
 	return &in, nil
@@ -292,14 +304,9 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	r, ok := c.instances[id]
-	if !ok {
-		return nil, notFound(id)
-	}
-	if r.settle(time.Now()) {
-		if err := c.persist(r); err != nil {
-			return nil, err
-		}
+	r, err := c.lookup(id)
+	if err != nil {
+		return nil, err
 	}
 	next, ok := lifecycle.Next(r.State, a)
 	if !ok {
