@@ -47,6 +47,11 @@ type Harness struct {
 	// Slow makes every later call of p take a long time (a minute or more),
 	// so the suite can cancel one mid-flight. Nil skips that case.
 	Slow func(t *testing.T, p *deltacloud.Provider)
+	// SlowActions makes only later instance actions of p slow, so the
+	// suite can cancel an action after the Provider's own instance read, and
+	// returns a function that makes them fast again (the suite then destroys
+	// its instance). Nil skips that case.
+	SlowActions func(t *testing.T, p *deltacloud.Provider) (restore func())
 	// WaitTimeout bounds each wait for an instance to settle (default 5m).
 	WaitTimeout time.Duration
 }
@@ -276,10 +281,14 @@ func (s *suite) testUnknownIDs(t *testing.T) {
 	}
 }
 
-// spec returns the harness's spec with an image filled in.
+// spec returns the harness's spec with an image filled in, and a name where
+// the provider advertises user_name, so the suite can check it is honoured.
 func (s *suite) spec(t *testing.T, p *deltacloud.Provider) deltacloud.InstanceSpec {
 	t.Helper()
 	spec := s.h.Spec
+	if spec.Name == "" && p.Features().Has(deltacloud.FeatureUserName) {
+		spec.Name = "drivertest"
+	}
 	if spec.ImageID == "" {
 		imgs, err := p.Images(t.Context(), deltacloud.ImageFilter{})
 		if err != nil || len(imgs) == 0 {
@@ -481,13 +490,15 @@ func checkAutoMoves(t *testing.T, m *deltacloud.StateMachine, id string, seen []
 	}
 }
 
-// checkActionMove checks the state an action led to: still the old state
-// (the cloud has not started yet), or the action's target and what follows
-// it automatically; for an action the machine lacks in that state (EC2's
-// destroy of an instance-store instance), any reachable state.
-func checkActionMove(t *testing.T, m *deltacloud.StateMachine, id string, from deltacloud.State, a deltacloud.Action, to deltacloud.State) {
+// checkActionMove checks the state an action led to: the action's target
+// and what follows it automatically; for an action the machine lacks in that
+// state (EC2's destroy of an instance-store instance), any reachable state.
+// Right after the call (settled false) the old state is accepted too, as the
+// cloud may not have started yet; once settled it is not, so an action that
+// does nothing fails.
+func checkActionMove(t *testing.T, m *deltacloud.StateMachine, id string, from deltacloud.State, a deltacloud.Action, to deltacloud.State, settled bool) {
 	t.Helper()
-	if to == from {
+	if to == from && !settled {
 		return
 	}
 	next, ok := m.Next(from, a)
@@ -507,6 +518,9 @@ func (s *suite) testLifecycle(t *testing.T) {
 	m := p.Lifecycle()
 	created := s.create(t, p)
 	id := created.ID
+	if want := s.spec(t, p).Name; want != "" && created.Name != want {
+		t.Errorf("created instance is named %q; the spec asked for %q (user_name is advertised)", created.Name, want)
+	}
 	if !slices.Contains(autoClosure(m, mustNext(t, m, deltacloud.StateStart, created)), created.State) {
 		t.Errorf("created instance is %s; the state machine does not lead there from START", created.State)
 	}
@@ -543,12 +557,12 @@ func (s *suite) testLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %s in %s: %v", a, id, from, err)
 		}
-		checkActionMove(t, m, id, from, a, out.State)
+		checkActionMove(t, m, id, from, a, out.State, false)
 		if in, seen, err = s.settle(ctx, p, id); err != nil {
 			t.Fatalf("settle %s after %s: %v", id, a, err)
 		}
 		checkAutoMoves(t, m, id, append([]deltacloud.State{out.State}, seen...))
-		checkActionMove(t, m, id, from, a, in.State)
+		checkActionMove(t, m, id, from, a, in.State, true)
 	}
 	if len(tried) == 0 {
 		t.Errorf("instance %s in %s allows no action but destroy; nothing was exercised", id, in.State)
@@ -673,6 +687,7 @@ func (s *suite) testCancellation(t *testing.T) {
 			t.Errorf("%s with a cancelled context = %v, want context.Canceled and ErrTimeout", name, err)
 		}
 	}
+	s.testCancelAction(t)
 	if s.h.Slow == nil {
 		return
 	}
@@ -696,6 +711,43 @@ func (s *suite) testCancellation(t *testing.T) {
 		case <-deadline:
 			t.Fatalf("%s did not return within 30s of its context being cancelled", name)
 		}
+	}
+}
+
+// testCancelAction cancels a slow instance action mid-flight.
+func (s *suite) testCancelAction(t *testing.T) {
+	if s.h.SlowActions == nil {
+		return
+	}
+	p := s.open(t)
+	in, _, err := s.settle(t.Context(), p, s.create(t, p).ID)
+	if err != nil {
+		t.Fatalf("settle: %v", err)
+	}
+	var a deltacloud.Action
+	for _, x := range in.Actions {
+		if x != deltacloud.ActionDestroy {
+			a = x
+			break
+		}
+	}
+	if a == "" {
+		t.Fatalf("instance %s in %s allows no action but destroy to cancel", in.ID, in.State)
+	}
+	restore := s.h.SlowActions(t, p)
+	defer restore()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { _, err := p.Do(ctx, in.ID, a); errc <- err }()
+	time.AfterFunc(20*time.Millisecond, cancel)
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s cancelled mid-call = %v, want context.Canceled", a, err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s did not return within 30s of its context being cancelled", a)
 	}
 }
 
@@ -726,15 +778,27 @@ func (s *suite) testConcurrency(t *testing.T) {
 			}
 		}()
 	}
-	var created []deltacloud.Instance
+	// Three creates at once, racing each other and the listings.
+	var (
+		mu      sync.Mutex
+		created []deltacloud.Instance
+		cwg     sync.WaitGroup
+	)
 	for range 3 {
-		in, err := p.CreateInstance(ctx, spec)
-		if err != nil {
-			errs <- fmt.Errorf("CreateInstance: %w", err)
-			break
-		}
-		created = append(created, *in)
+		cwg.Add(1)
+		go func() {
+			defer cwg.Done()
+			in, err := p.CreateInstance(ctx, spec)
+			if err != nil {
+				errs <- fmt.Errorf("CreateInstance: %w", err)
+				return
+			}
+			mu.Lock()
+			created = append(created, *in)
+			mu.Unlock()
+		}()
 	}
+	cwg.Wait()
 	s.cleanup(t, p, created...)
 	close(done)
 	wg.Wait()

@@ -27,6 +27,14 @@ func TestConformance(t *testing.T) {
 			}
 			c.SetLatency(mock.OpAll, time.Hour)
 		},
+		SlowActions: func(t *testing.T, p *deltacloud.Provider) func() {
+			var c *mock.Cloud
+			if !p.As(&c) {
+				t.Fatal("As(*mock.Cloud) failed")
+			}
+			c.SetLatency(mock.OpAct, time.Hour)
+			return func() { c.SetLatency(mock.OpAct, 0) }
+		},
 	})
 }
 
