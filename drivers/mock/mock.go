@@ -38,7 +38,7 @@ func init() { deltacloud.Register("mock", driver{}) }
 type driver struct{}
 
 func (driver) Info() deltacloud.DriverInfo {
-	return deltacloud.DriverInfo{Description: "Mock", Providers: []deltacloud.ProviderInfo{{ID: "default"}}}
+	return deltacloud.DriverInfo{Description: "Mock"}
 }
 
 // shared holds the clouds backed by a storage directory, by directory.

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/wire"
+)
+
+// The read-only collections: drivers, realms, hardware profiles, images and
+// instance states. Each handler fetches through the Provider and renders the
+// wire document in the negotiated format.
+
+func driversIndex(q *request) error {
+	infos := deltacloud.Drivers()
+	doc := wire.NewDrivers(q.base, infos)
+	return q.render(http.StatusOK, doc, wire.NewDriversJSON(q.base, infos), "drivers", doc)
+}
+
+func driverShow(q *request) error {
+	for _, info := range deltacloud.Drivers() {
+		if info.Name == q.id {
+			doc := wire.NewDriver(q.base, info)
+			return q.render(http.StatusOK, doc, doc.ShowJSON(), "driver", doc)
+		}
+	}
+	return &deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"}
+}
+
+func realmsIndex(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	rs, err := p.Realms(q.r.Context())
+	if err != nil {
+		return err
+	}
+	if id := q.params.Get("id"); id != "" {
+		rs = slices.DeleteFunc(rs, func(r deltacloud.Realm) bool { return r.ID != id })
+	}
+	doc := wire.NewRealms(q.base, rs)
+	return q.render(http.StatusOK, doc, doc.JSON(), "realms", doc)
+}
+
+func realmShow(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	r, err := p.Realm(q.r.Context(), q.id)
+	if err != nil {
+		return err
+	}
+	doc := wire.NewRealm(q.base, *r)
+	return q.render(http.StatusOK, doc, doc.ShowJSON(), "realm", doc)
+}
+
+func profilesIndex(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	hs, err := p.HardwareProfiles(q.r.Context(), deltacloud.HardwareProfileFilter{
+		ID: q.params.Get("id"), Architecture: q.params.Get("architecture")})
+	if err != nil {
+		return err
+	}
+	doc := wire.NewHardwareProfiles(q.base, hs)
+	return q.render(http.StatusOK, doc, doc.JSON(), "hardware_profiles", doc)
+}
+
+func profileShow(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	h, err := p.HardwareProfile(q.r.Context(), q.id)
+	if err != nil {
+		return err
+	}
+	doc := wire.NewHardwareProfile(q.base, *h)
+	return q.render(http.StatusOK, doc, doc.ShowJSON(), "hardware_profile", doc)
+}
+
+// imageOptions says which action links images get from this provider.
+func imageOptions(p *deltacloud.Provider) wire.ImageOptions {
+	return wire.ImageOptions{CreateInstance: true}
+}
+
+func imagesIndex(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	imgs, err := p.Images(q.r.Context(), deltacloud.ImageFilter{
+		ID: q.params.Get("id"), Architecture: q.params.Get("architecture"), Owner: q.params.Get("owner_id")})
+	if err != nil {
+		return err
+	}
+	doc := wire.NewImages(q.base, imgs, imageOptions(p))
+	return q.render(http.StatusOK, doc, doc.JSON(), "images", doc)
+}
+
+func imageShow(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	img, err := p.Image(q.r.Context(), q.id)
+	if err != nil {
+		return err
+	}
+	doc := wire.NewImage(q.base, *img, imageOptions(p))
+	return q.render(http.StatusOK, doc, doc.ShowJSON(), "image", doc)
+}
+
+func statesIndex(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	m := p.Lifecycle()
+	if q.format == formatGV {
+		q.write(http.StatusOK, formatGV, []byte(graphviz(m)))
+		return nil
+	}
+	doc := wire.NewStates(m)
+	return q.render(http.StatusOK, doc, doc.JSON(), "instance_states", doc)
+}

@@ -1,0 +1,27 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// graphviz renders a state machine in the dot language (?format=gv):
+// automatic transitions dashed, actions as edge labels.
+func graphviz(m *deltacloud.StateMachine) string {
+	var b strings.Builder
+	b.WriteString("digraph instance_states {\n  rankdir=LR;\n")
+	for _, s := range m.States() {
+		fmt.Fprintf(&b, "  %q;\n", s.MachineName())
+	}
+	for _, t := range m.Transitions() {
+		if t.Auto {
+			fmt.Fprintf(&b, "  %q -> %q [style=dashed, label=\"auto\"];\n", t.From.MachineName(), t.To.MachineName())
+		} else {
+			fmt.Fprintf(&b, "  %q -> %q [label=%q];\n", t.From.MachineName(), t.To.MachineName(), string(t.Action))
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}

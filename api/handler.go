@@ -1,0 +1,155 @@
+// Package api serves the Deltacloud REST API (XML, JSON and browsable HTML)
+// over any registered driver. It is a thin, stateless net/http handler:
+// the driver and provider are chosen per request (server default, matrix
+// parameters "/api;driver=ec2;provider=us-west-1", or the
+// X-Deltacloud-Driver / X-Deltacloud-Provider headers), credentials arrive
+// with every request as HTTP Basic, and drivers are opened through the
+// registry like any other user would open them.
+//
+//	http.Handle("/", api.NewHandler(api.Options{Driver: "mock"}))
+//
+// The documents follow the Apache Deltacloud 1.1.3 server exactly where it is
+// exact (status codes, headers, element and attribute names, JSON shapes,
+// format negotiation), so existing Deltacloud clients work unchanged.
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// Options configure the handler. The zero value serves the mock driver.
+type Options struct {
+	// Driver and Provider are the defaults for requests that choose none
+	// (default driver "mock").
+	Driver   string
+	Provider string
+	// DriverOptions are operator settings per driver, passed as
+	// Config.Options when a driver is opened (e.g. {"mock": {"storage":
+	// "/var/tmp/deltacloud-mock"}} so that mock state survives requests).
+	DriverOptions map[string]map[string]string
+	// AllowedProviders lists the provider values that name an endpoint (a
+	// URL, host name or address) which requests may select. A request may
+	// choose any plain name such as a region ("us-west-1"), but never an
+	// endpoint of its own choosing: the server would call it.
+	AllowedProviders []string
+	// DefaultCredentials, when set, replace the credentials of every
+	// request (the original's API_USER/API_PASSWORD).
+	DefaultCredentials *deltacloud.Credentials
+	// HTTPClient and Logger are passed to drivers; Logger also receives
+	// one record per request failure (default slog.Default()).
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// CacheSize and CacheTTL bound the cache of opened providers (default
+	// 64 providers, 5 minutes); a negative CacheSize disables the cache.
+	CacheSize int
+	CacheTTL  time.Duration
+	// Hostname names the server in the WWW-Authenticate realm (default:
+	// the machine's host name).
+	Hostname string
+	// Prefix is the path the API is served under (default "/api").
+	Prefix string
+}
+
+// Handler serves the Deltacloud REST API. It is safe for concurrent use.
+type Handler struct {
+	opts  Options
+	log   *slog.Logger
+	cache *providerCache
+}
+
+// NewHandler returns a handler serving opts.
+func NewHandler(opts Options) *Handler {
+	if opts.Driver == "" {
+		opts.Driver = "mock"
+	}
+	opts.Driver = strings.ToLower(opts.Driver)
+	opts.Provider = strings.ToLower(opts.Provider)
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 64
+	}
+	if opts.CacheTTL <= 0 {
+		opts.CacheTTL = 5 * time.Minute
+	}
+	if opts.Hostname == "" {
+		opts.Hostname, _ = os.Hostname()
+	}
+	if opts.Prefix == "" {
+		opts.Prefix = "/api"
+	}
+	opts.Prefix = "/" + strings.Trim(opts.Prefix, "/")
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Handler{opts: opts, log: log, cache: newProviderCache(opts.CacheSize, opts.CacheTTL, deltacloud.Open)}
+}
+
+// Close closes the cached providers.
+func (h *Handler) Close() error {
+	h.cache.close()
+	return nil
+}
+
+// serverHeader is what the original sends; clients may look for it.
+const serverHeader = "Apache-Deltacloud/1.1.3"
+
+// ServeHTTP handles one request in the original's order: Host check, driver
+// and provider selection, format negotiation, routing, capability check,
+// required parameters, then the operation (spec §15).
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req := &request{h: h, w: w, r: r, start: time.Now()}
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			h.log.Error("deltacloud api: panic", "panic", p, "url", r.URL.Path, "stack", string(debug.Stack()))
+			req.fail(&deltacloud.Error{Code: deltacloud.CodeUnknown, Message: "Internal Server Error"})
+		}
+		req.releaseProvider()
+	}()
+	req.serve()
+}
+
+// plainNames are provider values that are names, not endpoints.
+var plainName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// providerAllowed reports whether a request may select provider p.
+func (h *Handler) providerAllowed(p string) bool {
+	if p == "" || p == h.opts.Provider || plainName.MatchString(p) {
+		return true
+	}
+	return slices.ContainsFunc(h.opts.AllowedProviders, func(a string) bool { return strings.EqualFold(a, p) })
+}
+
+// openProvider opens (or reuses) the provider a request selected.
+func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, func(), error) {
+	if !h.providerAllowed(provider) {
+		return nil, nil, &deltacloud.Error{Code: deltacloud.Forbidden,
+			Message: fmt.Sprintf("provider %q is not on this server's list of allowed endpoints", provider)}
+	}
+	cfg := deltacloud.Config{
+		Provider:    provider,
+		Credentials: creds,
+		HTTPClient:  h.opts.HTTPClient,
+		Logger:      h.opts.Logger,
+		Options:     h.opts.DriverOptions[driver],
+	}
+	return h.cache.get(ctx, driver, cfg)
+}

@@ -1,0 +1,201 @@
+package api
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/wire"
+)
+
+// instanceOptions says which extra action links instances get; run and
+// create_image need collections no driver offers yet.
+func instanceOptions(p *deltacloud.Provider) wire.InstanceOptions {
+	return wire.InstanceOptions{}
+}
+
+func instancesIndex(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	f := deltacloud.InstanceFilter{ID: q.params.Get("id"), Realm: q.params.Get("realm_id"), Owner: q.params.Get("owner_id")}
+	if s := q.params.Get("state"); s != "" {
+		f.State = deltacloud.ParseState(s)
+	}
+	ins, err := p.Instances(q.r.Context(), f)
+	if err != nil {
+		return err
+	}
+	doc := wire.NewInstances(q.base, ins, instanceOptions(p))
+	return q.render(http.StatusOK, doc, doc.JSON(), "instances", doc)
+}
+
+func instanceShow(q *request) error {
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	in, err := p.Instance(q.r.Context(), q.id)
+	if err != nil {
+		return err
+	}
+	doc := wire.NewInstance(q.base, *in, instanceOptions(p))
+	return q.render(http.StatusOK, doc, doc.ShowJSON(), "instance", doc)
+}
+
+// passThrough are undeclared create parameters some drivers read (spec
+// §5.5): the mock's initial_state, EC2's subnet_id. Other unknown
+// parameters are ignored, as the original ignores them.
+var passThrough = []string{"initial_state", "subnet_id"}
+
+// firewallParam matches firewalls1…firewallsN.
+var firewallParam = regexp.MustCompile(`^firewalls[0-9]+$`)
+
+// instanceSpec reads POST /api/instances into a spec. The Provider checks
+// it (features, profile values) before the driver sees it.
+func instanceSpec(q *request) (deltacloud.InstanceSpec, error) {
+	v := q.params
+	spec := deltacloud.InstanceSpec{
+		ImageID:   v.Get("image_id"),
+		RealmID:   v.Get("realm_id"),
+		ProfileID: v.Get("hwp_id"),
+		Name:      v.Get("name"),
+		KeyName:   v.Get("keyname"),
+		Password:  v.Get("password"),
+		Metrics:   v.Get("metrics") != "",
+	}
+	for _, prop := range []string{deltacloud.PropertyCPU, deltacloud.PropertyMemory, deltacloud.PropertyStorage, deltacloud.PropertyArchitecture} {
+		if val := v.Get("hwp_" + prop); val != "" {
+			if spec.Properties == nil {
+				spec.Properties = map[string]string{}
+			}
+			spec.Properties[prop] = val
+		}
+	}
+	if ud := v.Get("user_data"); ud != "" {
+		data, err := base64.StdEncoding.DecodeString(strings.TrimSpace(ud))
+		if err != nil {
+			return spec, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "user_data is not valid base64"}
+		}
+		spec.UserData = data
+	}
+	var fwKeys []string
+	for k := range v {
+		if firewallParam.MatchString(k) {
+			fwKeys = append(fwKeys, k)
+		}
+	}
+	slices.SortFunc(fwKeys, func(a, b string) int {
+		na, _ := strconv.Atoi(strings.TrimPrefix(a, "firewalls"))
+		nb, _ := strconv.Atoi(strings.TrimPrefix(b, "firewalls"))
+		return na - nb
+	})
+	for _, k := range append([]string{"firewalls"}, fwKeys...) {
+		for _, fw := range v[k] {
+			if fw = strings.TrimSpace(fw); fw != "" && !slices.Contains(spec.Firewalls, fw) {
+				spec.Firewalls = append(spec.Firewalls, fw)
+			}
+		}
+	}
+	if c := v.Get("instance_count"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 || n > 1000 {
+			return spec, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: fmt.Sprintf("instance_count %q is not a number from 1 to 1000", c)}
+		}
+		spec.Count = n
+	}
+	if s, d := v.Get("snapshot_id"), v.Get("device_name"); s != "" || d != "" {
+		spec.Snapshot = &deltacloud.SnapshotAttachment{SnapshotID: s, Device: d}
+	}
+	for _, k := range passThrough {
+		if val := v.Get(k); val != "" {
+			if spec.Options == nil {
+				spec.Options = map[string]string{}
+			}
+			spec.Options[k] = val
+		}
+	}
+	return spec, nil
+}
+
+func instanceCreate(q *request) error {
+	spec, err := instanceSpec(q)
+	if err != nil {
+		return err
+	}
+	p, err := q.open()
+	if err != nil {
+		return err
+	}
+	ins, err := p.CreateInstances(q.r.Context(), spec)
+	if err != nil {
+		return err
+	}
+	opts := instanceOptions(p)
+	if q.format == formatHTML {
+		target := q.base + "/instances"
+		if len(ins) == 1 {
+			target += "/" + ins[0].ID
+		}
+		q.redirect(target)
+		return nil
+	}
+	if len(ins) == 1 {
+		doc := wire.NewInstance(q.base, ins[0], opts)
+		q.w.Header().Set("Location", q.base+"/instances/"+ins[0].ID)
+		return q.render(http.StatusCreated, doc, doc.ShowJSON(), "instance", doc)
+	}
+	doc := wire.NewInstances(q.base, ins, opts)
+	return q.render(http.StatusCreated, doc, doc.JSON(), "instances", doc)
+}
+
+// instanceAction performs reboot/start/stop (202 with the instance) or
+// destroy (204). An unknown instance is 403 and an action the state does
+// not allow 405, as the original answers (spec §5.5).
+func instanceAction(a deltacloud.Action) func(*request) error {
+	return func(q *request) error {
+		p, err := q.open()
+		if err != nil {
+			return err
+		}
+		in, err := p.Do(q.r.Context(), q.id, a)
+		if errors.Is(err, deltacloud.ErrNotFound) {
+			return &deltacloud.Error{Code: deltacloud.Forbidden, Message: "Forbidden", Err: err}
+		}
+		if err != nil {
+			return err
+		}
+		if q.format == formatHTML {
+			if a == deltacloud.ActionDestroy {
+				q.redirect(q.base + "/instances")
+			} else {
+				q.redirect(q.base + "/instances/" + q.id)
+			}
+			return nil
+		}
+		if a == deltacloud.ActionDestroy {
+			q.setCommonHeaders()
+			q.w.Header().Set("X-Backend-Runtime", q.runtime())
+			q.w.WriteHeader(http.StatusNoContent)
+			q.wrote = true
+			return nil
+		}
+		doc := wire.NewInstance(q.base, *in, instanceOptions(p))
+		return q.render(http.StatusAccepted, doc, doc.JSON(), "instance", doc)
+	}
+}
+
+// redirect answers an HTML form with 302 to target, as the original does
+// for creates, destroys and actions in the browsable UI.
+func (q *request) redirect(target string) {
+	q.setCommonHeaders()
+	http.Redirect(q.w, q.r, target, http.StatusFound)
+	q.wrote = true
+}

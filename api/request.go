@@ -1,0 +1,356 @@
+package api
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/wire"
+)
+
+// request is one request on its way through the pipeline.
+type request struct {
+	h     *Handler
+	w     http.ResponseWriter
+	r     *http.Request
+	start time.Time
+
+	driver, provider string
+	base             string // {B}: scheme://host/api
+	path             string // the path without matrix parameters, for error documents
+	params           url.Values
+	format           format
+	op               *operation
+	id               string
+
+	creds    deltacloud.Credentials
+	hasCreds bool
+	prov     *deltacloud.Provider
+	release  func()
+	wrote    bool
+}
+
+func (q *request) serve() {
+	if q.r.Host == "" {
+		q.plain(http.StatusBadRequest, "Unable to find HTTP Host header")
+		return
+	}
+	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
+	prefix := strings.Split(strings.Trim(q.h.opts.Prefix, "/"), "/")
+	if !ok || len(segs) < len(prefix) || !slices.Equal(segs[:len(prefix)], prefix) {
+		q.driver = q.h.opts.Driver
+		q.format = formatXML
+		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
+		return
+	}
+	apiSeg := prefix[len(prefix)-1]
+	q.selectDriver(matrix[apiSeg])
+	q.path = "/" + strings.Join(segs, "/")
+	scheme := "http"
+	if q.r.TLS != nil {
+		scheme = "https"
+	}
+	q.base = scheme + "://" + q.r.Host + q.h.opts.Prefix
+	if err := q.parseParams(); err != nil {
+		q.format = formatXML
+		q.fail(err)
+		return
+	}
+	method := q.r.Method
+	if method == http.MethodPost {
+		switch strings.ToUpper(q.params.Get("_method")) {
+		case http.MethodDelete:
+			method = http.MethodDelete
+		case http.MethodPut:
+			method = http.MethodPut
+		}
+	}
+	rest := segs[len(prefix):]
+	q.route(method, rest)
+}
+
+// selectDriver applies the server default, then matrix parameters, then
+// headers; values are lower-cased (spec §2).
+func (q *request) selectDriver(matrix map[string]string) {
+	q.driver, q.provider = q.h.opts.Driver, q.h.opts.Provider
+	if v := matrix["driver"]; v != "" {
+		q.driver = v
+	}
+	if v := matrix["provider"]; v != "" {
+		q.provider = v
+	}
+	if v := q.r.Header.Get("X-Deltacloud-Driver"); v != "" {
+		q.driver = v
+	}
+	if v := q.r.Header.Get("X-Deltacloud-Provider"); v != "" {
+		q.provider = v
+	}
+	q.driver, q.provider = strings.ToLower(q.driver), strings.ToLower(q.provider)
+	if q.provider == "default" {
+		q.provider = ""
+	}
+}
+
+// parseParams merges the query string and the form body, form values
+// winning, with the body capped.
+func (q *request) parseParams() error {
+	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, q.h.opts.MaxBodyBytes)
+	var err error
+	ct := q.r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "multipart/form-data") {
+		err = q.r.ParseMultipartForm(q.h.opts.MaxBodyBytes)
+	} else {
+		err = q.r.ParseForm()
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: fmt.Sprintf("request body is larger than %d bytes", tooBig.Limit)}
+		}
+		return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed parameters"}
+	}
+	q.params = url.Values{}
+	for k, vs := range q.r.URL.Query() {
+		q.params[k] = vs
+	}
+	if q.r.PostForm != nil {
+		for k, vs := range q.r.PostForm {
+			q.params[k] = vs
+		}
+	}
+	if q.r.MultipartForm != nil {
+		for k, vs := range q.r.MultipartForm.Value {
+			q.params[k] = vs
+		}
+	}
+	return nil
+}
+
+// negotiate sets the response format among offered; false means 406 was
+// answered.
+func (q *request) negotiate(offered []format) bool {
+	_, has := q.r.URL.Query()["format"]
+	f, ok := negotiate(q.r.URL.Query().Get("format"), has, q.r.Header.Get("Accept"), offered)
+	if !ok {
+		q.setCommonHeaders()
+		q.w.WriteHeader(http.StatusNotAcceptable)
+		q.wrote = true
+		return false
+	}
+	q.format = f
+	return true
+}
+
+// credentials reads HTTP Basic credentials (or the operator's defaults).
+func (q *request) credentials() {
+	if c := q.h.opts.DefaultCredentials; c != nil {
+		q.creds, q.hasCreds = *c, true
+		return
+	}
+	u, p, ok := q.r.BasicAuth()
+	q.creds, q.hasCreds = deltacloud.Credentials{User: u, Password: p}, ok
+}
+
+// provider opens the selected provider once per request. Operations that
+// need credentials answer 401 with a challenge when none were sent.
+func (q *request) open() (*deltacloud.Provider, error) {
+	if q.prov != nil {
+		return q.prov, nil
+	}
+	q.credentials()
+	if q.op != nil && q.op.Auth && !q.hasCreds {
+		return nil, &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "Unauthorized"}
+	}
+	p, release, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
+	if err != nil {
+		var unknown *deltacloud.UnknownDriverError
+		if errors.As(err, &unknown) {
+			// The original answers an unknown driver with 500.
+			return nil, &deltacloud.Error{Code: deltacloud.CodeUnknown,
+				Message: fmt.Sprintf("Driver '%s' is not available: %v", q.driver, err)}
+		}
+		return nil, err
+	}
+	q.prov, q.release = p, release
+	return p, nil
+}
+
+func (q *request) releaseProvider() {
+	if q.release != nil {
+		q.release()
+		q.release = nil
+	}
+}
+
+// setCommonHeaders adds the headers of every response (spec §1).
+func (q *request) setCommonHeaders() {
+	h := q.w.Header()
+	h.Set("Server", serverHeader)
+	h.Set("X-Deltacloud-Driver", q.driver)
+	if q.provider != "" {
+		h.Set("X-Deltacloud-Provider", q.provider)
+	}
+	h.Set("X-Content-Type-Options", "nosniff")
+}
+
+// plain answers with a plain-text body (the original's Rabbit answers: 400
+// for a missing parameter, 412 for a missing capability).
+func (q *request) plain(status int, msg string) {
+	q.setCommonHeaders()
+	q.w.Header().Set("Content-Type", "text/plain")
+	q.w.WriteHeader(status)
+	q.w.Write([]byte(msg))
+	q.wrote = true
+}
+
+// write sends a body with the headers of a successful response: ETag and
+// Cache-Control on 200/201 with a body, X-Backend-Runtime where the original
+// sends it.
+func (q *request) write(status int, f format, body []byte) {
+	q.setCommonHeaders()
+	h := q.w.Header()
+	h.Set("Content-Type", contentType[f])
+	if (status == http.StatusOK || status == http.StatusCreated) && len(body) > 0 {
+		sum := md5.Sum(body)
+		h.Set("ETag", hex.EncodeToString(sum[:]))
+		h.Set("Cache-Control", "max-age=0, private, must-revalidate")
+	}
+	if q.op.timed() {
+		h.Set("X-Backend-Runtime", q.runtime())
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	q.w.WriteHeader(status)
+	if q.r.Method != http.MethodHead {
+		q.w.Write(body)
+	}
+	q.wrote = true
+}
+
+// runtime is the request's time so far in seconds, for X-Backend-Runtime.
+func (q *request) runtime() string {
+	return strconv.FormatFloat(time.Since(q.start).Seconds(), 'f', -1, 64)
+}
+
+// render answers with a document in the negotiated format: the XML document,
+// the JSON value, or the HTML page.
+func (q *request) render(status int, doc wire.Document, jsonValue any, page string, data any) error {
+	var buf bytes.Buffer
+	switch q.format {
+	case formatXML:
+		if err := wire.Encode(&buf, doc); err != nil {
+			return err
+		}
+	case formatJSON:
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(jsonValue); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // no trailing newline, as the original
+	case formatHTML:
+		if err := q.h.renderHTML(&buf, page, q.pageData(data)); err != nil {
+			return err
+		}
+	default:
+		return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "format not supported here"}
+	}
+	q.write(status, q.format, buf.Bytes())
+	return nil
+}
+
+// fail answers with the error document in the negotiated format (XML when
+// none was negotiated), with the status of the error's code.
+func (q *request) fail(err error) {
+	if q.wrote {
+		return
+	}
+	code := deltacloud.CodeOf(err)
+	status := code.HTTPStatus()
+	var e *deltacloud.Error
+	msg := wire.StatusMessage(status)
+	if errors.As(err, &e) && e.Message != "" {
+		msg = e.Message
+	}
+	if q.op != nil && status < 500 && (q.op.Name == "index" || (q.op.Name == "show" && status == http.StatusNotFound)) {
+		// Index routes report only the status' generic text, wrong
+		// credentials included ("Unauthorized", spec §2), and a show of an
+		// unknown id answers the original's plain "Not Found" (spec §4).
+		msg = wire.StatusMessage(status)
+	}
+	if q.op.timed() && status != http.StatusUnauthorized {
+		// The backend answered (a failed authentication never reached it).
+		q.w.Header().Set("X-Backend-Runtime", q.runtime())
+	}
+	if errors.As(err, &e) && e.Code == deltacloud.RateLimited && e.RetryAfter > 0 {
+		q.w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+	if status == http.StatusUnauthorized && !q.hasCreds {
+		q.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Basic realm="%s-deltacloud@%s"`, q.driver, q.h.opts.Hostname))
+	}
+	if status >= 500 {
+		q.h.log.Warn("deltacloud api: request failed", "url", q.path, "driver", q.driver, "status", status, "err", err)
+	}
+	doc := wire.NewErrorDoc(wire.ErrorInfo{
+		Status: status, URL: q.path, Driver: q.driver, Provider: q.provider,
+		Message: msg, Params: q.requestParams(),
+	})
+	f := q.format
+	if f == "" || f == formatGV || f == formatPNG {
+		f = formatXML
+	}
+	var buf bytes.Buffer
+	switch f {
+	case formatJSON:
+		b, _ := json.Marshal(doc.JSON())
+		buf.Write(b)
+	case formatHTML:
+		if q.h.renderHTML(&buf, "error", q.pageData(errorPage{Status: status, Message: msg})) != nil {
+			buf.Reset()
+			f = formatXML
+			wire.Encode(&buf, doc)
+		}
+	default:
+		wire.Encode(&buf, doc)
+	}
+	q.setCommonHeaders()
+	q.w.Header().Set("Content-Type", contentType[f])
+	q.w.WriteHeader(status)
+	if q.r.Method != http.MethodHead {
+		q.w.Write(buf.Bytes())
+	}
+	q.wrote = true
+}
+
+// requestParams lists the request's parameters for the error document,
+// sorted; wire filters the sensitive ones.
+func (q *request) requestParams() []wire.RequestParam {
+	var ps []wire.RequestParam
+	keys := make([]string, 0, len(q.params))
+	for k := range q.params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		ps = append(ps, wire.RequestParam{Name: k, Value: q.params.Get(k)})
+	}
+	if q.id != "" && q.params.Get("id") == "" {
+		ps = append(ps, wire.RequestParam{Name: "id", Value: q.id})
+	}
+	return ps
+}
+
+type errorPage struct {
+	Status  int
+	Message string
+}

@@ -1,0 +1,126 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// route dispatches a request on the path segments after /api.
+func (q *request) route(method string, rest []string) {
+	switch {
+	case len(rest) == 0:
+		q.entryPoint(method)
+		return
+	case rest[0] == "docs":
+		q.docs(rest[1:])
+		return
+	}
+	c := deltacloud.Collection(rest[0])
+	if slices.Contains(laterCollections, c) {
+		// The route exists in the API; no driver has the capability yet.
+		q.capabilityMissing(string(c))
+		return
+	}
+	if !slices.Contains(documentedCollections(), c) {
+		q.format = formatXML
+		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
+		return
+	}
+	if method == http.MethodOptions {
+		q.options(c, rest[1:])
+		return
+	}
+	// HTML-only helper pages of the browsable UI.
+	if c == deltacloud.CollectionInstances && len(rest) == 2 && rest[1] == "new" && method == http.MethodGet {
+		q.newInstancePage()
+		return
+	}
+	op, id, allowed := match(c, method, rest[1:])
+	if op == nil {
+		if len(allowed) > 0 {
+			q.w.Header().Set("Allow", strings.Join(allowed, ","))
+			q.format = formatXML
+			q.fail(&deltacloud.Error{Code: deltacloud.InvalidState, Message: "Method Not Allowed"})
+			return
+		}
+		q.format = formatXML
+		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
+		return
+	}
+	q.op, q.id = op, id
+	if !q.negotiate(op.formats()) {
+		return
+	}
+	if op.handle == nil {
+		q.capabilityMissing(op.Capability)
+		return
+	}
+	for _, p := range op.Params {
+		if p.Required && p.Name != "id" && q.params.Get(p.Name) == "" {
+			q.plain(http.StatusBadRequest, fmt.Sprintf("Required parameter '%s' not found in [%s]", p.Name, strings.Join(paramNames(q.params), ", ")))
+			return
+		}
+	}
+	if method == http.MethodHead {
+		q.write(http.StatusOK, q.format, nil)
+		return
+	}
+	if err := op.handle(q); err != nil {
+		q.fail(err)
+	}
+}
+
+// capabilityMissing answers 412 with Expect, as the original's Rabbit does.
+func (q *request) capabilityMissing(capability string) {
+	q.w.Header().Set("Expect", capability)
+	q.plain(http.StatusPreconditionFailed, "The required capability to execute this operation is missing")
+}
+
+// options answers OPTIONS: the methods of a collection, or the parameters
+// of one operation ("name:type:required|optional").
+func (q *request) options(c deltacloud.Collection, rest []string) {
+	var allow []string
+	if len(rest) == 0 {
+		for _, op := range collectionOps(c) {
+			if !slices.Contains(allow, op.Method) {
+				allow = append(allow, op.Method)
+			}
+		}
+		allow = append([]string{http.MethodOptions}, allow...)
+	} else {
+		name := rest[len(rest)-1]
+		for _, op := range collectionOps(c) {
+			if op.Name == name {
+				for _, p := range op.Params {
+					allow = append(allow, paramSignature(p))
+				}
+			}
+		}
+	}
+	q.setCommonHeaders()
+	q.w.Header().Set("Allow", strings.Join(allow, ","))
+	q.w.WriteHeader(http.StatusOK)
+	q.wrote = true
+}
+
+// paramSignature is the original's "name:type:required|optional".
+func paramSignature(p param) string {
+	req := "optional"
+	if p.Required {
+		req = "required"
+	}
+	return p.Name + ":" + p.Type + ":" + req
+}
+
+func paramNames(v map[string][]string) []string {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}
