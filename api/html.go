@@ -45,7 +45,6 @@ var templateFuncs = template.FuncMap{
 	"stylesheet": func() template.CSS { return template.CSS(stylesheet) },
 	"statusText": http.StatusText,
 	"lower":      strings.ToLower,
-	"join":       strings.Join,
 	"fields":     strings.Fields,
 	// buttons is the data of the "actions" template: one form per action
 	// link.
@@ -108,8 +107,8 @@ type page struct {
 	// Providers are the known providers of the current driver, offered by
 	// the provider switcher.
 	Providers []string
-	// Formats are links to this page's document in the other formats,
-	// keyed by format name; empty for HTML-only pages.
+	// Formats are links to this page's document in the other formats;
+	// empty for HTML-only pages (docs, forms, errors).
 	Formats []formatLink
 }
 
@@ -119,7 +118,7 @@ type formatLink struct {
 	Href string
 }
 
-// URL is {B} with the request's matrix parameters followed by p, for the
+// URL is {B} with the request's matrix parameters followed by rel, for the
 // page's own links ("/instances/new").
 func (p page) URL(rel string) string { return p.Base + p.Matrix + rel }
 
@@ -324,11 +323,6 @@ type propertyField struct {
 	Min, Max, Step string
 	// Enum: the choices.
 	Values []string
-}
-
-// Editable reports whether the property has an input (range or enum).
-func (f propertyField) Editable() bool {
-	return f.Kind == string(deltacloud.Range) || f.Kind == string(deltacloud.Enum)
 }
 
 // featureField is one input a create feature adds.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -140,9 +141,9 @@ func instanceCreate(q *request) error {
 	}
 	opts := instanceOptions(p)
 	if q.format == formatHTML {
-		target := q.base + "/instances"
+		target := "/instances"
 		if len(ins) == 1 {
-			target += "/" + ins[0].ID
+			target += "/" + url.PathEscape(ins[0].ID)
 		}
 		q.redirect(target)
 		return nil
@@ -174,9 +175,9 @@ func instanceAction(a deltacloud.Action) func(*request) error {
 		}
 		if q.format == formatHTML {
 			if a == deltacloud.ActionDestroy {
-				q.redirect(q.base + "/instances")
+				q.redirect("/instances")
 			} else {
-				q.redirect(q.base + "/instances/" + q.id)
+				q.redirect("/instances/" + url.PathEscape(q.id))
 			}
 			return nil
 		}
@@ -192,10 +193,11 @@ func instanceAction(a deltacloud.Action) func(*request) error {
 	}
 }
 
-// redirect answers an HTML form with 302 to target, as the original does
-// for creates, destroys and actions in the browsable UI.
-func (q *request) redirect(target string) {
+// redirect answers an HTML form with 302 to rel (a path under {B}), as the
+// original does for creates, destroys and actions in the browsable UI,
+// keeping the request's driver and provider selection.
+func (q *request) redirect(rel string) {
 	q.setCommonHeaders()
-	http.Redirect(q.w, q.r, target, http.StatusFound)
+	http.Redirect(q.w, q.r, q.pageData(nil).URL(rel), http.StatusFound)
 	q.wrote = true
 }
