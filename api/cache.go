@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"sync"
 	"time"
@@ -48,8 +49,10 @@ func newProviderCache(max int, ttl time.Duration,
 // cacheKey hashes the credentials with the cache's secret key.
 func (c *providerCache) cacheKey(driver string, cfg deltacloud.Config) string {
 	m := hmac.New(sha256.New, c.key)
+	// The user's length first: with a mere separator, user "a\x00b" with
+	// password "c" and user "a" with password "b\x00c" would share a key.
+	m.Write(binary.BigEndian.AppendUint64(nil, uint64(len(cfg.Credentials.User))))
 	m.Write([]byte(cfg.Credentials.User))
-	m.Write([]byte{0})
 	m.Write([]byte(cfg.Credentials.Password))
 	return driver + "\x00" + cfg.Provider + "\x00" + hex.EncodeToString(m.Sum(nil))
 }

@@ -80,8 +80,10 @@ func (q *request) switchDriver() {
 	provider := strings.ToLower(q.params.Get("provider"))
 	if driver == "" {
 		if _, rest, ok := strings.Cut(q.r.Referer(), ";driver="); ok {
-			driver, _, _ = strings.Cut(rest, ";")
-			driver, _, _ = strings.Cut(driver, "/")
+			if end := strings.IndexAny(rest, ";/?#"); end >= 0 {
+				rest = rest[:end]
+			}
+			driver = strings.ToLower(rest)
 		}
 	}
 	if driver != "" && plainName.MatchString(driver) {
