@@ -59,7 +59,8 @@ type Options struct {
 	// Hostname names the server in the WWW-Authenticate realm (default:
 	// the machine's host name).
 	Hostname string
-	// Prefix is the path the API is served under (default "/api").
+	// Prefix is the path the API is served under (default "/api"; "/"
+	// serves it at the root).
 	Prefix string
 }
 
@@ -93,6 +94,9 @@ func NewHandler(opts Options) *Handler {
 		opts.Prefix = "/api"
 	}
 	opts.Prefix = "/" + strings.Trim(opts.Prefix, "/")
+	if opts.Prefix == "/" {
+		opts.Prefix = "" // served at the root: {B} is scheme://host
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.Default()

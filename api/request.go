@@ -47,14 +47,20 @@ func (q *request) serve() {
 		return
 	}
 	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
-	prefix := strings.Split(strings.Trim(q.h.opts.Prefix, "/"), "/")
+	var prefix []string // nil when the API is served at the root
+	if p := strings.Trim(q.h.opts.Prefix, "/"); p != "" {
+		prefix = strings.Split(p, "/")
+	}
 	if !ok || len(segs) < len(prefix) || !slices.Equal(segs[:len(prefix)], prefix) {
 		q.driver = q.h.opts.Driver
 		q.format = formatXML
 		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
 		return
 	}
-	apiSeg := prefix[len(prefix)-1]
+	apiSeg := "" // at the root, matrix parameters go on the empty first segment: /;driver=ec2/…
+	if len(prefix) > 0 {
+		apiSeg = prefix[len(prefix)-1]
+	}
 	q.selectDriver(matrix[apiSeg])
 	q.path = "/" + strings.Join(segs, "/")
 	scheme := "http"
@@ -77,6 +83,9 @@ func (q *request) serve() {
 		}
 	}
 	rest := segs[len(prefix):]
+	if len(prefix) == 0 && len(rest) > 0 && rest[0] == "" {
+		rest = rest[1:] // "/;driver=ec2/instances" at the root
+	}
 	q.route(method, rest)
 }
 

@@ -5,14 +5,18 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/deltacloud-go/deltacloud/api"
 )
 
 // TestProviderAllowList checks that a request may choose a plain provider
@@ -315,5 +319,25 @@ func TestCacheKeyedByCredentials(t *testing.T) {
 	s.must2xx(t, tuReq{Path: "/api/instances", Creds: &tuCreds{"u1", tuScopedPassword("u1")}})
 	if r := s.do(t, tuReq{Path: "/api/instances", Creds: &tuCreds{"u1", tuScopedPassword("u2")}}); r.Status != 401 {
 		t.Errorf("u1 with u2's password: status %d, want 401", r.Status)
+	}
+}
+
+// TestRootPrefix: with Prefix "/" the API is served at the root, hrefs
+// included, and matrix parameters go on the empty first segment.
+func TestRootPrefix(t *testing.T) {
+	h := api.NewHandler(api.Options{Prefix: "/", Logger: tuQuiet})
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, path := range []string{"/", "/;driver=mock/hardware_profiles"} {
+		resp, err := http.Get(srv.URL + path + "?format=json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || strings.Contains(string(body), srv.URL+"//") || strings.Contains(string(body), "/api/") {
+			t.Errorf("GET %s = %d %s", path, resp.StatusCode, body)
+		}
 	}
 }
