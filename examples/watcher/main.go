@@ -11,6 +11,13 @@
 //	go run ./examples/watcher -duration 10s
 //	go run ./examples/watcher -interval 500ms -activity 200ms -seed 42
 //
+// Given three arguments, as the original Ruby example was called, it
+// watches a Deltacloud REST server through the "deltacloud" driver: the
+// server's base URL, the user and the password (flags go first):
+//
+//	go run ./examples/watcher http://localhost:3001/api mockuser mockpassword
+//	go run ./examples/watcher -interval 5s http://localhost:3001/api mockuser mockpassword
+//
 // The output looks like this:
 //
 //	Found 4 instances in the following states:
@@ -29,6 +36,10 @@
 //	-duration D       stop after this long; 0 means until Ctrl-C (default 0)
 //	-activity D       mock only: simulate other users every D; 0 disables (default 500ms)
 //	-seed N           mock only: seed of the simulated activity; 0 is time-based (default 0)
+//
+// The three arguments URL USER PASSWORD stand for -driver deltacloud
+// -provider URL -user USER -password PASSWORD and cannot be combined with
+// those flags.
 //
 // For drivers other than the mock, empty -user and -password are passed on
 // as empty credentials, which asks the driver to use its SDK's default chain
@@ -56,11 +67,16 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
+	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/mock"
 )
 
-// mockDriver is the mock driver's registered name.
-const mockDriver = "mock"
+// mockDriver is the mock driver's registered name; remoteDriver is the
+// Deltacloud REST client's, which the URL USER PASSWORD arguments select.
+const (
+	mockDriver   = "mock"
+	remoteDriver = "deltacloud"
+)
 
 func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
@@ -119,8 +135,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("watcher", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: watcher [flags]\n\n"+
-			"Print the instances' states, then every instance created, changed or destroyed.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: watcher [flags] [URL USER PASSWORD]\n\n"+
+			"Print the instances' states, then every instance created, changed or destroyed.\n"+
+			"URL USER PASSWORD watch a Deltacloud REST server (driver %q).\n\n", remoteDriver)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&cfg.driver, "driver", mockDriver, "driver to open")
@@ -136,8 +153,19 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 
 	var problems []string
-	if fs.NArg() > 0 {
-		problems = append(problems, fmt.Sprintf("unexpected arguments %q", fs.Args()))
+	switch fs.NArg() {
+	case 0:
+	case 3:
+		// The original example's calling convention: URL USER PASSWORD.
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "driver", "provider", "user", "password":
+				problems = append(problems, fmt.Sprintf("-%s cannot be combined with the URL USER PASSWORD arguments", f.Name))
+			}
+		})
+		cfg.driver, cfg.provider, cfg.user, cfg.password = remoteDriver, fs.Arg(0), fs.Arg(1), fs.Arg(2)
+	default:
+		problems = append(problems, fmt.Sprintf("unexpected arguments %q; give none, or URL USER PASSWORD", fs.Args()))
 	}
 	if cfg.interval <= 0 {
 		problems = append(problems, "-interval must be positive")

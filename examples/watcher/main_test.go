@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/api"
 	"github.com/deltacloud-go/deltacloud/drivers/mock"
 	"github.com/google/go-cmp/cmp"
 )
@@ -134,6 +137,16 @@ func TestRunFailures(t *testing.T) {
 			wantStderr: []string{"-activity must not be negative"}},
 		{name: "positional argument", args: []string{"mock"}, wantCode: 2,
 			wantStderr: []string{`unexpected arguments ["mock"]`}},
+		{name: "two positional arguments", args: []string{"http://localhost:3001/api", "mockuser"}, wantCode: 2,
+			wantStderr: []string{`unexpected arguments ["http://localhost:3001/api" "mockuser"]; give none, or URL USER PASSWORD`}},
+		{name: "URL USER PASSWORD with -driver", args: []string{"-driver", "mock", "http://localhost:3001/api", "u", "p"}, wantCode: 2,
+			wantStderr: []string{"-driver cannot be combined with the URL USER PASSWORD arguments"}},
+		{name: "URL USER PASSWORD with -password", args: []string{"-password", "x", "http://localhost:3001/api", "u", "p"}, wantCode: 2,
+			wantStderr: []string{"-password cannot be combined with the URL USER PASSWORD arguments"}},
+		{name: "URL USER PASSWORD with -activity", args: []string{"-activity", "1s", "http://localhost:3001/api", "u", "p"}, wantCode: 2,
+			wantStderr: []string{"-activity is only for the mock driver"}},
+		{name: "URL that is no URL", args: []string{"localhost", "u", "p"}, wantCode: 1,
+			wantStderr: []string{`error: deltacloud: Open: deltacloud driver: Config.Provider "localhost" is not an http or https URL`}},
 		{name: "activity on another driver", args: []string{"-driver", "ec2", "-activity", "1s"}, wantCode: 2,
 			wantStderr: []string{"-activity is only for the mock driver"}},
 		{name: "seed on another driver", args: []string{"-driver", "ec2", "-seed", "7"}, wantCode: 2,
@@ -260,6 +273,12 @@ func TestProviderConfig(t *testing.T) {
 			want: deltacloud.Config{Provider: "eu-west-1"},
 		},
 		{
+			name: "Deltacloud server",
+			cfg:  config{driver: "deltacloud", provider: "http://localhost:3001/api", user: "mockuser", password: "mockpassword", activity: time.Second},
+			want: deltacloud.Config{Provider: "http://localhost:3001/api",
+				Credentials: deltacloud.Credentials{User: "mockuser", Password: "mockpassword"}},
+		},
+		{
 			name: "other driver with credentials",
 			cfg:  config{driver: "ec2", user: "AKIA", password: "secret"},
 			want: deltacloud.Config{Credentials: deltacloud.Credentials{User: "AKIA", Password: "secret"}},
@@ -271,5 +290,31 @@ func TestProviderConfig(t *testing.T) {
 				t.Errorf("providerConfig mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRunRemote watches a Deltacloud REST server (the api handler over the
+// mock) the way the original example was called: URL USER PASSWORD.
+func TestRunRemote(t *testing.T) {
+	h := api.NewHandler(api.Options{
+		DriverOptions: map[string]map[string]string{"mock": {"storage": t.TempDir()}},
+		Logger:        slog.New(slog.DiscardHandler),
+	})
+	srv := httptest.NewServer(h)
+	defer h.Close()
+	defer srv.Close()
+	url := srv.URL + "/api"
+
+	code, stdout, stderr := runWatcher(t, "-interval", "10ms", "-duration", "300ms", url, mock.User, mock.Password)
+	if code != 0 {
+		t.Errorf("exit code = %d, want 0; stderr:\n%s", code, stderr)
+	}
+	if want := "Found 4 instances in the following states:\n  RUNNING: 4\n"; stdout != want || stderr != "" {
+		t.Errorf("stdout = %q, stderr = %q; want %q and nothing", stdout, stderr, want)
+	}
+
+	code, stdout, stderr = runWatcher(t, "-interval", "10ms", url, mock.User, "wrong")
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "error: deltacloud: Instances: Unauthorized") {
+		t.Errorf("wrong password: exit code %d, stdout %q, stderr %q; want 1, nothing, Unauthorized", code, stdout, stderr)
 	}
 }

@@ -1,0 +1,20 @@
+package deltacloud_test
+
+import (
+	"testing"
+
+	"github.com/deltacloud-go/deltacloud/drivers/drivertest"
+)
+
+// TestConformance runs the whole conformance suite through the remote
+// driver against the api handler over the mock driver, each provider on a
+// fresh handler with its own storage.
+func TestConformance(t *testing.T) {
+	drivertest.RunConformance(t, harness(""))
+}
+
+// TestConformanceUnderOtherPath serves the API under /cloud/api: the
+// driver follows the server's links, so nothing assumes /api.
+func TestConformanceUnderOtherPath(t *testing.T) {
+	drivertest.RunConformance(t, harness("/cloud/api"))
+}
