@@ -181,11 +181,18 @@ func (p *Provider) Lifecycle() *StateMachine { return p.lifecycle }
 func (p *Provider) Features() Features { return p.features.Clone() }
 
 // Collections lists the collections the provider serves, in the order the
-// Deltacloud entry point lists them (alphabetical).
+// Deltacloud entry point lists them (alphabetical). Drivers that know their
+// collections only at run time (CollectionLister) narrow the core ones.
 func (p *Provider) Collections() []Collection {
 	cs := []Collection{
 		CollectionDrivers, CollectionHardwareProfiles, CollectionImages,
 		CollectionInstanceStates, CollectionInstances, CollectionRealms,
+	}
+	if l, ok := p.conn.(CollectionLister); ok {
+		has := l.Collections()
+		cs = slices.DeleteFunc(cs, func(c Collection) bool {
+			return c != CollectionDrivers && !slices.Contains(has, c)
+		})
 	}
 	slices.Sort(cs)
 	return cs

@@ -73,6 +73,13 @@ type InstanceGetter interface {
 	Instance(ctx context.Context, id string) (*Instance, error)
 }
 
+// CollectionLister is implemented by drivers whose collections depend on
+// the cloud, such as a remote Deltacloud server; Provider.Collections then
+// lists only what both the cloud and the Provider serve.
+type CollectionLister interface {
+	Collections() []Collection
+}
+
 // Aser is implemented by drivers that hand out their native client through
 // Provider.As, following gocloud.dev's escape hatch.
 type Aser interface {

@@ -150,7 +150,7 @@ func instanceCreate(q *request) error {
 	}
 	if len(ins) == 1 {
 		doc := wire.NewInstance(q.base, ins[0], opts)
-		q.w.Header().Set("Location", q.base+"/instances/"+ins[0].ID)
+		q.w.Header().Set("Location", q.base+"/instances/"+url.PathEscape(ins[0].ID))
 		return q.render(http.StatusCreated, doc, doc.ShowJSON(), "instance", doc)
 	}
 	doc := wire.NewInstances(q.base, ins, opts)

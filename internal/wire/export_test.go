@@ -1,0 +1,19 @@
+package wire
+
+// Exports for the tests of package wire_test.
+
+// MarshalReflect is Marshal through encoding/xml, the reference the
+// hand-written encodings are compared with.
+var MarshalReflect = marshalReflect
+
+// MarshalFast is Marshal through doc's hand-written encoding; ok is false
+// when doc has none.
+func MarshalFast(doc Document) (data []byte, ok bool) {
+	fd, ok := doc.(xmlDocument)
+	if !ok || isNil(doc) {
+		return nil, false
+	}
+	w := getWriter()
+	defer putWriter(w)
+	return append([]byte(nil), writeDocument(w, fd)...), true
+}
