@@ -15,14 +15,14 @@ import (
 func driversIndex(q *request) error {
 	infos := deltacloud.Drivers()
 	doc := wire.NewDrivers(q.base, infos)
-	return q.render(http.StatusOK, doc, wire.NewDriversJSON(q.base, infos), "drivers", doc)
+	return q.render(http.StatusOK, doc, func() any { return wire.NewDriversJSON(q.base, infos) }, "drivers", doc)
 }
 
 func driverShow(q *request) error {
 	for _, info := range deltacloud.Drivers() {
 		if info.Name == q.id {
 			doc := wire.NewDriver(q.base, info)
-			return q.render(http.StatusOK, doc, doc.ShowJSON(), "driver", doc)
+			return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "driver", doc)
 		}
 	}
 	return &deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"}
@@ -41,7 +41,7 @@ func realmsIndex(q *request) error {
 		rs = slices.DeleteFunc(rs, func(r deltacloud.Realm) bool { return r.ID != id })
 	}
 	doc := wire.NewRealms(q.base, rs)
-	return q.render(http.StatusOK, doc, doc.JSON(), "realms", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "realms", doc)
 }
 
 func realmShow(q *request) error {
@@ -54,7 +54,7 @@ func realmShow(q *request) error {
 		return err
 	}
 	doc := wire.NewRealm(q.base, *r)
-	return q.render(http.StatusOK, doc, doc.ShowJSON(), "realm", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "realm", doc)
 }
 
 func profilesIndex(q *request) error {
@@ -68,7 +68,7 @@ func profilesIndex(q *request) error {
 		return err
 	}
 	doc := wire.NewHardwareProfiles(q.base, hs)
-	return q.render(http.StatusOK, doc, doc.JSON(), "hardware_profiles", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "hardware_profiles", doc)
 }
 
 func profileShow(q *request) error {
@@ -81,7 +81,7 @@ func profileShow(q *request) error {
 		return err
 	}
 	doc := wire.NewHardwareProfile(q.base, *h)
-	return q.render(http.StatusOK, doc, doc.ShowJSON(), "hardware_profile", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "hardware_profile", doc)
 }
 
 // imageOptions says which action links images get from this provider.
@@ -100,7 +100,7 @@ func imagesIndex(q *request) error {
 		return err
 	}
 	doc := wire.NewImages(q.base, imgs, imageOptions(p))
-	return q.render(http.StatusOK, doc, doc.JSON(), "images", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "images", doc)
 }
 
 func imageShow(q *request) error {
@@ -113,7 +113,7 @@ func imageShow(q *request) error {
 		return err
 	}
 	doc := wire.NewImage(q.base, *img, imageOptions(p))
-	return q.render(http.StatusOK, doc, doc.ShowJSON(), "image", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "image", doc)
 }
 
 func statesIndex(q *request) error {
@@ -127,5 +127,5 @@ func statesIndex(q *request) error {
 		return nil
 	}
 	doc := wire.NewStates(m)
-	return q.render(http.StatusOK, doc, doc.JSON(), "instance_states", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "instance_states", doc)
 }

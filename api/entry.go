@@ -59,7 +59,7 @@ func (q *request) entryPoint(method string) {
 		return
 	}
 	doc := q.apiDoc(p)
-	if err := q.render(http.StatusOK, doc, doc.JSON(), "api", doc); err != nil {
+	if err := q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "api", doc); err != nil {
 		q.fail(err)
 	}
 }

@@ -35,7 +35,7 @@ func instancesIndex(q *request) error {
 		return err
 	}
 	doc := wire.NewInstances(q.base, ins, instanceOptions(p))
-	return q.render(http.StatusOK, doc, doc.JSON(), "instances", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "instances", doc)
 }
 
 func instanceShow(q *request) error {
@@ -48,7 +48,7 @@ func instanceShow(q *request) error {
 		return err
 	}
 	doc := wire.NewInstance(q.base, *in, instanceOptions(p))
-	return q.render(http.StatusOK, doc, doc.ShowJSON(), "instance", doc)
+	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "instance", doc)
 }
 
 // passThrough are undeclared create parameters some drivers read (spec
@@ -151,10 +151,10 @@ func instanceCreate(q *request) error {
 	if len(ins) == 1 {
 		doc := wire.NewInstance(q.base, ins[0], opts)
 		q.w.Header().Set("Location", q.base+"/instances/"+url.PathEscape(ins[0].ID))
-		return q.render(http.StatusCreated, doc, doc.ShowJSON(), "instance", doc)
+		return q.render(http.StatusCreated, doc, func() any { return doc.ShowJSON() }, "instance", doc)
 	}
 	doc := wire.NewInstances(q.base, ins, opts)
-	return q.render(http.StatusCreated, doc, doc.JSON(), "instances", doc)
+	return q.render(http.StatusCreated, doc, func() any { return doc.JSON() }, "instances", doc)
 }
 
 // instanceAction performs reboot/start/stop (202 with the instance) or
@@ -189,7 +189,7 @@ func instanceAction(a deltacloud.Action) func(*request) error {
 			return nil
 		}
 		doc := wire.NewInstance(q.base, *in, instanceOptions(p))
-		return q.render(http.StatusAccepted, doc, doc.JSON(), "instance", doc)
+		return q.render(http.StatusAccepted, doc, func() any { return doc.JSON() }, "instance", doc)
 	}
 }
 

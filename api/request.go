@@ -252,8 +252,8 @@ func (q *request) runtime() string {
 }
 
 // render answers with a document in the negotiated format: the XML document,
-// the JSON value, or the HTML page.
-func (q *request) render(status int, doc wire.Document, jsonValue any, page string, data any) error {
+// the JSON value (built only when JSON was asked for), or the HTML page.
+func (q *request) render(status int, doc wire.Document, jsonValue func() any, page string, data any) error {
 	var buf bytes.Buffer
 	switch q.format {
 	case formatXML:
@@ -263,7 +263,10 @@ func (q *request) render(status int, doc wire.Document, jsonValue any, page stri
 	case formatJSON:
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
-		if err := enc.Encode(jsonValue); err != nil {
+		if jsonValue == nil {
+			return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "no JSON form here"}
+		}
+		if err := enc.Encode(jsonValue()); err != nil {
 			return err
 		}
 		buf.Truncate(buf.Len() - 1) // no trailing newline, as the original
