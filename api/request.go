@@ -261,15 +261,14 @@ func (q *request) render(status int, doc wire.Document, jsonValue func() any, pa
 			return err
 		}
 	case formatJSON:
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
 		if jsonValue == nil {
 			return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "no JSON form here"}
 		}
-		if err := enc.Encode(jsonValue()); err != nil {
+		// As an Encoder with SetEscapeHTML(false) writes it, without the
+		// trailing newline (as the original).
+		if err := wire.EncodeJSON(&buf, jsonValue()); err != nil {
 			return err
 		}
-		buf.Truncate(buf.Len() - 1) // no trailing newline, as the original
 	case formatHTML:
 		if err := q.h.renderHTML(&buf, page, q.pageData(data)); err != nil {
 			return err

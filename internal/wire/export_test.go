@@ -17,3 +17,16 @@ func MarshalFast(doc Document) (data []byte, ok bool) {
 	defer putWriter(w)
 	return append([]byte(nil), writeDocument(w, fd)...), true
 }
+
+// MarshalJSONFast is EncodeJSON through v's hand-written encoding; ok is
+// false when v has none.
+func MarshalJSONFast(v any) (data []byte, ok bool) {
+	f, ok := jsonFormOf(v)
+	if !ok {
+		return nil, false
+	}
+	w := getJSONWriter()
+	defer putJSONWriter(w)
+	f.writeJSON(w)
+	return append([]byte(nil), w.buf...), true
+}

@@ -2,10 +2,9 @@ package wire
 
 import (
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -133,17 +132,23 @@ type InstanceOptions struct {
 // ActionLink is the link of a lifecycle action of instance id: POST
 // {B}/instances/:id/<action>, or DELETE {B}/instances/:id for destroy.
 func ActionLink(base, id string, a deltacloud.Action) Link {
+	return actionLink(memberHref(base, "instances", id), a)
+}
+
+// actionLink is ActionLink for the instance at href.
+func actionLink(href string, a deltacloud.Action) Link {
 	if a == deltacloud.ActionDestroy {
-		return Link{Href: memberHref(base, "instances", id), Method: "delete", Rel: string(a)}
+		return Link{Href: href, Method: "delete", Rel: string(a)}
 	}
-	return Link{Href: memberHref(base, "instances", id) + "/" + url.PathEscape(string(a)), Method: "post", Rel: string(a)}
+	return Link{Href: href + "/" + url.PathEscape(string(a)), Method: "post", Rel: string(a)}
 }
 
 // NewInstance builds the document for in, with hrefs under base. The action
 // links are in.Actions in order, then run and create_image as opts allow.
 func NewInstance(base string, in deltacloud.Instance, opts InstanceOptions) Instance {
+	href := memberHref(base, "instances", in.ID)
 	d := Instance{
-		Href:       memberHref(base, "instances", in.ID),
+		Href:       href,
 		ID:         in.ID,
 		Name:       in.Name,
 		OwnerID:    in.Owner,
@@ -158,22 +163,29 @@ func NewInstance(base string, in deltacloud.Instance, opts InstanceOptions) Inst
 	}
 	if in.Profile.ID != "" || len(in.Profile.Overrides) > 0 {
 		hp := &InstanceHardwareProfile{Href: memberHref(base, "hardware_profiles", in.Profile.ID), ID: in.Profile.ID}
-		for _, name := range slices.Sorted(maps.Keys(in.Profile.Overrides)) {
+		if n := len(in.Profile.Overrides); n > 0 {
+			hp.Properties = make([]Property, 0, n)
+		}
+		for _, name := range sortedKeys(in.Profile.Overrides) {
 			hp.Properties = append(hp.Properties, Property{Kind: string(deltacloud.Fixed), Name: name,
 				Unit: UnitOf(name), Value: in.Profile.Overrides[name]})
 		}
 		d.HardwareProfile = hp
 	}
+	createImage := opts.CreateImage && in.CanCreateImage
+	if n := len(in.Actions) + oneIf(opts.Run) + oneIf(createImage); n > 0 {
+		d.Actions.Links = make([]Link, 0, n)
+	}
 	for _, a := range in.Actions {
-		d.Actions.Links = append(d.Actions.Links, ActionLink(base, in.ID, a))
+		d.Actions.Links = append(d.Actions.Links, actionLink(href, a))
 	}
 	if opts.Run {
 		d.Actions.Links = append(d.Actions.Links, Link{
-			Href: memberHref(base, "instances", in.ID) + "/run;id=" + url.PathEscape(in.ID), Method: "post", Rel: RelRun})
+			Href: href + "/run;id=" + url.PathEscape(in.ID), Method: "post", Rel: RelRun})
 	}
-	if opts.CreateImage && in.CanCreateImage {
+	if createImage {
 		d.Actions.Links = append(d.Actions.Links, Link{
-			Href: collectionHref(base, "images") + ";instance_id=" + url.PathEscape(in.ID), Method: "post", Rel: RelCreateImage})
+			Href: strings.TrimRight(base, "/") + "/images;instance_id=" + url.PathEscape(in.ID), Method: "post", Rel: RelCreateImage})
 	}
 	d.PublicAddresses = newAddresses(in.PublicAddresses)
 	d.PrivateAddresses = newAddresses(in.PrivateAddresses)
@@ -182,6 +194,9 @@ func NewInstance(base string, in deltacloud.Instance, opts InstanceOptions) Inst
 		for i, id := range in.Firewalls {
 			d.Firewalls.Firewalls[i] = Ref{Href: memberHref(base, "firewalls", id), ID: id}
 		}
+	}
+	if n := len(in.StorageVolumes); n > 0 {
+		d.StorageVolumes.Volumes = make([]VolumeRef, 0, n)
 	}
 	for _, v := range in.StorageVolumes {
 		d.StorageVolumes.Volumes = append(d.StorageVolumes.Volumes,
@@ -199,8 +214,20 @@ func NewInstance(base string, in deltacloud.Instance, opts InstanceOptions) Inst
 	return d
 }
 
+// oneIf is 1 for true, 0 for false.
+func oneIf(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// newAddresses builds an address list: nil Addresses when there are none.
 func newAddresses(as []deltacloud.Address) Addresses {
 	var d Addresses
+	if len(as) > 0 {
+		d.Addresses = make([]Address, 0, len(as))
+	}
 	for _, a := range as {
 		da := Address{Type: string(a.Type), Value: a.Value}
 		if a.Port != 0 {
@@ -406,12 +433,16 @@ func (d Instance) JSON() InstanceJSON {
 		}
 	}
 	if hp := d.HardwareProfile; hp != nil {
-		j.HardwareProfile = &InstanceProfileJSON{ID: hp.ID, Href: hp.Href, Rel: "hardware_profile", Properties: PropertyValues{}}
+		j.HardwareProfile = &InstanceProfileJSON{ID: hp.ID, Href: hp.Href, Rel: "hardware_profile",
+			Properties: make(PropertyValues, 0, len(hp.Properties))}
 		for _, p := range hp.Properties {
 			j.HardwareProfile.Properties = append(j.HardwareProfile.Properties, PropertyValue{Name: p.Name, Value: p.Value})
 		}
 	}
 	if d.Firewalls != nil {
+		if n := len(d.Firewalls.Firewalls); n > 0 {
+			j.Firewalls = make([]RefJSON, 0, n)
+		}
 		for _, f := range d.Firewalls.Firewalls {
 			j.Firewalls = append(j.Firewalls, RefJSON{ID: f.ID, Href: f.Href, Rel: "firewall"})
 		}
@@ -445,8 +476,8 @@ func (d Instance) ShowJSON() InstanceShowJSON { return InstanceShowJSON{Instance
 // JSON returns the index's JSON form.
 func (d Instances) JSON() InstancesJSON {
 	j := InstancesJSON{Instances: make([]InstanceJSON, len(d.Instances))}
-	for i, in := range d.Instances {
-		j.Instances[i] = in.JSON()
+	for i := range d.Instances {
+		j.Instances[i] = d.Instances[i].JSON()
 	}
 	return j
 }

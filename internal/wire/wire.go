@@ -15,10 +15,11 @@
 // client follows the server's links instead of building paths.
 //
 // Marshal writes an XML document, with the declaration where the original
-// server writes one; Unmarshal and the Decode* functions read XML
-// tolerantly: unknown elements and attributes are ignored, attributes may use
-// either quote, the declaration is optional and whitespace may appear
-// anywhere.
+// server writes one; EncodeJSON writes a JSON form. Both write what
+// encoding/xml and encoding/json would, by hand rather than by reflection.
+// Unmarshal and the Decode* functions read XML tolerantly: unknown elements
+// and attributes are ignored, attributes may use either quote, the
+// declaration is optional and whitespace may appear anywhere.
 package wire
 
 import (
@@ -27,7 +28,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"maps"
 	"net/url"
 	"reflect"
 	"slices"
@@ -256,8 +256,10 @@ func collectionHref(base, collection string) string {
 }
 
 // memberHref is {B}/<collection>/<id>, the id escaped as a path segment.
+// It is built in one concatenation, as it is called for every reference of
+// every document.
 func memberHref(base, collection, id string) string {
-	return collectionHref(base, collection) + "/" + url.PathEscape(id)
+	return strings.TrimRight(base, "/") + "/" + collection + "/" + url.PathEscape(id)
 }
 
 // text is element text as the model wants it: without surrounding
@@ -299,4 +301,11 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 }
 
 // sortedKeys returns a map's keys in order, for deterministic documents.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
