@@ -1,0 +1,56 @@
+package ec2_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/drivers/drivertest"
+	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
+	"github.com/deltacloud-go/deltacloud/drivers/ec2/ec2test"
+)
+
+var goodCreds = deltacloud.Credentials{User: "AKIDEXAMPLE", Password: "secret"}
+
+// openFake opens the driver on a fake endpoint.
+func openFake(ctx context.Context, s *ec2test.Server, creds deltacloud.Credentials, opts ...string) (*deltacloud.Provider, error) {
+	o := map[string]string{"endpoint": s.URL}
+	for i := 0; i+1 < len(opts); i += 2 {
+		o[opts[i]] = opts[i+1]
+	}
+	return deltacloud.Open(ctx, "ec2", deltacloud.Config{Provider: "us-east-1", Credentials: creds,
+		Options: o, PollInterval: time.Millisecond})
+}
+
+func TestConformance(t *testing.T) {
+	s := ec2test.NewServer(t)
+	drivertest.RunConformance(t, drivertest.Harness{
+		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
+			return openFake(ctx, s, goodCreds)
+		},
+		OpenBadCredentials: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
+			return openFake(ctx, s, deltacloud.Credentials{User: ec2test.BadAccessKey, Password: "x"})
+		},
+		Slow: func(t *testing.T, p *deltacloud.Provider) {
+			// Subtests run one at a time, so the latency ends with this one.
+			s.SetLatency(time.Hour)
+			t.Cleanup(func() { s.SetLatency(0) })
+		},
+		WaitTimeout: 30 * time.Second,
+	})
+}
+
+// TestConformanceInstanceStore runs the suite creating instance-store
+// instances, whose stop is shown as destroy.
+func TestConformanceInstanceStore(t *testing.T) {
+	s := ec2test.NewServer(t)
+	s.SetPendingReads(2)
+	drivertest.RunConformance(t, drivertest.Harness{
+		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
+			return openFake(ctx, s, goodCreds)
+		},
+		Spec:        deltacloud.InstanceSpec{ImageID: "ami-00000002"},
+		WaitTimeout: 30 * time.Second,
+	})
+}
