@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud/api"
+	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
+	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
 	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
 )
 

@@ -67,3 +67,32 @@ func TestBadFlags(t *testing.T) {
 		t.Errorf("-nope exit %d, want 2", code)
 	}
 }
+
+// TestEC2WithoutCredentials: like the original, the server shows ec2's
+// entry point and drivers without credentials (its collections and features
+// are static), and opening it calls no AWS endpoint.
+func TestEC2WithoutCredentials(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	var logs bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"-r", "127.0.0.1", "-p", "0", "-storage", t.TempDir()}, &logs, ready)
+	}()
+	addr := <-ready
+	resp, err := http.Get("http://" + addr + "/api;driver=ec2;provider=us-west-1?format=json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"driver":"ec2"`) || !strings.Contains(string(body), `"name":"user_data"`) {
+		t.Errorf("GET /api;driver=ec2 = %d %s", resp.StatusCode, body)
+	}
+	if resp.Header.Get("X-Deltacloud-Provider") != "us-west-1" {
+		t.Errorf("X-Deltacloud-Provider = %q", resp.Header.Get("X-Deltacloud-Provider"))
+	}
+	cancel()
+	<-done
+}
