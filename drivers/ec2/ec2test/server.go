@@ -10,9 +10,8 @@
 // Authorization header, and the access key "bad" is refused with
 // AuthFailure.
 //
-// One simplification: StartInstances moves a stopped instance straight to
-// running (real EC2 passes through pending), following Deltacloud's EC2
-// state machine.
+// StartInstances moves a stopped instance to pending, as real EC2 does; it
+// runs after the configured number of reads.
 package ec2test
 
 import (
@@ -625,7 +624,7 @@ func (s *Server) changeState(r *http.Request, action string) (any, *apiError) {
 		case "StartInstances":
 			switch in.State {
 			case "stopped":
-				in.State = "running"
+				in.State = "pending"
 			case "pending", "running":
 			default:
 				return nil, bad()
