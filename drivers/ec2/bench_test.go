@@ -1,0 +1,72 @@
+package ec2_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/drivers/ec2/ec2test"
+)
+
+// BenchmarkListInstances lists 1,000 instances through the driver against
+// paging through DescribeInstances directly with the same *ec2.Client on the
+// same fake endpoint, in the same run. "x-direct" is the driver's cost over
+// the direct calls (issue #6 target: ≤ 1.05).
+func BenchmarkListInstances(b *testing.B) {
+	const n = 1000
+	s := ec2test.NewServer(b)
+	s.SetPageSize(500)
+	s.SetPendingReads(0)
+	ctx := b.Context()
+	p, err := openFake(ctx, s, goodCreds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	imgs, err := p.Images(ctx, deltacloud.ImageFilter{})
+	if err != nil || len(imgs) == 0 {
+		b.Fatalf("images: %v", err)
+	}
+	if _, err := p.CreateInstances(ctx, deltacloud.InstanceSpec{ImageID: imgs[0].ID, Count: n}); err != nil {
+		b.Fatal(err)
+	}
+	var client *ec2.Client
+	if !p.As(&client) {
+		b.Fatal("As(**ec2.Client) failed")
+	}
+	direct := func() int {
+		count := 0
+		pg := ec2.NewDescribeInstancesPaginator(client, &ec2.DescribeInstancesInput{MaxResults: aws.Int32(1000)})
+		for pg.HasMorePages() {
+			out, err := pg.NextPage(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range out.Reservations {
+				count += len(r.Instances)
+			}
+		}
+		return count
+	}
+	if got := direct(); got != n {
+		b.Fatalf("direct listing found %d instances, want %d", got, n)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		ins, err := p.Instances(ctx, deltacloud.InstanceFilter{})
+		if err != nil || len(ins) != n {
+			b.Fatalf("listing: %d instances, %v", len(ins), err)
+		}
+	}
+	driver := b.Elapsed()
+	start := time.Now()
+	for range b.N {
+		direct()
+	}
+	directTime := time.Since(start)
+	b.ReportMetric(float64(directTime.Nanoseconds())/float64(b.N), "direct-ns/op")
+	b.ReportMetric(float64(driver)/float64(directTime), "x-direct")
+}
