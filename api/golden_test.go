@@ -131,8 +131,8 @@ var goldenCases = map[string]goldenCase{
 		wantXML: func(t *testing.T, g *tuNode) {
 			dropSinatraParams(t, g)
 			g.Attrs["status"] = "403"
-			g.child("code").Text = "403"
-			g.child("message").Text = "Forbidden"
+			g.Child("code").Text = "403"
+			g.Child("message").Text = "Forbidden"
 		},
 	},
 }
@@ -266,7 +266,7 @@ func compareGoldenBody(t *testing.T, s *tuServer, c goldenCase, g tuGolden, r tu
 			c.oursXML(t, got)
 		}
 		for _, n := range []*tuNode{w, got} {
-			n.walk(func(m *tuNode) {
+			n.Walk(func(m *tuNode) {
 				if m.Name == "name" && volatileName.MatchString(m.Text) {
 					m.Text = "i-<unix time>"
 				}
@@ -390,7 +390,7 @@ func onlyMockDriver(t *testing.T, ours *tuNode) {
 // noDestroyImage: images carry no destroy_image link, since DELETE
 // /api/images/:id answers 412 (no driver has destroy_image yet).
 func noDestroyImage(t *testing.T, g *tuNode) {
-	g.dropChildren(func(l *tuNode) bool { return l.Name == "link" && l.Attrs["rel"] == "destroy_image" })
+	g.DropChildren(func(l *tuNode) bool { return l.Name == "link" && l.Attrs["rel"] == "destroy_image" })
 }
 
 // runOrCreateImage are the instance action links we do not offer: run and
@@ -399,7 +399,7 @@ func noDestroyImage(t *testing.T, g *tuNode) {
 var runOrCreateImage = []string{"run", "create_image"}
 
 func noRunCreateImageXML(t *testing.T, g *tuNode) {
-	g.dropChildren(func(l *tuNode) bool { return l.Name == "link" && slices.Contains(runOrCreateImage, l.Attrs["rel"]) })
+	g.DropChildren(func(l *tuNode) bool { return l.Name == "link" && slices.Contains(runOrCreateImage, l.Attrs["rel"]) })
 }
 
 // noRunCreateImageJSON also drops "create_image": true, which the JSON
@@ -458,7 +458,7 @@ func only113InstancesJSON(t *testing.T, ours any) any {
 // to the original's error documents: Ruby routing internals, not request
 // parameters.
 func dropSinatraParams(t *testing.T, g *tuNode) {
-	req := g.child("request")
+	req := g.Child("request")
 	if req == nil {
 		t.Fatal("golden error has no request element")
 	}

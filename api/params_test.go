@@ -69,10 +69,10 @@ func TestCreateParameters(t *testing.T) {
 				t.Fatalf("status %d, want 201\n%s", r.Status, r)
 			}
 			doc := tuParseXML(t, r.Body)
-			if got := doc.child("name").Text; got != tt.wantName {
+			if got := doc.Child("name").Text; got != tt.wantName {
 				t.Errorf("name %q, want %q", got, tt.wantName)
 			}
-			if got := doc.child("image").Attrs["id"]; got != tt.wantImage {
+			if got := doc.Child("image").Attrs["id"]; got != tt.wantImage {
 				t.Errorf("image %q, want %q", got, tt.wantImage)
 			}
 		})

@@ -6,21 +6,17 @@ package api_test
 // cannot clash with other test files of the package.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +25,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/api"
 	"github.com/deltacloud-go/deltacloud/drivers/mock"
+	"github.com/deltacloud-go/deltacloud/internal/golden"
 )
 
 // tuGoldenBase is the base URL the golden responses were captured under;
@@ -164,100 +161,22 @@ func (s *tuServer) must2xx(tb testing.TB, r tuReq) tuResp {
 // norm rewrites this server's base URL to the goldens' one.
 func (s *tuServer) norm(v string) string { return strings.ReplaceAll(v, s.URL, tuGoldenBase) }
 
-// tuNode is an XML element reduced to what comparisons care about: the
-// name, attributes (a map, so order and quoting do not matter), trimmed
-// text (CDATA or not) and the children in order.
-type tuNode struct {
-	Name     string
-	Attrs    map[string]string
-	Text     string
-	Children []*tuNode
-}
+// tuNode is an XML element reduced for structural comparison.
+type tuNode = golden.Node
 
 // tuParseXML parses an XML document into a tree.
 func tuParseXML(tb testing.TB, data []byte) *tuNode {
 	tb.Helper()
-	n, err := tuTree(data)
+	n, err := golden.ParseXML(data)
 	if err != nil {
 		tb.Fatalf("parsing XML: %v\n%s", err, data)
 	}
 	return n
 }
 
-func tuTree(data []byte) (*tuNode, error) {
-	d := xml.NewDecoder(bytes.NewReader(data))
-	var stack []*tuNode
-	var texts []*strings.Builder
-	var root *tuNode
-	for {
-		tok, err := d.Token()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			n := &tuNode{Name: t.Name.Local}
-			for _, a := range t.Attr {
-				if n.Attrs == nil {
-					n.Attrs = map[string]string{}
-				}
-				n.Attrs[a.Name.Local] = a.Value
-			}
-			if len(stack) > 0 {
-				p := stack[len(stack)-1]
-				p.Children = append(p.Children, n)
-			} else if root == nil {
-				root = n
-			} else {
-				return nil, errors.New("more than one root element")
-			}
-			stack = append(stack, n)
-			texts = append(texts, &strings.Builder{})
-		case xml.CharData:
-			if len(texts) > 0 {
-				texts[len(texts)-1].Write(t)
-			}
-		case xml.EndElement:
-			n := stack[len(stack)-1]
-			n.Text = strings.TrimSpace(texts[len(texts)-1].String())
-			stack, texts = stack[:len(stack)-1], texts[:len(texts)-1]
-		}
-	}
-	if root == nil {
-		return nil, errors.New("no root element")
-	}
-	return root, nil
-}
-
-// walk calls f on n and every descendant, parents first.
-func (n *tuNode) walk(f func(*tuNode)) {
-	f(n)
-	for _, c := range n.Children {
-		c.walk(f)
-	}
-}
-
-// child returns the first child named name, or nil.
-func (n *tuNode) child(name string) *tuNode {
-	for _, c := range n.Children {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// dropChildren removes the children for which drop is true, at any depth.
-func (n *tuNode) dropChildren(drop func(*tuNode) bool) {
-	n.walk(func(m *tuNode) { m.Children = slices.DeleteFunc(m.Children, drop) })
-}
-
 // tuNormXML rewrites the server's base URL in every attribute and text.
 func (s *tuServer) normXML(n *tuNode) *tuNode {
-	n.walk(func(m *tuNode) {
+	n.Walk(func(m *tuNode) {
 		for k, v := range m.Attrs {
 			m.Attrs[k] = s.norm(v)
 		}
@@ -294,40 +213,14 @@ func (s *tuServer) normJSON(v any) any {
 }
 
 // tuGolden is one captured response of the original server.
-type tuGolden struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
+type tuGolden = golden.Response
 
-// tuReadGolden reads testdata/golden/<name>.txt: a status line, headers and
-// a body, separated by CRLF.
+// tuReadGolden reads testdata/golden/<name>.txt.
 func tuReadGolden(tb testing.TB, name string) tuGolden {
 	tb.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "golden", name+".txt"))
+	g, err := golden.Read(filepath.Join("testdata", "golden"), name)
 	if err != nil {
 		tb.Fatal(err)
-	}
-	head, body, ok := bytes.Cut(raw, []byte("\r\n\r\n"))
-	if !ok {
-		tb.Fatalf("%s: no blank line after the headers", name)
-	}
-	lines := strings.Split(string(head), "\r\n")
-	fields := strings.Fields(lines[0])
-	if len(fields) < 2 {
-		tb.Fatalf("%s: bad status line %q", name, lines[0])
-	}
-	status, err := strconv.Atoi(fields[1])
-	if err != nil {
-		tb.Fatalf("%s: bad status line %q", name, lines[0])
-	}
-	g := tuGolden{Status: status, Header: http.Header{}, Body: body}
-	for _, l := range lines[1:] {
-		k, v, ok := strings.Cut(l, ":")
-		if !ok {
-			tb.Fatalf("%s: bad header line %q", name, l)
-		}
-		g.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
 	return g
 }

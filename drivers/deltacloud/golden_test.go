@@ -6,14 +6,10 @@ package deltacloud
 // absolute links to http://127.0.0.1:3001.
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -22,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/deltacloud-go/deltacloud"
+	recorded "github.com/deltacloud-go/deltacloud/internal/golden"
 )
 
 // golden is one recorded response.
@@ -31,22 +28,14 @@ type golden struct {
 	body   []byte
 }
 
+// readGolden reads testdata/golden/<name>.txt.
 func readGolden(tb testing.TB, name string) golden {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "golden", name+".txt"))
+	g, err := recorded.Read(filepath.Join("testdata", "golden"), name)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(data)), nil)
-	if err != nil {
-		tb.Fatalf("%s: %v", name, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		tb.Fatalf("%s: %v", name, err)
-	}
-	return golden{status: resp.StatusCode, header: resp.Header, body: body}
+	return golden{status: g.Status, header: g.Header, body: g.Body}
 }
 
 // replay writes a recorded response, with status if not 0 instead of the

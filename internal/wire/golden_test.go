@@ -82,7 +82,7 @@ func dropSinatraParams(n *node) {
 	for _, c := range n.Children {
 		if c.Name == "request" {
 			c.Children = slices.DeleteFunc(c.Children, func(p *node) bool {
-				return slices.Contains(p.Attrs, "name=splat") || slices.Contains(p.Attrs, "name=captures")
+				return p.Attrs["name"] == "splat" || p.Attrs["name"] == "captures"
 			})
 		}
 	}
