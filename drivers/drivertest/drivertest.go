@@ -652,14 +652,14 @@ func (s *suite) testBadCredentials(t *testing.T) {
 	if _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); !errors.Is(err, deltacloud.ErrAuthFailure) {
 		t.Errorf("Instances with bad credentials = %v, want ErrAuthFailure", err)
 	}
-	if _, err := p.CreateInstance(ctx, s.spec2(p)); !errors.Is(err, deltacloud.ErrAuthFailure) {
+	if _, err := p.CreateInstance(ctx, s.spec2()); !errors.Is(err, deltacloud.ErrAuthFailure) {
 		t.Errorf("CreateInstance with bad credentials = %v, want ErrAuthFailure", err)
 	}
 }
 
 // spec2 is the harness spec with a placeholder image, for calls that must
 // fail before the image matters.
-func (s *suite) spec2(p *deltacloud.Provider) deltacloud.InstanceSpec {
+func (s *suite) spec2() deltacloud.InstanceSpec {
 	spec := s.h.Spec
 	if spec.ImageID == "" {
 		spec.ImageID = "drivertest-image"
@@ -679,7 +679,7 @@ func (s *suite) testCancellation(t *testing.T) {
 		},
 		"Images":         func(ctx context.Context) error { _, err := p.Images(ctx, deltacloud.ImageFilter{}); return err },
 		"Instances":      func(ctx context.Context) error { _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); return err },
-		"CreateInstance": func(ctx context.Context) error { _, err := p.CreateInstance(ctx, s.spec2(p)); return err },
+		"CreateInstance": func(ctx context.Context) error { _, err := p.CreateInstance(ctx, s.spec2()); return err },
 		"WaitFor":        func(ctx context.Context) error { _, err := p.WaitFor(ctx, "x", deltacloud.StateRunning); return err },
 	}
 	for name, call := range calls {

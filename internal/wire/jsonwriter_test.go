@@ -442,26 +442,7 @@ func TestFastJSONConcurrent(t *testing.T) {
 	for name, form := range forms {
 		want[name] = encodingJSON(t, form)
 	}
-	errs := make(chan error, 8)
-	for range 8 {
-		go func() {
-			for range 20 {
-				for name, form := range forms {
-					var buf bytes.Buffer
-					if err := wire.EncodeJSON(&buf, form); err != nil || !bytes.Equal(buf.Bytes(), want[name]) {
-						errs <- fmt.Errorf("%s: %v, output differs", name, err)
-						return
-					}
-				}
-			}
-			errs <- nil
-		}()
-	}
-	for range 8 {
-		if err := <-errs; err != nil {
-			t.Error(err)
-		}
-	}
+	encodeConcurrently(t, want, func(name string, buf *bytes.Buffer) error { return wire.EncodeJSON(buf, forms[name]) })
 }
 
 // FuzzFastJSON puts arbitrary strings into instance, realm, image, profile,
