@@ -125,8 +125,11 @@ type Provider struct {
 	conn      Conn
 	log       *slog.Logger
 	lifecycle *StateMachine
-	features  Features
-	closed    atomic.Bool
+	// collections and features are fixed at Open: what the driver
+	// implements, narrowed by what its cloud reports.
+	collections []Collection
+	features    Features
+	closed      atomic.Bool
 }
 
 // Open opens a provider of the named driver. The context bounds the opening
@@ -158,13 +161,20 @@ func Open(ctx context.Context, driver string, cfg Config) (*Provider, error) {
 	if cfg.MaxPollInterval < cfg.PollInterval {
 		cfg.MaxPollInterval = max(15*time.Second, cfg.PollInterval)
 	}
+	colls := collectionsOf(conn)
+	// A feature of a collection the provider does not serve could never be
+	// used; advertising it would mislead clients.
+	feats := slices.DeleteFunc(conn.Features().Clone(), func(f Feature) bool {
+		return !slices.Contains(colls, f.Collection)
+	})
 	return &Provider{
-		driver:    driver,
-		cfg:       cfg,
-		conn:      conn,
-		log:       log.With("driver", driver),
-		lifecycle: lc,
-		features:  conn.Features().Clone(),
+		driver:      driver,
+		cfg:         cfg,
+		conn:        conn,
+		log:         log.With("driver", driver),
+		lifecycle:   lc,
+		collections: colls,
+		features:    feats,
 	}, nil
 }
 
@@ -181,14 +191,23 @@ func (p *Provider) Lifecycle() *StateMachine { return p.lifecycle }
 func (p *Provider) Features() Features { return p.features.Clone() }
 
 // Collections lists the collections the provider serves, in the order the
-// Deltacloud entry point lists them (alphabetical). Drivers that know their
-// collections only at run time (CollectionLister) narrow the core ones.
-func (p *Provider) Collections() []Collection {
+// Deltacloud entry point lists them (alphabetical): the core ones, and each
+// optional one whose interface the driver implements (KeyConn, …). Drivers
+// that know their collections only at run time (CollectionLister) narrow
+// them.
+func (p *Provider) Collections() []Collection { return slices.Clone(p.collections) }
+
+func collectionsOf(conn Conn) []Collection {
 	cs := []Collection{
 		CollectionDrivers, CollectionHardwareProfiles, CollectionImages,
 		CollectionInstanceStates, CollectionInstances, CollectionRealms,
 	}
-	if l, ok := p.conn.(CollectionLister); ok {
+	for _, o := range optionalCollections {
+		if o.has(conn) {
+			cs = append(cs, o.c)
+		}
+	}
+	if l, ok := conn.(CollectionLister); ok {
 		has := l.Collections()
 		cs = slices.DeleteFunc(cs, func(c Collection) bool {
 			return c != CollectionDrivers && !slices.Contains(has, c)

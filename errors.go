@@ -127,7 +127,9 @@ type Error struct {
 	// Message says what went wrong in words meant for people; it never holds
 	// credentials or user data.
 	Message string
-	// State is the instance's last observed state, for InvalidState errors.
+	// State is the object's last observed state, for InvalidState errors
+	// (an instance's lifecycle state, or a volume's, address's, … in the
+	// cloud's words).
 	State State
 	// RetryAfter is how long the cloud asked the caller to wait, for
 	// RateLimited errors; zero if it did not say.

@@ -80,3 +80,76 @@ func (p *Provider) Image(ctx context.Context, id string) (*Image, error) {
 	}
 	return findByID(imgs, "Image", id, func(i Image) string { return i.ID })
 }
+
+// ImageSpec describes an image to make from an instance.
+type ImageSpec struct {
+	InstanceID string
+	// Name needs the image_name feature.
+	Name string
+	// Description needs the image_description feature.
+	Description string
+}
+
+// ImageCreator is implemented by drivers that make images from instances.
+type ImageCreator interface {
+	// CreateImage receives a spec whose instance exists and allows it.
+	CreateImage(ctx context.Context, spec ImageSpec) (*Image, error)
+}
+
+// ImageDestroyer is implemented by drivers that delete images.
+type ImageDestroyer interface {
+	DestroyImage(ctx context.Context, id string) error
+}
+
+// CreateImage makes an image from an instance. An unknown instance is
+// ErrNotFound; one that cannot be imaged (Instance.CanCreateImage false) is
+// ErrInvalidState.
+func (p *Provider) CreateImage(ctx context.Context, spec ImageSpec) (*Image, error) {
+	const op = "CreateImage"
+	c, ok := p.conn.(ImageCreator)
+	if !ok {
+		return nil, &Error{Code: NotSupported, Op: op, Message: "driver " + p.driver + " cannot create images"}
+	}
+	if err := requireID(op, "instance", spec.InstanceID); err != nil {
+		return nil, err
+	}
+	if err := p.needFeature(op, spec.Name != "", "name", FeatureImageName); err != nil {
+		return nil, err
+	}
+	if err := p.needFeature(op, spec.Description != "", "description", FeatureImageDescription); err != nil {
+		return nil, err
+	}
+	in, err := p.instanceFor(ctx, op, spec.InstanceID)
+	if err != nil {
+		return nil, err
+	}
+	if !in.CanCreateImage {
+		return nil, &Error{Code: InvalidState, Op: op, ID: spec.InstanceID, State: in.State,
+			Message: "an image cannot be created from this instance"}
+	}
+	var img *Image
+	err = p.call(ctx, op, spec.InstanceID, func() (err error) {
+		img, err = c.CreateImage(ctx, spec)
+		return err
+	})
+	if err == nil && img == nil {
+		err = &Error{Code: Backend, Op: op, ID: spec.InstanceID, Message: "the driver returned nothing"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return img, nil
+}
+
+// DestroyImage deletes an image.
+func (p *Provider) DestroyImage(ctx context.Context, id string) error {
+	const op = "DestroyImage"
+	c, ok := p.conn.(ImageDestroyer)
+	if !ok {
+		return &Error{Code: NotSupported, Op: op, Message: "driver " + p.driver + " cannot destroy images"}
+	}
+	if err := requireID(op, "image", id); err != nil {
+		return err
+	}
+	return p.call(ctx, op, id, func() error { return c.DestroyImage(ctx, id) })
+}
