@@ -17,18 +17,6 @@ type IPAddress struct {
 // Associated reports whether the address is in use by an instance.
 func (a *IPAddress) Associated() bool { return a.InstanceID != "" }
 
-// AddressConn is implemented by drivers that serve the addresses
-// collection. The Provider checks states before the calls that need them:
-// destroy and associate only a free address, disassociate only an
-// associated one, associate only with an existing instance.
-type AddressConn interface {
-	Addresses(ctx context.Context) ([]IPAddress, error)
-	CreateAddress(ctx context.Context) (*IPAddress, error)
-	DestroyAddress(ctx context.Context, id string) error
-	AssociateAddress(ctx context.Context, id, instanceID string) error
-	DisassociateAddress(ctx context.Context, id string) error
-}
-
 // Addresses lists the account's addresses.
 func (p *Provider) Addresses(ctx context.Context) ([]IPAddress, error) {
 	return list(ctx, p, "Addresses", CollectionAddresses, func(c AddressConn) ([]IPAddress, error) { return c.Addresses(ctx) })

@@ -106,7 +106,12 @@ func (p *Provider) PutBlob(ctx context.Context, bucketID string, spec BlobSpec, 
 		}
 		return nil, err
 	}
-	if !r.done {
+	switch {
+	case r.err != nil:
+		// The driver swallowed the content's failure; the blob is not what
+		// the caller sent.
+		return nil, &Error{Code: CodeOf(r.err), Op: op, ID: spec.ID, Err: r.err}
+	case !r.done:
 		return nil, &Error{Code: Backend, Op: op, ID: spec.ID, Message: "the driver did not read the content to its end"}
 	}
 	return b, nil

@@ -2,7 +2,6 @@ package deltacloud
 
 import (
 	"context"
-	"io"
 	"strings"
 )
 
@@ -26,29 +25,6 @@ type BucketSpec struct {
 	Name string
 	// Location needs the bucket_location feature.
 	Location string
-}
-
-// BucketConn is implemented by drivers that serve the buckets collection
-// and its blobs. Blob content is streamed both ways: a driver must never
-// need a whole blob in memory, and must not keep a partial blob when the
-// content reader fails or the context ends mid-upload.
-type BucketConn interface {
-	Buckets(ctx context.Context) ([]Bucket, error)
-	// Bucket returns one bucket with its blob ids.
-	Bucket(ctx context.Context, id string) (*Bucket, error)
-	CreateBucket(ctx context.Context, spec BucketSpec) (*Bucket, error)
-	// DestroyBucket deletes an empty bucket; a non-empty one is
-	// ErrInvalidState.
-	DestroyBucket(ctx context.Context, id string) error
-	// Blob returns a blob's attributes and metadata.
-	Blob(ctx context.Context, bucketID, blobID string) (*Blob, error)
-	// BlobContent opens a blob's content; the caller closes it.
-	BlobContent(ctx context.Context, bucketID, blobID string) (*Blob, io.ReadCloser, error)
-	// PutBlob creates or replaces a blob with the content read until EOF.
-	PutBlob(ctx context.Context, bucketID string, spec BlobSpec, content io.Reader) (*Blob, error)
-	DestroyBlob(ctx context.Context, bucketID, blobID string) error
-	// SetBlobMetadata replaces a blob's user metadata.
-	SetBlobMetadata(ctx context.Context, bucketID, blobID string, meta map[string]string) (*Blob, error)
 }
 
 // Buckets lists the buckets.

@@ -1,6 +1,9 @@
 package deltacloud
 
-import "context"
+import (
+	"context"
+	"io"
+)
 
 // Driver is what a cloud package registers: it describes itself and opens
 // connections. Implementations must be safe for concurrent use.
@@ -90,4 +93,106 @@ type Aser interface {
 // cannot classify by itself; errors already of type *Error need no coder.
 type ErrorCoder interface {
 	ErrorCode(err error) Code
+}
+
+// The optional collections: a driver implements the interface of each
+// collection its cloud has; Provider.Collections lists exactly those, and the
+// Provider answers ErrNotSupported for the others. The Provider checks
+// arguments, features and states before calling them.
+
+// KeyConn is implemented by drivers that serve the keys collection.
+type KeyConn interface {
+	Keys(ctx context.Context) ([]Key, error)
+	// CreateKey receives a spec with a non-empty name and a public key only
+	// when the driver advertises import_key. A taken name is ErrConflict.
+	CreateKey(ctx context.Context, spec KeySpec) (*Key, error)
+	DestroyKey(ctx context.Context, id string) error
+}
+
+// FirewallConn is implemented by drivers that serve the firewalls
+// collection.
+type FirewallConn interface {
+	Firewalls(ctx context.Context) ([]Firewall, error)
+	CreateFirewall(ctx context.Context, spec FirewallSpec) (*Firewall, error)
+	DestroyFirewall(ctx context.Context, id string) error
+	// AddFirewallRule receives a checked rule (known protocol, valid ports,
+	// at least one well-formed source) and returns the updated firewall.
+	AddFirewallRule(ctx context.Context, firewallID string, rule FirewallRuleSpec) (*Firewall, error)
+	DeleteFirewallRule(ctx context.Context, firewallID, ruleID string) error
+}
+
+// AddressConn is implemented by drivers that serve the addresses
+// collection. The Provider checks states before the calls that need them:
+// destroy and associate only a free address, disassociate only an
+// associated one, associate only with an existing instance.
+type AddressConn interface {
+	Addresses(ctx context.Context) ([]IPAddress, error)
+	CreateAddress(ctx context.Context) (*IPAddress, error)
+	DestroyAddress(ctx context.Context, id string) error
+	AssociateAddress(ctx context.Context, id, instanceID string) error
+	DisassociateAddress(ctx context.Context, id string) error
+}
+
+// VolumeConn is implemented by drivers that serve the storage_volumes
+// collection. The Provider checks states before the calls: attach only an
+// available volume to an existing instance, detach only an attached volume,
+// destroy only a detached one. A driver that allows attaching only in some
+// instance states returns ErrInvalidState itself.
+type VolumeConn interface {
+	StorageVolumes(ctx context.Context) ([]StorageVolume, error)
+	CreateStorageVolume(ctx context.Context, spec StorageVolumeSpec) (*StorageVolume, error)
+	DestroyStorageVolume(ctx context.Context, id string) error
+	AttachStorageVolume(ctx context.Context, id, instanceID, device string) (*StorageVolume, error)
+	DetachStorageVolume(ctx context.Context, id string) (*StorageVolume, error)
+}
+
+// SnapshotConn is implemented by drivers that serve the storage_snapshots
+// collection.
+type SnapshotConn interface {
+	StorageSnapshots(ctx context.Context) ([]StorageSnapshot, error)
+	// CreateStorageSnapshot receives a spec whose volume exists.
+	CreateStorageSnapshot(ctx context.Context, spec StorageSnapshotSpec) (*StorageSnapshot, error)
+	DestroyStorageSnapshot(ctx context.Context, id string) error
+}
+
+// BucketConn is implemented by drivers that serve the buckets collection
+// and its blobs. Blob content is streamed both ways: a driver must never
+// need a whole blob in memory, and must not keep a partial blob when the
+// content reader fails or the context ends mid-upload.
+type BucketConn interface {
+	Buckets(ctx context.Context) ([]Bucket, error)
+	// Bucket returns one bucket with its blob ids.
+	Bucket(ctx context.Context, id string) (*Bucket, error)
+	CreateBucket(ctx context.Context, spec BucketSpec) (*Bucket, error)
+	// DestroyBucket deletes an empty bucket; a non-empty one is
+	// ErrInvalidState.
+	DestroyBucket(ctx context.Context, id string) error
+	// Blob returns a blob's attributes and metadata.
+	Blob(ctx context.Context, bucketID, blobID string) (*Blob, error)
+	// BlobContent opens a blob's content; the caller closes it.
+	BlobContent(ctx context.Context, bucketID, blobID string) (*Blob, io.ReadCloser, error)
+	// PutBlob creates or replaces a blob with the content read until EOF.
+	PutBlob(ctx context.Context, bucketID string, spec BlobSpec, content io.Reader) (*Blob, error)
+	DestroyBlob(ctx context.Context, bucketID, blobID string) error
+	// SetBlobMetadata replaces a blob's user metadata.
+	SetBlobMetadata(ctx context.Context, bucketID, blobID string, meta map[string]string) (*Blob, error)
+}
+
+// MetricConn is implemented by drivers that serve the metrics collection.
+type MetricConn interface {
+	// Metrics lists one metric per visible instance, without samples.
+	Metrics(ctx context.Context) ([]Metric, error)
+	// Metric returns one instance's metric with its samples.
+	Metric(ctx context.Context, id string) (*Metric, error)
+}
+
+// ImageCreator is implemented by drivers that make images from instances.
+type ImageCreator interface {
+	// CreateImage receives a spec whose instance exists and allows it.
+	CreateImage(ctx context.Context, spec ImageSpec) (*Image, error)
+}
+
+// ImageDestroyer is implemented by drivers that delete images.
+type ImageDestroyer interface {
+	DestroyImage(ctx context.Context, id string) error
 }

@@ -64,18 +64,6 @@ type FirewallRuleSpec struct {
 	Sources          []RuleSource
 }
 
-// FirewallConn is implemented by drivers that serve the firewalls
-// collection.
-type FirewallConn interface {
-	Firewalls(ctx context.Context) ([]Firewall, error)
-	CreateFirewall(ctx context.Context, spec FirewallSpec) (*Firewall, error)
-	DestroyFirewall(ctx context.Context, id string) error
-	// AddFirewallRule receives a checked rule (known protocol, valid ports,
-	// at least one well-formed source) and returns the updated firewall.
-	AddFirewallRule(ctx context.Context, firewallID string, rule FirewallRuleSpec) (*Firewall, error)
-	DeleteFirewallRule(ctx context.Context, firewallID, ruleID string) error
-}
-
 // Firewalls lists the firewalls.
 func (p *Provider) Firewalls(ctx context.Context) ([]Firewall, error) {
 	return list(ctx, p, "Firewalls", CollectionFirewalls, func(c FirewallConn) ([]Firewall, error) { return c.Firewalls(ctx) })

@@ -90,17 +90,6 @@ type ImageSpec struct {
 	Description string
 }
 
-// ImageCreator is implemented by drivers that make images from instances.
-type ImageCreator interface {
-	// CreateImage receives a spec whose instance exists and allows it.
-	CreateImage(ctx context.Context, spec ImageSpec) (*Image, error)
-}
-
-// ImageDestroyer is implemented by drivers that delete images.
-type ImageDestroyer interface {
-	DestroyImage(ctx context.Context, id string) error
-}
-
 // CreateImage makes an image from an instance. An unknown instance is
 // ErrNotFound; one that cannot be imaged (Instance.CanCreateImage false) is
 // ErrInvalidState.

@@ -43,15 +43,6 @@ type KeySpec struct {
 	PublicKey string
 }
 
-// KeyConn is implemented by drivers that serve the keys collection.
-type KeyConn interface {
-	Keys(ctx context.Context) ([]Key, error)
-	// CreateKey receives a spec with a non-empty name and a public key only
-	// when the driver advertises import_key. A taken name is ErrConflict.
-	CreateKey(ctx context.Context, spec KeySpec) (*Key, error)
-	DestroyKey(ctx context.Context, id string) error
-}
-
 // Keys lists the keys.
 func (p *Provider) Keys(ctx context.Context) ([]Key, error) {
 	return list(ctx, p, "Keys", CollectionKeys, func(c KeyConn) ([]Key, error) { return c.Keys(ctx) })

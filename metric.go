@@ -27,14 +27,6 @@ type MetricSample struct {
 	Unit                      string
 }
 
-// MetricConn is implemented by drivers that serve the metrics collection.
-type MetricConn interface {
-	// Metrics lists one metric per visible instance, without samples.
-	Metrics(ctx context.Context) ([]Metric, error)
-	// Metric returns one instance's metric with its samples.
-	Metric(ctx context.Context, id string) (*Metric, error)
-}
-
 // Metrics lists the metrics of the visible instances, without samples.
 func (p *Provider) Metrics(ctx context.Context) ([]Metric, error) {
 	return list(ctx, p, "Metrics", CollectionMetrics, func(c MetricConn) ([]Metric, error) { return c.Metrics(ctx) })

@@ -32,15 +32,6 @@ type StorageSnapshotSpec struct {
 	Description string
 }
 
-// SnapshotConn is implemented by drivers that serve the storage_snapshots
-// collection.
-type SnapshotConn interface {
-	StorageSnapshots(ctx context.Context) ([]StorageSnapshot, error)
-	// CreateStorageSnapshot receives a spec whose volume exists.
-	CreateStorageSnapshot(ctx context.Context, spec StorageSnapshotSpec) (*StorageSnapshot, error)
-	DestroyStorageSnapshot(ctx context.Context, id string) error
-}
-
 // StorageSnapshots lists the snapshots.
 func (p *Provider) StorageSnapshots(ctx context.Context) ([]StorageSnapshot, error) {
 	return list(ctx, p, "StorageSnapshots", CollectionStorageSnapshots, func(c SnapshotConn) ([]StorageSnapshot, error) {

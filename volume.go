@@ -53,19 +53,6 @@ type StorageVolumeSpec struct {
 	SnapshotID string
 }
 
-// VolumeConn is implemented by drivers that serve the storage_volumes
-// collection. The Provider checks states before the calls: attach only an
-// available volume to an existing instance, detach only an attached volume,
-// destroy only a detached one. A driver that allows attaching only in some
-// instance states returns ErrInvalidState itself.
-type VolumeConn interface {
-	StorageVolumes(ctx context.Context) ([]StorageVolume, error)
-	CreateStorageVolume(ctx context.Context, spec StorageVolumeSpec) (*StorageVolume, error)
-	DestroyStorageVolume(ctx context.Context, id string) error
-	AttachStorageVolume(ctx context.Context, id, instanceID, device string) (*StorageVolume, error)
-	DetachStorageVolume(ctx context.Context, id string) (*StorageVolume, error)
-}
-
 // StorageVolumes lists the volumes.
 func (p *Provider) StorageVolumes(ctx context.Context) ([]StorageVolume, error) {
 	return list(ctx, p, "StorageVolumes", CollectionStorageVolumes, func(c VolumeConn) ([]StorageVolume, error) { return c.StorageVolumes(ctx) })
