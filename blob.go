@@ -102,7 +102,7 @@ func (p *Provider) PutBlob(ctx context.Context, bucketID string, spec BlobSpec, 
 	if err != nil {
 		// The content's own failure says more than the driver's report of it.
 		if r.err != nil && !errors.Is(err, r.err) {
-			return nil, &Error{Code: CodeOf(r.err), Op: op, ID: spec.ID, Err: errors.Join(r.err, err)}
+			return nil, &Error{Code: contentCode(r.err), Op: op, ID: spec.ID, Err: errors.Join(r.err, err)}
 		}
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (p *Provider) PutBlob(ctx context.Context, bucketID string, spec BlobSpec, 
 	case r.err != nil:
 		// The driver swallowed the content's failure; the blob is not what
 		// the caller sent.
-		return nil, &Error{Code: CodeOf(r.err), Op: op, ID: spec.ID, Err: r.err}
+		return nil, &Error{Code: contentCode(r.err), Op: op, ID: spec.ID, Err: r.err}
 	case !r.done:
 		return nil, &Error{Code: Backend, Op: op, ID: spec.ID, Message: "the driver did not read the content to its end"}
 	}
@@ -138,6 +138,15 @@ func (p *Provider) SetBlobMetadata(ctx context.Context, bucketID, blobID string,
 	return one(ctx, p, op, blobID, CollectionBuckets, func(c BucketConn) (*Blob, error) {
 		return c.SetBlobMetadata(ctx, bucketID, blobID, meta)
 	})
+}
+
+// contentCode classifies a failure of the caller's content: the reader's own
+// errors are the caller's fault (InvalidArgument) unless already classified.
+func contentCode(err error) Code {
+	if c := CodeOf(err); c != CodeUnknown {
+		return c
+	}
+	return InvalidArgument
 }
 
 func checkBlobIDs(op, bucketID, blobID string) error {
