@@ -117,11 +117,13 @@ func ExampleProvider_Features() {
 	_, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img1", Firewalls: []string{"web"}})
 	fmt.Println(errors.Is(err, deltacloud.ErrNotSupported))
 	// Output:
+	// images create image_name [name]
 	// instances create metrics [metrics]
 	// instances index realm_filter [realm_id]
 	// instances create user_name [name]
 	// instances create user_data [user_data]
 	// instances create authentication_key [keyname]
+	// storage_volumes create volume_name [name]
 	// true
 }
 

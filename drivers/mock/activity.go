@@ -67,7 +67,7 @@ func (c *Cloud) simulate(rng *rand.Rand) {
 		return
 	}
 	if len(ins) < activityMax && (len(ins) < activityMin || rng.IntN(6) == 0) {
-		img := images[rng.IntN(len(images))].ID
+		img := fixtureImageIDs[rng.IntN(len(fixtureImageIDs))]
 		c.create(User, deltacloud.InstanceSpec{ImageID: img, Count: 1})
 		return
 	}

@@ -28,6 +28,48 @@ const (
 	OpInstance         Op = "instance"
 	OpCreateInstances  Op = "create_instances"
 	OpAct              Op = "act"
+
+	OpCreateImage  Op = "create_image"
+	OpDestroyImage Op = "destroy_image"
+
+	OpKeys       Op = "keys"
+	OpCreateKey  Op = "create_key"
+	OpDestroyKey Op = "destroy_key"
+
+	OpFirewalls          Op = "firewalls"
+	OpCreateFirewall     Op = "create_firewall"
+	OpDestroyFirewall    Op = "destroy_firewall"
+	OpAddFirewallRule    Op = "add_firewall_rule"
+	OpDeleteFirewallRule Op = "delete_firewall_rule"
+
+	OpAddresses           Op = "addresses"
+	OpCreateAddress       Op = "create_address"
+	OpDestroyAddress      Op = "destroy_address"
+	OpAssociateAddress    Op = "associate_address"
+	OpDisassociateAddress Op = "disassociate_address"
+
+	OpStorageVolumes       Op = "storage_volumes"
+	OpCreateStorageVolume  Op = "create_storage_volume"
+	OpDestroyStorageVolume Op = "destroy_storage_volume"
+	OpAttachStorageVolume  Op = "attach_storage_volume"
+	OpDetachStorageVolume  Op = "detach_storage_volume"
+
+	OpStorageSnapshots       Op = "storage_snapshots"
+	OpCreateStorageSnapshot  Op = "create_storage_snapshot"
+	OpDestroyStorageSnapshot Op = "destroy_storage_snapshot"
+
+	OpBuckets         Op = "buckets"
+	OpBucket          Op = "bucket"
+	OpCreateBucket    Op = "create_bucket"
+	OpDestroyBucket   Op = "destroy_bucket"
+	OpBlob            Op = "blob"
+	OpBlobContent     Op = "blob_content"
+	OpPutBlob         Op = "put_blob"
+	OpDestroyBlob     Op = "destroy_blob"
+	OpSetBlobMetadata Op = "set_blob_metadata"
+
+	OpMetrics Op = "metrics"
+	OpMetric  Op = "metric"
 )
 
 // Cloud is one mock cloud's state. Users' tests reach it through
@@ -41,9 +83,21 @@ const (
 type Cloud struct {
 	mu        sync.Mutex
 	instances map[string]*record
+	images    map[string]*imageRecord
+	keys      map[string]*keyRecord
+	firewalls map[string]*fwRecord
+	addresses map[string]*addressRecord
+	volumes   map[string]*volumeRecord
+	snapshots map[string]*snapshotRecord
+	buckets   map[string]*bucketRecord
+	blobs     map[blobKey]*blobRecord
 	store     *store // nil: in memory only
-	key       string // storage directory, for sharing
-	refs      int
+	// gen numbers blob uploads, so each has its own content file.
+	gen uint64
+	// metricSeed seeds the metric samples.
+	metricSeed uint64
+	key        string // storage directory, for sharing
+	refs       int
 
 	pendingFor   time.Duration
 	pendingPolls int
@@ -60,16 +114,44 @@ type fault struct {
 	err error
 }
 
-func newCloud(recs []*record) *Cloud {
+// state is the objects of a cloud, as loaded or as the fixtures.
+type state struct {
+	instances []*record
+	images    []*imageRecord
+	keys      []*keyRecord
+	firewalls []*fwRecord
+	addresses []*addressRecord
+	volumes   []*volumeRecord
+	snapshots []*snapshotRecord
+	buckets   []*bucketRecord
+	blobs     []*blobRecord
+}
+
+func newCloud(st *state) *Cloud {
 	c := &Cloud{
-		instances: make(map[string]*record, len(recs)),
+		instances: byID(st.instances, func(r *record) string { return r.ID }),
+		images:    byID(st.images, func(r *imageRecord) string { return r.ID }),
+		keys:      byID(st.keys, func(r *keyRecord) string { return r.ID }),
+		firewalls: byID(st.firewalls, func(r *fwRecord) string { return r.ID }),
+		addresses: byID(st.addresses, func(r *addressRecord) string { return r.ID }),
+		volumes:   byID(st.volumes, func(r *volumeRecord) string { return r.ID }),
+		snapshots: byID(st.snapshots, func(r *snapshotRecord) string { return r.ID }),
+		buckets:   byID(st.buckets, func(r *bucketRecord) string { return r.ID }),
+		blobs:     byID(st.blobs, func(r *blobRecord) blobKey { return blobKey{r.BucketID, r.ID} }),
 		faults:    map[Op]*fault{},
 		latency:   map[Op]time.Duration{},
 	}
-	for _, r := range recs {
-		c.instances[r.ID] = r
-	}
+	c.gen = uint64(time.Now().UnixNano())
 	return c
+}
+
+// byID indexes objects by their key.
+func byID[K comparable, T any](objs []*T, key func(*T) K) map[K]*T {
+	m := make(map[K]*T, len(objs))
+	for _, o := range objs {
+		m[key(o)] = o
+	}
+	return m
 }
 
 // FailNext makes the next n calls of op fail with err, which may be a Code
@@ -192,8 +274,9 @@ func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.In
 		return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.r.ID, b.r.ID))
 	})
 	out := make([]deltacloud.Instance, 0, len(recs))
+	v := c.view()
 	for _, k := range recs {
-		if in := k.r.instance(); f.Match(in) {
+		if in := c.render(k.r, v); f.Match(in) {
 			out = append(out, in)
 		}
 	}
@@ -241,8 +324,52 @@ func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := r.instance()
+	in := c.render(r, c.view())
 	return &in, nil
+}
+
+// links are the other collections' facts shown on instances: the attached
+// volumes and associated addresses, by instance id.
+type links struct {
+	volumes   map[string][]deltacloud.VolumeAttachment
+	addresses map[string]string
+}
+
+// view gathers the links of every instance. The caller holds c.mu.
+func (c *Cloud) view() links {
+	l := links{volumes: map[string][]deltacloud.VolumeAttachment{}, addresses: map[string]string{}}
+	for _, v := range c.volumes {
+		if v.InstanceID != "" {
+			l.volumes[v.InstanceID] = append(l.volumes[v.InstanceID], deltacloud.VolumeAttachment{VolumeID: v.ID, Device: v.Device})
+		}
+	}
+	for _, vs := range l.volumes {
+		slices.SortFunc(vs, func(a, b deltacloud.VolumeAttachment) int { return compareIDs(a.VolumeID, b.VolumeID) })
+	}
+	for _, a := range c.addresses {
+		if a.InstanceID != "" {
+			l.addresses[a.InstanceID] = a.IP
+		}
+	}
+	return l
+}
+
+// render is r in the portable model with its links: an associated address
+// replaces the public host name, as on the original mock.
+func (c *Cloud) render(r *record, l links) deltacloud.Instance {
+	in := r.instance()
+	if ip := l.addresses[r.ID]; ip != "" {
+		in.PublicAddresses = []deltacloud.Address{{Value: ip, Type: deltacloud.AddressIPv4}}
+	}
+	in.StorageVolumes = l.volumes[r.ID]
+	return in
+}
+
+// compareIDs orders ids with numeric suffixes numerically (inst2 < inst10).
+func compareIDs(a, b string) int {
+	pa, na := splitNumber(a)
+	pb, nb := splitNumber(b)
+	return cmp.Or(strings.Compare(pa, pb), cmp.Compare(na, nb), strings.Compare(a, b))
 }
 
 func notFound(id string) error {
@@ -266,9 +393,6 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 			return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "the mock driver has no create option %q; it has initial_state", k)
 		}
 	}
-	if !slices.ContainsFunc(images, func(i deltacloud.Image) bool { return i.ID == spec.ImageID }) {
-		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
-	}
 	realm := cmp.Or(spec.RealmID, "us")
 	if !slices.ContainsFunc(realms, func(r deltacloud.Realm) bool { return r.ID == realm }) {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "realm %q does not exist", realm)
@@ -276,6 +400,9 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 	profile := cmp.Or(spec.ProfileID, "m1-small")
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.images[spec.ImageID] == nil {
+		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
+	}
 	now := time.Now()
 	out := make([]deltacloud.Instance, 0, spec.Count)
 	next := 0
@@ -295,7 +422,7 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 			return nil, err
 		}
 		c.instances[id] = r
-		out = append(out, r.instance())
+		out = append(out, c.render(r, links{}))
 	}
 	return out, nil
 }
@@ -314,13 +441,14 @@ func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error
 			Message: fmt.Sprintf("instance %s is %s; %s is not allowed", id, r.State, a)}
 	}
 	if next == deltacloud.StateFinish {
-		if c.store != nil {
-			if err := c.store.remove(id); err != nil {
-				return nil, err
-			}
+		in := c.render(r, c.view())
+		if err := c.freeHeld(id); err != nil {
+			return nil, err
+		}
+		if err := c.drop(dirInstances, id); err != nil {
+			return nil, err
 		}
 		delete(c.instances, id)
-		in := r.instance()
 		in.State, in.Actions = deltacloud.StateFinish, nil
 		return &in, nil
 	}
@@ -330,15 +458,55 @@ func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error
 		r.State = old
 		return nil, err
 	}
-	in := r.instance()
+	in := c.render(r, c.view())
 	return &in, nil
+}
+
+// freeHeld frees what a destroyed instance held, as EC2 does on termination:
+// its addresses are disassociated and its volumes detached. The caller holds
+// c.mu.
+func (c *Cloud) freeHeld(id string) error {
+	for _, a := range c.addresses {
+		if a.InstanceID == id {
+			na := *a
+			na.InstanceID = ""
+			if err := c.save(dirAddresses, na.ID, &na); err != nil {
+				return err
+			}
+			*a = na
+		}
+	}
+	for _, v := range c.volumes {
+		if v.InstanceID == id {
+			nv := *v
+			nv.InstanceID, nv.Device, nv.State = "", "", deltacloud.VolumeAvailable
+			if err := c.save(dirVolumes, nv.ID, &nv); err != nil {
+				return err
+			}
+			*v = nv
+		}
+	}
+	return nil
 }
 
 // persist writes r when the cloud is backed by a directory. The caller holds
 // c.mu.
-func (c *Cloud) persist(r *record) error {
+func (c *Cloud) persist(r *record) error { return c.save(dirInstances, r.ID, r) }
+
+// save writes one object of a collection when the cloud is backed by a
+// directory. The caller holds c.mu.
+func (c *Cloud) save(coll, id string, v any) error {
 	if c.store == nil {
 		return nil
 	}
-	return c.store.put(r)
+	return c.store.put(coll, id, v)
+}
+
+// drop deletes one object's file when the cloud is backed by a directory.
+// The caller holds c.mu.
+func (c *Cloud) drop(coll, id string) error {
+	if c.store == nil {
+		return nil
+	}
+	return c.store.remove(coll, id)
 }

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"net/netip"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -24,8 +25,12 @@ var lifecycle = deltacloud.MustStateMachine(
 )
 
 // features are the original mock's, plus user_data, which it meant to
-// declare (a typo hid it) and accepts.
+// declare (a typo hid it) and accepts, and image_name and volume_name, which
+// it honours. It does not advertise import_key, volume_description,
+// image_description or bucket_location: it would ignore them.
 var features = deltacloud.MustFeatures(
+	deltacloud.FeatureImageName,
+	deltacloud.FeatureVolumeName,
 	deltacloud.FeatureMetrics,
 	deltacloud.FeatureRealmFilter,
 	deltacloud.FeatureUserName,
@@ -62,18 +67,25 @@ var profiles = []deltacloud.HardwareProfile{
 
 var imageCreated = time.Date(2012, time.October, 25, 14, 27, 53, 0, time.FixedZone("CEST", 2*60*60))
 
-// images are listed sorted by (owner, description), as the original sorts.
-var images = []deltacloud.Image{
-	fixtureImage("img1", "fedoraproject", "x86_64", "Fedora 10"),
-	fixtureImage("img2", "fedoraproject", "i386", "Fedora 10"),
-	fixtureImage("img3", User, "i386", "JBoss"),
+// fixtureImageIDs are the images of a fresh cloud.
+var fixtureImageIDs = []string{"img1", "img2", "img3"}
+
+func fixtureImages() []*imageRecord {
+	return []*imageRecord{
+		fixtureImage("img1", "fedoraproject", "x86_64", "Fedora 10"),
+		fixtureImage("img2", "fedoraproject", "i386", "Fedora 10"),
+		fixtureImage("img3", User, "i386", "JBoss"),
+	}
 }
 
-func fixtureImage(id, owner, arch, desc string) deltacloud.Image {
-	return deltacloud.Image{
+// allProfiles are the hardware profiles every mock image lists.
+var allProfiles = []string{"m1-small", "m1-large", "m1-xlarge", deltacloud.OpaqueProfileID}
+
+func fixtureImage(id, owner, arch, desc string) *imageRecord {
+	return &imageRecord{
 		ID: id, Name: id, Description: desc, Owner: owner, Architecture: arch,
 		State: "AVAILABLE", CreationTime: imageCreated,
-		HardwareProfiles: []string{"m1-small", "m1-large", "m1-xlarge", deltacloud.OpaqueProfileID},
+		HardwareProfiles: allProfiles,
 		RootType:         "transient",
 	}
 }
@@ -90,5 +102,90 @@ func fixtureInstances() []*record {
 			ProfileID: "m1-large", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"},
 		{ID: "inst3", Name: "", Owner: User, ImageID: "img3", RealmID: "eu",
 			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: false, AddressImage: "img3"},
+	}
+}
+
+// fixtureState is a fresh cloud: spec §9's objects.
+func fixtureState() *state {
+	return &state{
+		instances: fixtureInstances(),
+		images:    fixtureImages(),
+		keys:      fixtureKeys(),
+		firewalls: fixtureFirewalls(),
+		addresses: fixtureAddresses(),
+		volumes:   fixtureVolumes(),
+		snapshots: fixtureSnapshots(),
+		buckets:   fixtureBuckets(),
+		blobs:     fixtureBlobs(),
+	}
+}
+
+// The test-key fixture's fingerprint and (fake) private key.
+const (
+	testKeyFingerprint = "52:81:2c:3d:52:ee:28:1c:15:e8:0d:65:f4:fa:98:03:c5:4b:5f:bb"
+	testKeyPEM         = "-----BEGIN RSA PRIVATE KEY-----\n" +
+		"MIIEowIBAAKCAQEAtestkeyofthedeltacloudmockdriverxxxxxxxxxxxxxxxxxxxxx\n" +
+		"-----END RSA PRIVATE KEY-----\n"
+)
+
+func fixtureKeys() []*keyRecord {
+	return []*keyRecord{{ID: "test-key", Name: "test-key", Type: deltacloud.KeyTypeKey,
+		Fingerprint: testKeyFingerprint, PrivateKey: testKeyPEM}}
+}
+
+// fixtureFirewalls is the "default" group, served only with the firewalls
+// option.
+func fixtureFirewalls() []*fwRecord {
+	return []*fwRecord{{Firewall: deltacloud.Firewall{ID: "default", Name: "default", Description: "default group", Owner: User,
+		Rules: []deltacloud.FirewallRule{{ID: "rule1", Protocol: "tcp", PortFrom: 22, PortTo: 22,
+			Sources: []deltacloud.RuleSource{{Type: deltacloud.SourceAddress, Prefix: netip.MustParsePrefix("0.0.0.0/0")}}}}},
+		NextRule: 2}}
+}
+
+func fixtureAddresses() []*addressRecord {
+	var out []*addressRecord
+	for _, ip := range []string{"192.168.0.1", "192.168.0.2", "192.168.0.3", "192.168.0.4"} {
+		out = append(out, &addressRecord{ID: ip, IP: ip})
+	}
+	return out
+}
+
+var (
+	volumeCreated   = time.Date(2009, time.July, 30, 14, 35, 11, 0, time.UTC)
+	snapshotCreated = time.Date(2009, time.July, 29, 18, 15, 24, 0, time.UTC)
+	blobModified    = time.Date(2010, time.September, 23, 17, 44, 54, 0, time.FixedZone("", 2*60*60))
+)
+
+func fixtureVolumes() []*volumeRecord {
+	vol := func(id string) *volumeRecord {
+		return &volumeRecord{ID: id, Name: id, Capacity: 1, RealmID: "us", State: deltacloud.VolumeAvailable, Created: volumeCreated}
+	}
+	v3 := vol("vol3")
+	v3.State, v3.InstanceID, v3.Device = deltacloud.VolumeInUse, "inst1", "/dev/sda1"
+	return []*volumeRecord{vol("vol1"), vol("vol2"), v3}
+}
+
+func fixtureSnapshots() []*snapshotRecord {
+	snap := func(id, vol string) *snapshotRecord {
+		return &snapshotRecord{ID: id, Name: id, VolumeID: vol, State: deltacloud.SnapshotCompleted, Created: snapshotCreated}
+	}
+	return []*snapshotRecord{snap("snap1", "vol1"), snap("snap2", "vol2"), snap("snap3", "vol2")}
+}
+
+func fixtureBuckets() []*bucketRecord {
+	return []*bucketRecord{{ID: "bucket1", Name: "bucket1"}, {ID: "bucket2", Name: "bucket2"}}
+}
+
+func fixtureBlobs() []*blobRecord {
+	blob := func(bucket, id, typ, content string, meta map[string]string) *blobRecord {
+		return &blobRecord{Blob: deltacloud.Blob{ID: id, BucketID: bucket, ContentLength: int64(len(content)),
+			ContentType: typ, LastModified: blobModified, Metadata: meta}, content: []byte(content)}
+	}
+	return []*blobRecord{
+		blob("bucket1", "blob1", "text/plain", "content of blob 1", map[string]string{"SOMENEWKEY": "NEWVALUE"}),
+		blob("bucket1", "blob2", "text/html", "<html><head></head><body>content of blob 2</body></html>", map[string]string{"VERSION": "1.2"}),
+		blob("bucket1", "blob3", "text/plain", "content of blob 3", nil),
+		blob("bucket2", "blob4", "application/octet-stream", "content of blob 4", map[string]string{"some": "value"}),
+		blob("bucket2", "blob5", "application/pdf", "content of blob 5", nil),
 	}
 }

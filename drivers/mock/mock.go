@@ -1,21 +1,64 @@
 // Package mock is Deltacloud's mock cloud as a driver, registered as "mock":
 // realms us and eu, hardware profiles m1-small, m1-large, m1-xlarge and
 // opaque, images img1–img3 and instances inst0–inst3, with only
-// mockuser/mockpassword accepted (see the Deltacloud API spec §8–§9).
+// mockuser/mockpassword accepted, and the optional collections of the
+// Deltacloud API spec §9: keys (test-key), storage volumes (vol1–vol3, vol3
+// attached to inst1 at /dev/sda1), storage snapshots (snap1–snap3), buckets
+// (bucket1 with blob1–blob3, bucket2 with blob4 and blob5), addresses
+// (192.168.0.1–192.168.0.4), metrics (one per visible instance), images
+// made from instances and, with the firewalls option, firewalls (the group
+// "default": tcp 22 from 0.0.0.0/0).
 //
 // Every Open gets its own isolated cloud, so parallel tests never interfere,
 // unless the "storage" option names a directory: clouds opened on the same
-// directory share one state, stored one file per instance and reloaded on the
-// next Open.
+// directory share one state, stored one JSON file per object in one directory
+// per collection and reloaded on the next Open. Blob content is streamed to
+// a file and renamed into place, so a blob never has to fit in memory, and an
+// upload whose content fails or whose context ends keeps nothing. Without
+// storage, blob content is kept in memory.
 //
 // Options (Config.Options):
 //
-//	storage        directory to persist instances in
+//	storage        directory to persist the cloud in
 //	pending        how long new instances stay PENDING, e.g. "2s"
 //	pending_polls  how many reads new instances stay PENDING for
 //	activity       simulate other users: every interval (e.g. "2s") start, stop,
 //	               reboot, create or destroy a random instance
-//	seed           seed of the simulated activity (default: time-based)
+//	seed           seed of the simulated activity (default: time-based) and of
+//	               the metric samples (default 0)
+//	firewalls      "true" serves the firewalls collection (default false, as
+//	               the original mock has none)
+//
+// Where this mock differs from the original (spec §9), on purpose:
+//   - Errors are typed: an unknown id of any collection is ErrNotFound
+//     (the original answers 500 for some, and destroying an unknown image
+//     "succeeds"); a taken key, firewall, bucket or image name is
+//     ErrConflict (403 in the original); deleting a non-empty bucket, an
+//     attached volume or an address in use, disassociating a free address
+//     and imaging inst3 are ErrInvalidState.
+//   - A volume can be attached only to a RUNNING instance: attaching to
+//     any other is ErrInvalidState carrying the instance's state. The
+//     original does not check; this lets the portable state checks be
+//     tested against a driver that forbids it.
+//   - Metric of an unknown or invisible instance is ErrNotFound (the
+//     original returns the first instance's metric whatever the id), and
+//     the six samples per property are a function of the seed option, the
+//     instance and the property, so tests see the same numbers every run.
+//   - Images made from instances are owned by the authenticated user (the
+//     original says root), so owner "self" finds them; their id is the
+//     name, which is required (ErrInvalidArgument without one), state
+//     AVAILABLE, architecture i386. Destroying a fixture image is allowed.
+//   - Created volumes and snapshots are named volume_<unixtime> and
+//     store_snapshot_<unixtime> as in the original, with a suffix _2, _3, …
+//     when that id is taken, so two creates in one second never collide.
+//   - Blobs are named per bucket (the original keeps blob ids global).
+//   - Names that become ids (keys, firewalls, buckets, blobs, images) must
+//     be valid UTF-8 of 1–1024 bytes without control characters.
+//   - Associating an address with an instance that already has one frees
+//     the old one (as EC2 does); destroying an instance frees its addresses
+//     and detaches its volumes.
+//   - Created keys, listed keys and test-key carry their PEM private key, as
+//     the original's listings do.
 //
 // Tests reach the *Cloud through Provider.As for fault injection and latency.
 package mock
@@ -54,10 +97,15 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	}
 	var c *Cloud
 	if o.storage == "" {
-		c = newCloud(fixtureInstances())
+		c = newCloud(fixtureState())
 		c.refs = 1
 	} else if c, err = openShared(o.storage); err != nil {
 		return nil, err
+	}
+	if o.seeded {
+		c.mu.Lock()
+		c.metricSeed = o.seed
+		c.mu.Unlock()
 	}
 	if o.pending > 0 || o.pendingPolls > 0 {
 		c.SetPending(o.pending, o.pendingPolls)
@@ -65,7 +113,11 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if o.activity > 0 {
 		c.startActivity(o.activity, o.seed, o.seeded)
 	}
-	return &conn{cloud: c, creds: cfg.Credentials}, nil
+	cn := &conn{cloud: c, creds: cfg.Credentials}
+	if o.firewalls {
+		return &fwConn{cn}, nil
+	}
+	return cn, nil
 }
 
 func openShared(dir string) (*Cloud, error) {
@@ -81,11 +133,11 @@ func openShared(dir string) (*Cloud, error) {
 		c.mu.Unlock()
 		return c, nil
 	}
-	st, recs, err := openStore(key)
+	st, objs, err := openStore(key)
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: cannot open storage " + key, Err: err}
 	}
-	c := newCloud(recs)
+	c := newCloud(objs)
 	c.store, c.key, c.refs = st, key, 1
 	shared[key] = c
 	return c, nil
@@ -114,6 +166,7 @@ type options struct {
 	activity     time.Duration
 	seed         uint64
 	seeded       bool
+	firewalls    bool
 }
 
 func parseOptions(m map[string]string) (options, error) {
@@ -132,9 +185,11 @@ func parseOptions(m map[string]string) (options, error) {
 		case "seed":
 			o.seed, err = strconv.ParseUint(v, 10, 64)
 			o.seeded = true
+		case "firewalls":
+			o.firewalls, err = strconv.ParseBool(v)
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"mock: unknown option %q (known: storage, pending, pending_polls, activity, seed)", k)
+				"mock: unknown option %q (known: storage, pending, pending_polls, activity, seed, firewalls)", k)
 		}
 		if err == nil && (o.pending < 0 || o.pendingPolls < 0 || o.activity < 0) {
 			err = fmt.Errorf("must not be negative")
@@ -195,14 +250,7 @@ func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltaclo
 	if f.Owner == deltacloud.OwnerSelf {
 		f.Owner = c.creds.User
 	}
-	var out []deltacloud.Image
-	for _, img := range images {
-		if f.Match(img) {
-			img.HardwareProfiles = slices.Clone(img.HardwareProfiles)
-			out = append(out, img)
-		}
-	}
-	return out, nil
+	return c.cloud.imageList(f), nil
 }
 
 func (c *conn) Image(ctx context.Context, id string) (*deltacloud.Image, error) {
