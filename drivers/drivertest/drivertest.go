@@ -15,6 +15,19 @@
 // unadvertised features, unknown ids and bad credentials give the right typed
 // errors; that cancelled contexts return promptly; and that concurrent use is
 // race-free (run it with -race).
+//
+// The optional collections (keys, firewalls, addresses, storage volumes and
+// snapshots, buckets and blobs, metrics) and images from instances are
+// tested for every provider that serves them (Provider.Collections,
+// Provider.Supports) and skipped otherwise; a collection the provider does
+// not list must answer ErrNotSupported. The suite creates every object it
+// uses, with unique names, and removes it afterwards, so it needs no
+// fixtures: listings agree with gets, unknown ids are ErrNotFound, features
+// are honoured where advertised and refused where not, state checks give
+// ErrInvalidState (a volume attached to the suite's instance, an associated
+// address, a non-empty bucket), and blobs of several MiB make the round trip
+// intact by SHA-256, while failed, mis-sized and cancelled uploads keep
+// nothing.
 package drivertest
 
 import (
@@ -52,8 +65,16 @@ type Harness struct {
 	// returns a function that makes them fast again (the suite then destroys
 	// its instance). Nil skips that case.
 	SlowActions func(t *testing.T, p *deltacloud.Provider) (restore func())
-	// WaitTimeout bounds each wait for an instance to settle (default 5m).
+	// WaitTimeout bounds each wait for an instance to settle, and for a
+	// volume, address, snapshot or image to reach the state the suite
+	// waits for (default 5m).
 	WaitTimeout time.Duration
+	// VolumeDevice is the device the suite attaches its storage volume at
+	// (default "/dev/sdf").
+	VolumeDevice string
+	// BlobSize is the size in bytes of the large blobs the suite writes,
+	// reads back and cancels mid-stream (default a little over 4 MiB).
+	BlobSize int64
 }
 
 // RunConformance runs the whole suite as subtests of t.
@@ -64,6 +85,12 @@ func RunConformance(t *testing.T, h Harness) {
 	}
 	if h.WaitTimeout <= 0 {
 		h.WaitTimeout = 5 * time.Minute
+	}
+	if h.VolumeDevice == "" {
+		h.VolumeDevice = "/dev/sdf"
+	}
+	if h.BlobSize <= 0 {
+		h.BlobSize = defaultBlobSize
 	}
 	s := &suite{h: h}
 	t.Run("Model", s.testModel)
@@ -79,6 +106,16 @@ func RunConformance(t *testing.T, h Harness) {
 	t.Run("BadCredentials", s.testBadCredentials)
 	t.Run("Cancellation", s.testCancellation)
 	t.Run("Concurrency", s.testConcurrency)
+	t.Run("OptionalCollections", s.testOptionalCollections)
+	t.Run("Keys", s.testKeys)
+	t.Run("Firewalls", s.testFirewalls)
+	t.Run("Addresses", s.testAddresses)
+	t.Run("StorageVolumes", s.testStorageVolumes)
+	t.Run("StorageSnapshots", s.testStorageSnapshots)
+	t.Run("Buckets", s.testBuckets)
+	t.Run("Blobs", s.testBlobs)
+	t.Run("Metrics", s.testMetrics)
+	t.Run("ImagesFromInstances", s.testImagesFromInstances)
 }
 
 type suite struct{ h Harness }

@@ -105,6 +105,10 @@ func TestSuiteCatchesDefects(t *testing.T) {
 		{defect: defectCreatedStopped, subtest: "Lifecycle", phrase: "does not lead there from START"},
 		{defect: defectDupIDs, subtest: "Concurrency", phrase: "two creates returned the same id"},
 
+		{defect: defectPartialBlob, subtest: "Blobs", phrase: "after a failed upload"},
+		{defect: defectIgnoresVolumeName, subtest: "StorageVolumes", phrase: "the spec asked for"},
+		{defect: defectBlobCorrupt, subtest: "Blobs", phrase: "different SHA-256"},
+
 		{defect: defectStartNoop, subtest: "Lifecycle", phrase: "start from STOPPED led to STOPPED"},
 		{defect: defectActIgnoresCtx, subtest: "Cancellation", phrase: "did not return within 30s", slow: true},
 		{defect: defectIgnoresName, subtest: "Lifecycle", phrase: "the spec asked for"},

@@ -41,12 +41,18 @@ const (
 	defectActIgnoresCtx = "act-ignores-ctx" // actions' latency cannot be cancelled
 	defectRacyCreate    = "racy-create"     // creates bump the id counter without the lock
 	defectIgnoresName   = "ignores-name"    // user_name is advertised but the name is dropped
+
+	// Defects of the optional collections.
+	defectPartialBlob       = "partial-blob"        // a failed upload keeps what was read
+	defectIgnoresVolumeName = "ignores-volume-name" // volume_name is advertised but the name is dropped
+	defectBlobCorrupt       = "blob-corrupt"        // a blob's content is served with one byte changed
 )
 
 var fakeDefects = []string{
 	defectRebootStops, defectGetDiffers, defectWrongNotFound, defectIgnoresCtx,
 	defectAcceptsBadCreds, defectAutoJump, defectCreatedStopped, defectDupIDs,
 	defectStartNoop, defectActIgnoresCtx, defectRacyCreate, defectIgnoresName,
+	defectPartialBlob, defectIgnoresVolumeName, defectBlobCorrupt,
 }
 
 var fakeLifecycle = deltacloud.MustStateMachine(
@@ -58,7 +64,11 @@ var fakeLifecycle = deltacloud.MustStateMachine(
 	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionDestroy, deltacloud.StateFinish),
 )
 
-var fakeFeatures = deltacloud.MustFeatures(deltacloud.FeatureUserName, deltacloud.FeatureRealmFilter)
+// fakeFeatures leaves out image_description and bucket_location, so the
+// suite's refusals are exercised too.
+var fakeFeatures = deltacloud.MustFeatures(deltacloud.FeatureUserName, deltacloud.FeatureRealmFilter,
+	deltacloud.FeatureImportKey, deltacloud.FeatureVolumeName, deltacloud.FeatureVolumeDescription,
+	deltacloud.FeatureImageName)
 
 var fakeRealms = []deltacloud.Realm{
 	{ID: "north", Name: "North", State: deltacloud.RealmAvailable},
@@ -105,7 +115,8 @@ func (fakeDriver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.C
 	if defect != "" && !slices.Contains(fakeDefects, defect) {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "fake: unknown defect %q (known: %v)", defect, fakeDefects)
 	}
-	c := &fakeConn{defect: defect, creds: cfg.Credentials, instances: map[string]*fakeInstance{}}
+	c := &fakeConn{defect: defect, creds: cfg.Credentials, instances: map[string]*fakeInstance{},
+		images: slices.Clone(fakeImages), optional: newFakeOptional()}
 	c.instances["inst0"] = &fakeInstance{Instance: deltacloud.Instance{
 		ID: "inst0", Name: "seed", Owner: fakeUser, ImageID: "img-debian", RealmID: "north",
 		Profile: deltacloud.InstanceProfile{ID: "small"}, State: deltacloud.StateRunning,
@@ -125,6 +136,8 @@ type fakeConn struct {
 	actLatency time.Duration // added to actions
 	nextID     int
 	instances  map[string]*fakeInstance // destroyed ones stay, in FINISH
+	images     []deltacloud.Image       // the fixtures and images made from instances
+	optional   *fakeOptional            // the optional collections (fakeoptional_test.go)
 }
 
 type fakeInstance struct {
@@ -203,8 +216,10 @@ func (c *fakeConn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]delt
 	if err := c.begin(ctx, opRead); err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var out []deltacloud.Image
-	for _, img := range fakeImages {
+	for _, img := range c.images {
 		if f.Match(img) {
 			img.HardwareProfiles = slices.Clone(img.HardwareProfiles)
 			out = append(out, img)
@@ -292,7 +307,10 @@ func (c *fakeConn) CreateInstances(ctx context.Context, spec deltacloud.Instance
 	if len(spec.Options) > 0 {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "fake: no create options")
 	}
-	if !slices.ContainsFunc(fakeImages, func(img deltacloud.Image) bool { return img.ID == spec.ImageID }) {
+	c.mu.Lock()
+	known := slices.ContainsFunc(c.images, func(img deltacloud.Image) bool { return img.ID == spec.ImageID })
+	c.mu.Unlock()
+	if !known {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "fake: image %q does not exist", spec.ImageID)
 	}
 	realm := cmp.Or(spec.RealmID, fakeRealms[0].ID)
@@ -313,9 +331,10 @@ func (c *fakeConn) CreateInstances(ctx context.Context, spec deltacloud.Instance
 	for _, id := range ids {
 		r := &fakeInstance{pendingReads: 2, Instance: deltacloud.Instance{
 			ID: id, Name: cmp.Or(name, id), Owner: c.creds.User, ImageID: spec.ImageID, RealmID: realm,
-			Profile:    deltacloud.InstanceProfile{ID: cmp.Or(spec.ProfileID, "small"), Overrides: maps.Clone(spec.Properties)},
-			State:      state,
-			LaunchTime: time.Now().UTC(),
+			Profile:        deltacloud.InstanceProfile{ID: cmp.Or(spec.ProfileID, "small"), Overrides: maps.Clone(spec.Properties)},
+			State:          state,
+			LaunchTime:     time.Now().UTC(),
+			CanCreateImage: true,
 		}}
 		c.instances[id] = r
 		out = append(out, c.read(r))
