@@ -34,7 +34,9 @@ type fakeBlob struct {
 func newFakeOptional() *fakeOptional {
 	return &fakeOptional{
 		keys:      map[string]*deltacloud.Key{"seed-key": {ID: "seed-key", Name: "seed-key", Type: deltacloud.KeyTypeKey, Fingerprint: "00:11"}},
-		firewalls: map[string]*deltacloud.Firewall{},
+		firewalls: map[string]*deltacloud.Firewall{"sg-seed": {ID: "sg-seed", Name: "seed", Description: "seed", Owner: fakeUser,
+			Rules: []deltacloud.FirewallRule{{ID: "rule-seed", Protocol: "tcp", PortFrom: 80, PortTo: 80,
+				Sources: []deltacloud.RuleSource{{Type: deltacloud.SourceAddress, Prefix: netip.MustParsePrefix("0.0.0.0/0")}}}}}},
 		addresses: map[string]*deltacloud.IPAddress{"10.9.0.1": {ID: "10.9.0.1", IP: "10.9.0.1"}},
 		volumes:   map[string]*deltacloud.StorageVolume{},
 		snapshots: map[string]*deltacloud.StorageSnapshot{},
