@@ -33,7 +33,7 @@ type fakeBlob struct {
 
 func newFakeOptional() *fakeOptional {
 	return &fakeOptional{
-		keys:      map[string]*deltacloud.Key{"seed-key": {ID: "seed-key", Name: "seed-key", Type: deltacloud.KeyTypeKey, Fingerprint: "00:11"}},
+		keys: map[string]*deltacloud.Key{"seed-key": {ID: "seed-key", Name: "seed-key", Type: deltacloud.KeyTypeKey, Fingerprint: "00:11"}},
 		firewalls: map[string]*deltacloud.Firewall{"sg-seed": {ID: "sg-seed", Name: "seed", Description: "seed", Owner: fakeUser,
 			Rules: []deltacloud.FirewallRule{{ID: "rule-seed", Protocol: "tcp", PortFrom: 80, PortTo: 80,
 				Sources: []deltacloud.RuleSource{{Type: deltacloud.SourceAddress, Prefix: netip.MustParsePrefix("0.0.0.0/0")}}}}}},
