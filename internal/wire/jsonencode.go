@@ -32,6 +32,29 @@ var (
 	_ jsonForm = RealmShowJSON{}
 	_ jsonForm = RealmsJSON{}
 	_ jsonForm = stateListJSON{}
+	_ jsonForm = KeyJSON{}
+	_ jsonForm = KeyShowJSON{}
+	_ jsonForm = KeysJSON{}
+	_ jsonForm = FirewallJSON{}
+	_ jsonForm = FirewallShowJSON{}
+	_ jsonForm = FirewallsJSON{}
+	_ jsonForm = IPAddressJSON{}
+	_ jsonForm = IPAddressShowJSON{}
+	_ jsonForm = IPAddressesJSON{}
+	_ jsonForm = StorageVolumeJSON{}
+	_ jsonForm = StorageVolumeShowJSON{}
+	_ jsonForm = StorageVolumesJSON{}
+	_ jsonForm = StorageSnapshotJSON{}
+	_ jsonForm = StorageSnapshotShowJSON{}
+	_ jsonForm = StorageSnapshotsJSON{}
+	_ jsonForm = BucketJSON{}
+	_ jsonForm = BucketShowJSON{}
+	_ jsonForm = BucketsJSON{}
+	_ jsonForm = BlobJSON{}
+	_ jsonForm = BlobShowJSON{}
+	_ jsonForm = MetricJSON{}
+	_ jsonForm = MetricShowJSON{}
+	_ jsonForm = MetricsJSON{}
 )
 
 // write writes {"id","href","rel"}.
@@ -360,5 +383,335 @@ func (j *TransitionJSON) write(w *jsonWriter) {
 	w.stringField("to", j.To)
 	w.stringFieldOmitEmpty("action", j.Action)
 	w.stringFieldOmitEmpty("auto", j.Auto)
+	w.close()
+}
+
+// bool writes true or false.
+func (w *jsonWriter) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, "true"...)
+	} else {
+		w.buf = append(w.buf, "false"...)
+	}
+}
+
+// writeJSON writes the key.
+func (j KeyJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes the key's members.
+func (j *KeyJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("credential_type", j.CredentialType)
+	w.stringField("username", j.Username)
+	w.stringField("password", j.Password)
+	w.stringField("state", j.State)
+	w.stringFieldOmitEmpty("pem_rsa_key", j.PEMRSAKey)
+	w.stringFieldOmitEmpty("fingerprint", j.Fingerprint)
+	w.close()
+}
+
+// writeJSON writes {"key":{…}}.
+func (j KeyShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("key")
+	j.Key.write(w)
+	w.close()
+}
+
+// writeJSON writes {"keys":[…]}.
+func (j KeysJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("keys")
+	writeArray(w, j.Keys)
+	w.close()
+}
+
+// writeJSON writes the firewall.
+func (j FirewallJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes the firewall's members.
+func (j *FirewallJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("name", j.Name)
+	w.stringField("description", j.Description)
+	w.stringField("owner_id", j.OwnerID)
+	w.key("rules")
+	writeArray(w, j.Rules)
+	w.close()
+}
+
+// write writes one rule.
+func (j *RuleJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringFieldOmitEmpty("allow_protocol", j.AllowProtocol)
+	w.stringFieldOmitEmpty("port_from", j.PortFrom)
+	w.stringFieldOmitEmpty("port_to", j.PortTo)
+	w.key("sources")
+	writeArray(w, j.Sources)
+	w.stringFieldOmitEmpty("direction", j.Direction)
+	w.stringFieldOmitEmpty("rule_action", j.RuleAction)
+	w.stringFieldOmitEmpty("log_rule", j.LogRule)
+	w.close()
+}
+
+// write writes one rule source.
+func (j *SourceJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("type", j.Type)
+	w.stringFieldOmitEmpty("family", j.Family)
+	w.stringFieldOmitEmpty("address", j.Address)
+	w.stringFieldOmitEmpty("prefix", j.Prefix)
+	w.stringFieldOmitEmpty("name", j.Name)
+	w.stringFieldOmitEmpty("owner", j.Owner)
+	w.close()
+}
+
+// writeJSON writes {"firewall":{…}}.
+func (j FirewallShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("firewall")
+	j.Firewall.write(w)
+	w.close()
+}
+
+// writeJSON writes {"firewalls":[…]}.
+func (j FirewallsJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("firewalls")
+	writeArray(w, j.Firewalls)
+	w.close()
+}
+
+// writeJSON writes the address.
+func (j IPAddressJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes {"id","href","associated"[,"instance_id"]}.
+func (j *IPAddressJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.key("associated")
+	w.bool(j.Associated)
+	w.stringFieldOmitEmpty("instance_id", j.InstanceID)
+	w.close()
+}
+
+// writeJSON writes {"address":{…}}.
+func (j IPAddressShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("address")
+	j.Address.write(w)
+	w.close()
+}
+
+// writeJSON writes {"addresses":[…]}.
+func (j IPAddressesJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("addresses")
+	writeArray(w, j.Addresses)
+	w.close()
+}
+
+// write writes a reference that may be absent: {} when it is.
+func (j *OptRefJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringFieldOmitEmpty("id", j.ID)
+	w.stringFieldOmitEmpty("href", j.Href)
+	w.stringFieldOmitEmpty("rel", j.Rel)
+	w.close()
+}
+
+// write writes {"href","rel"}.
+func (j *RelLinkJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("href", j.Href)
+	w.stringField("rel", j.Rel)
+	w.close()
+}
+
+// writeJSON writes the storage volume.
+func (j StorageVolumeJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes the volume's members.
+func (j *StorageVolumeJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("name", j.Name)
+	w.stringField("description", j.Description)
+	w.stringField("state", j.State)
+	w.stringField("created", j.Created)
+	w.key("realm")
+	j.Realm.write(w)
+	w.stringField("device", j.Device)
+	w.stringField("kind", j.Kind)
+	w.key("capacity")
+	w.number(j.Capacity)
+	w.key("actions")
+	writeArray(w, j.Actions)
+	w.key("instance")
+	j.Instance.write(w)
+	w.close()
+}
+
+// writeJSON writes {"storage_volume":{…}}.
+func (j StorageVolumeShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("storage_volume")
+	j.StorageVolume.write(w)
+	w.close()
+}
+
+// writeJSON writes {"storage_volumes":[…]}.
+func (j StorageVolumesJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("storage_volumes")
+	writeArray(w, j.StorageVolumes)
+	w.close()
+}
+
+// writeJSON writes the storage snapshot.
+func (j StorageSnapshotJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes {"id","href","state","storage_volume","created"}.
+func (j *StorageSnapshotJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("state", j.State)
+	w.key("storage_volume")
+	j.StorageVolume.write(w)
+	w.stringField("created", j.Created)
+	w.close()
+}
+
+// writeJSON writes {"storage_snapshot":{…}}.
+func (j StorageSnapshotShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("storage_snapshot")
+	j.StorageSnapshot.write(w)
+	w.close()
+}
+
+// writeJSON writes {"storage_snapshots":[…]}.
+func (j StorageSnapshotsJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("storage_snapshots")
+	writeArray(w, j.StorageSnapshots)
+	w.close()
+}
+
+// writeJSON writes the bucket.
+func (j BucketJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes {"id","href","name","size","blob_list"}.
+func (j *BucketJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("name", j.Name)
+	w.key("size")
+	w.number(j.Size)
+	w.key("blob_list")
+	writeArray(w, j.BlobList)
+	w.close()
+}
+
+// writeJSON writes {"bucket":{…}}.
+func (j BucketShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("bucket")
+	j.Bucket.write(w)
+	w.close()
+}
+
+// writeJSON writes {"buckets":[…]}.
+func (j BucketsJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("buckets")
+	writeArray(w, j.Buckets)
+	w.close()
+}
+
+// writeJSON writes the blob.
+func (j BlobJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes the blob's members.
+func (j *BlobJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.key("bucket")
+	j.Bucket.write(w)
+	w.key("content_length")
+	w.number(j.ContentLength)
+	w.stringField("content_type", j.ContentType)
+	w.stringField("last_modified", j.LastModified)
+	w.stringField("content", j.Content)
+	w.key("user_metadata")
+	writeMap(w, j.UserMetadata, (*jsonWriter).string)
+	w.close()
+}
+
+// writeJSON writes {"blob":{…}}.
+func (j BlobShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("blob")
+	j.Blob.write(w)
+	w.close()
+}
+
+// writeJSON writes the metric.
+func (j MetricJSON) writeJSON(w *jsonWriter) { j.write(w) }
+
+// write writes {"id","href","entity","properties"}.
+func (j *MetricJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("id", j.ID)
+	w.stringField("href", j.Href)
+	w.stringField("entity", j.Entity)
+	w.key("properties")
+	writeArray(w, j.Properties)
+	w.close()
+}
+
+// write writes {"name","values"}.
+func (j *MetricPropertyJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("name", j.Name)
+	w.key("values")
+	writeArray(w, j.Values)
+	w.close()
+}
+
+// write writes one sample.
+func (j *MetricValueJSON) write(w *jsonWriter) {
+	w.open()
+	w.stringField("minimum", j.Minimum)
+	w.stringField("maximum", j.Maximum)
+	w.stringField("average", j.Average)
+	w.stringField("timestamp", j.Timestamp)
+	w.stringField("unit", j.Unit)
+	w.close()
+}
+
+// writeJSON writes {"metric":{…}}.
+func (j MetricShowJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("metric")
+	j.Metric.write(w)
+	w.close()
+}
+
+// writeJSON writes {"metrics":[…]}.
+func (j MetricsJSON) writeJSON(w *jsonWriter) {
+	w.open()
+	w.key("metrics")
+	writeArray(w, j.Metrics)
 	w.close()
 }

@@ -34,6 +34,13 @@ var jsonFormTypes = []any{
 	wire.ImageJSON{}, wire.ImageShowJSON{}, wire.ImagesJSON{},
 	wire.InstanceJSON{}, wire.InstanceShowJSON{}, wire.InstancesJSON{},
 	wire.RealmJSON{}, wire.RealmShowJSON{}, wire.RealmsJSON{}, []wire.StateJSON{},
+	wire.KeyJSON{}, wire.KeyShowJSON{}, wire.KeysJSON{},
+	wire.FirewallJSON{}, wire.FirewallShowJSON{}, wire.FirewallsJSON{},
+	wire.IPAddressJSON{}, wire.IPAddressShowJSON{}, wire.IPAddressesJSON{},
+	wire.StorageVolumeJSON{}, wire.StorageVolumeShowJSON{}, wire.StorageVolumesJSON{},
+	wire.StorageSnapshotJSON{}, wire.StorageSnapshotShowJSON{}, wire.StorageSnapshotsJSON{},
+	wire.BucketJSON{}, wire.BucketShowJSON{}, wire.BucketsJSON{}, wire.BlobJSON{}, wire.BlobShowJSON{},
+	wire.MetricJSON{}, wire.MetricShowJSON{}, wire.MetricsJSON{},
 }
 
 // jsonHostileStrings adds to hostileStrings what JSON escapes differently:
@@ -300,6 +307,9 @@ func jsonFormsOf(t testing.TB, doc wire.Document) map[string]any {
 		return map[string]any{"": d.JSON()}
 	case wire.States:
 		return map[string]any{"": d.JSON()}
+	}
+	if forms := collectionJSONForms(doc); forms != nil {
+		return forms
 	}
 	t.Fatalf("no JSON forms for %T", doc)
 	return nil

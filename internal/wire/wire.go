@@ -221,8 +221,11 @@ type RefJSON struct {
 }
 
 // Link is an action link, <link href='…' method='post' rel='reboot' />.
+// ID is set only where the original names the object on its links (the
+// firewall index, spec §5.8).
 type Link struct {
 	Href   string `xml:"href,attr"`
+	ID     string `xml:"id,attr,omitempty"`
 	Method string `xml:"method,attr,omitempty"`
 	Rel    string `xml:"rel,attr"`
 }
@@ -244,7 +247,7 @@ type Actions struct {
 func (a Actions) Find(rel string) (Link, bool) {
 	for _, l := range a.Links {
 		if text(l.Rel) == rel {
-			return Link{Href: text(l.Href), Method: text(l.Method), Rel: text(l.Rel)}, true
+			return Link{Href: text(l.Href), ID: text(l.ID), Method: text(l.Method), Rel: text(l.Rel)}, true
 		}
 	}
 	return Link{}, false

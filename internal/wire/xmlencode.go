@@ -32,6 +32,21 @@ var (
 	_ xmlDocument = Realms{}
 	_ xmlDocument = Realm{}
 	_ xmlDocument = States{}
+	_ xmlDocument = Keys{}
+	_ xmlDocument = Key{}
+	_ xmlDocument = FirewallList{}
+	_ xmlDocument = Firewall{}
+	_ xmlDocument = IPAddresses{}
+	_ xmlDocument = IPAddress{}
+	_ xmlDocument = StorageVolumeList{}
+	_ xmlDocument = StorageVolume{}
+	_ xmlDocument = StorageSnapshots{}
+	_ xmlDocument = StorageSnapshot{}
+	_ xmlDocument = Buckets{}
+	_ xmlDocument = Bucket{}
+	_ xmlDocument = Blob{}
+	_ xmlDocument = Metrics{}
+	_ xmlDocument = Metric{}
 )
 
 // writeRef writes <name href id></name>.
@@ -49,6 +64,7 @@ func (a *Actions) write(w *xmlWriter) {
 		l := &a.Links[i]
 		w.start("link")
 		w.attr("href", l.Href)
+		w.attrOmitEmpty("id", l.ID)
 		w.attrOmitEmpty("method", l.Method)
 		w.attr("rel", l.Rel)
 		w.end("link")
@@ -375,4 +391,289 @@ func (d States) writeXML(w *xmlWriter) {
 		w.end("state")
 	}
 	w.end("states")
+}
+
+// writeXML writes the key index.
+func (d Keys) writeXML(w *xmlWriter) {
+	w.start("keys")
+	for i := range d.Keys {
+		d.Keys[i].write(w)
+	}
+	w.end("keys")
+}
+
+// writeXML writes the key document.
+func (d Key) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <key>.
+func (d *Key) write(w *xmlWriter) {
+	w.start("key")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.attr("type", d.Type)
+	w.textElement("name", d.Name)
+	d.Actions.write(w)
+	w.textElementOmitEmpty("fingerprint", d.Fingerprint)
+	if d.PEM != nil {
+		w.cdataElement("pem", d.PEM.Text)
+	}
+	if d.Username != nil {
+		w.cdataElement("username", d.Username.Text)
+	}
+	if d.Password != nil {
+		w.cdataElement("password", d.Password.Text)
+	}
+	w.textElement("state", d.State)
+	w.end("key")
+}
+
+// writeXML writes the firewall index.
+func (d FirewallList) writeXML(w *xmlWriter) {
+	w.start("firewalls")
+	for i := range d.Firewalls {
+		d.Firewalls[i].write(w)
+	}
+	w.end("firewalls")
+}
+
+// writeXML writes the firewall document.
+func (d Firewall) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <firewall>.
+func (d *Firewall) write(w *xmlWriter) {
+	w.start("firewall")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	d.Actions.write(w)
+	w.cdataElement("name", d.Name.Text)
+	w.cdataElement("description", d.Description.Text)
+	w.textElement("owner_id", d.OwnerID)
+	w.start("rules")
+	for i := range d.Rules.Rules {
+		r := &d.Rules.Rules[i]
+		w.start("rule")
+		w.attr("href", r.Href)
+		w.attr("id", r.ID)
+		r.Actions.write(w)
+		w.textElement("allow_protocol", r.AllowProtocol)
+		w.textElement("port_from", r.PortFrom)
+		w.textElement("port_to", r.PortTo)
+		w.textElement("direction", r.Direction)
+		w.textElement("rule_action", r.RuleAction)
+		w.textElement("log_rule", r.LogRule)
+		w.start("sources")
+		for k := range r.Sources.Sources {
+			s := &r.Sources.Sources[k]
+			w.start("source")
+			w.attrOmitEmpty("address", s.Address)
+			w.attrOmitEmpty("family", s.Family)
+			w.attrOmitEmpty("name", s.Name)
+			w.attrOmitEmpty("owner", s.Owner)
+			w.attrOmitEmpty("prefix", s.Prefix)
+			w.attr("type", s.Type)
+			w.end("source")
+		}
+		w.end("sources")
+		w.end("rule")
+	}
+	w.end("rules")
+	w.end("firewall")
+}
+
+// writeXML writes the address index.
+func (d IPAddresses) writeXML(w *xmlWriter) {
+	w.start("addresses")
+	for i := range d.Addresses {
+		d.Addresses[i].write(w)
+	}
+	w.end("addresses")
+}
+
+// writeXML writes the address document.
+func (d IPAddress) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <address>.
+func (d *IPAddress) write(w *xmlWriter) {
+	w.start("address")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("ip", d.IP)
+	d.Actions.write(w)
+	if d.Instance != nil {
+		writeRef(w, "instance", d.Instance)
+	}
+	w.end("address")
+}
+
+// writeXML writes the storage volume index.
+func (d StorageVolumeList) writeXML(w *xmlWriter) {
+	w.start("storage_volumes")
+	for i := range d.Volumes {
+		d.Volumes[i].write(w)
+	}
+	w.end("storage_volumes")
+}
+
+// writeXML writes the storage volume document.
+func (d StorageVolume) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <storage_volume>.
+func (d *StorageVolume) write(w *xmlWriter) {
+	w.start("storage_volume")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("created", d.Created)
+	if c := d.Capacity; c != nil {
+		w.start("capacity")
+		w.attr("unit", c.Unit)
+		w.text(c.Value)
+		w.end("capacity")
+	}
+	w.textElementOmitEmpty("kind", d.Kind)
+	w.textElement("name", d.Name)
+	w.textElementOmitEmpty("device", d.Device)
+	if d.Realm != nil {
+		writeRef(w, "realm", d.Realm)
+	}
+	w.textElementOmitEmpty("realm_id", d.RealmID)
+	w.textElement("state", d.State)
+	if m := d.Mount; m != nil {
+		w.start("mount")
+		if m.Instance != nil {
+			writeRef(w, "instance", m.Instance)
+		}
+		if m.Device != nil {
+			w.start("device")
+			w.attr("name", m.Device.Name)
+			w.end("device")
+		}
+		w.end("mount")
+	}
+	if d.Actions != nil {
+		d.Actions.write(w)
+	}
+	w.end("storage_volume")
+}
+
+// writeXML writes the storage snapshot index.
+func (d StorageSnapshots) writeXML(w *xmlWriter) {
+	w.start("storage_snapshots")
+	for i := range d.Snapshots {
+		d.Snapshots[i].write(w)
+	}
+	w.end("storage_snapshots")
+}
+
+// writeXML writes the storage snapshot document.
+func (d StorageSnapshot) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <storage_snapshot>.
+func (d *StorageSnapshot) write(w *xmlWriter) {
+	w.start("storage_snapshot")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("name", d.Name)
+	w.textElement("created", d.Created)
+	if d.StorageVolume != nil {
+		writeRef(w, "storage_volume", d.StorageVolume)
+	}
+	w.end("storage_snapshot")
+}
+
+// writeXML writes the bucket index.
+func (d Buckets) writeXML(w *xmlWriter) {
+	w.start("buckets")
+	for i := range d.Buckets {
+		d.Buckets[i].write(w)
+	}
+	w.end("buckets")
+}
+
+// writeXML writes the bucket document.
+func (d Bucket) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <bucket>.
+func (d *Bucket) write(w *xmlWriter) {
+	w.start("bucket")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("name", d.Name)
+	w.textElement("size", d.Size)
+	for i := range d.Blobs {
+		writeRef(w, "blob", &d.Blobs[i])
+	}
+	w.end("bucket")
+}
+
+// writeXML writes the blob document.
+func (d Blob) writeXML(w *xmlWriter) {
+	w.start("blob")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("bucket", d.Bucket)
+	w.textElement("content_length", d.ContentLength)
+	w.textElement("content_type", d.ContentType)
+	w.textElement("last_modified", d.LastModified)
+	w.start("user_metadata")
+	for _, e := range d.UserMetadata.Entries {
+		w.start("entry")
+		w.attr("key", e.Key)
+		w.cdata(e.Value)
+		w.end("entry")
+	}
+	w.end("user_metadata")
+	if c := d.Content; c != nil {
+		w.start("content")
+		w.attr("href", c.Href)
+		w.attr("rel", c.Rel)
+		w.end("content")
+	}
+	w.end("blob")
+}
+
+// writeXML writes the metric index.
+func (d Metrics) writeXML(w *xmlWriter) {
+	w.start("metrics")
+	for i := range d.Metrics {
+		d.Metrics[i].write(w)
+	}
+	w.end("metrics")
+}
+
+// writeXML writes the metric document.
+func (d Metric) writeXML(w *xmlWriter) { d.write(w) }
+
+// write writes one <metric>. A property element is named by its XMLName
+// as encoding/xml names it: Local with an xmlns attribute when Space is
+// set, or the field's name when Local is empty.
+func (d *Metric) write(w *xmlWriter) {
+	w.start("metric")
+	w.attr("href", d.Href)
+	w.attr("id", d.ID)
+	w.textElement("entity", d.Entity)
+	w.start("properties")
+	for i := range d.Properties.Properties {
+		p := &d.Properties.Properties[i]
+		name, space := p.XMLName.Local, p.XMLName.Space
+		if name == "" {
+			// encoding/xml ignores an XMLName without a local name and
+			// falls back to the field's name.
+			name, space = "Properties", ""
+		}
+		w.start(name)
+		w.attrOmitEmpty("xmlns", space)
+		for _, s := range p.Samples {
+			w.start("sample")
+			for _, v := range s.Values {
+				w.start("property")
+				w.attr("name", v.Name)
+				w.attr("value", v.Value)
+				w.end("property")
+			}
+			w.end("sample")
+		}
+		w.end(name)
+	}
+	w.end("properties")
+	w.end("metric")
 }

@@ -27,6 +27,9 @@ var documentTypes = []wire.Document{
 	wire.API{}, wire.Drivers{}, wire.Driver{}, wire.ErrorDoc{},
 	wire.HardwareProfiles{}, wire.HardwareProfile{}, wire.Images{}, wire.Image{},
 	wire.Instances{}, wire.Instance{}, wire.Realms{}, wire.Realm{}, wire.States{},
+	wire.Keys{}, wire.Key{}, wire.FirewallList{}, wire.Firewall{}, wire.IPAddresses{}, wire.IPAddress{},
+	wire.StorageVolumeList{}, wire.StorageVolume{}, wire.StorageSnapshots{}, wire.StorageSnapshot{},
+	wire.Buckets{}, wire.Bucket{}, wire.Blob{}, wire.Metrics{}, wire.Metric{},
 }
 
 // hostileStrings are texts that exercise escaping and CDATA sections:
@@ -260,6 +263,9 @@ func mockDocuments(t *testing.T) map[string]wire.Document {
 	defer badAuth.Close()
 	_, err = badAuth.Instances(ctx, deltacloud.InstanceFilter{})
 	docs["error 401"] = errorInfo(err, "/api/instances", wire.RequestParam{Name: "format", Value: "xml"})
+	for name, doc := range collectionDocuments() {
+		docs[name] = doc
+	}
 	return docs
 }
 
