@@ -104,6 +104,13 @@ func (p *Provider) PutBlob(ctx context.Context, bucketID string, spec BlobSpec, 
 		if r.err != nil && !errors.Is(err, r.err) {
 			return nil, &Error{Code: contentCode(r.err), Op: op, ID: spec.ID, Err: errors.Join(r.err, err)}
 		}
+		// A driver that wraps the content's failure (as it should) gets the
+		// same code as one that does not, not Backend.
+		if e, ok := err.(*Error); ok && r.err != nil && e.Code != contentCode(r.err) {
+			out := *e
+			out.Code = contentCode(r.err)
+			return nil, &out
+		}
 		return nil, err
 	}
 	switch {
