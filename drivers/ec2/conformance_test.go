@@ -13,9 +13,10 @@ import (
 
 var goodCreds = deltacloud.Credentials{User: "AKIDEXAMPLE", Password: "secret"}
 
-// openFake opens the driver on a fake endpoint.
+// openFake opens the driver on a fake EC2 endpoint, with buckets on a fake
+// S3 (opts may name another with "s3_endpoint").
 func openFake(ctx context.Context, s *ec2test.Server, creds deltacloud.Credentials, opts ...string) (*deltacloud.Provider, error) {
-	o := map[string]string{"endpoint": s.URL}
+	o := map[string]string{"endpoint": s.URL, "s3_endpoint": s.S3().URL, "s3_path_style": "true", "s3_part_size": "5"}
 	for i := 0; i+1 < len(opts); i += 2 {
 		o[opts[i]] = opts[i+1]
 	}
@@ -25,6 +26,7 @@ func openFake(ctx context.Context, s *ec2test.Server, creds deltacloud.Credentia
 
 func TestConformance(t *testing.T) {
 	s := ec2test.NewServer(t)
+	s3 := s.S3()
 	drivertest.RunConformance(t, drivertest.Harness{
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			return openFake(ctx, s, goodCreds)
@@ -35,7 +37,8 @@ func TestConformance(t *testing.T) {
 		Slow: func(t *testing.T, p *deltacloud.Provider) {
 			// Subtests run one at a time, so the latency ends with this one.
 			s.SetLatency(time.Hour)
-			t.Cleanup(func() { s.SetLatency(0) })
+			s3.SetLatency(time.Hour)
+			t.Cleanup(func() { s.SetLatency(0); s3.SetLatency(0) })
 		},
 		WaitTimeout: 30 * time.Second,
 	})

@@ -1,7 +1,10 @@
 // Package ec2 is the Amazon EC2 driver, registered as "ec2", built on
 // github.com/aws/aws-sdk-go-v2. It serves the core collections: realms
 // (availability zones), hardware profiles (instance types), images (AMIs)
-// and instances, with EC2's state machine (spec §8).
+// and instances, with EC2's state machine (spec §8); and the optional ones:
+// keys (key pairs), firewalls (security groups), addresses (Elastic IPs),
+// storage volumes (EBS), storage snapshots, images made from instances, and
+// buckets and blobs through Amazon S3.
 //
 // Config.Provider is the region (default "us-east-1"). Credentials are the
 // access key id (User) and secret access key (Password); when both are
@@ -14,9 +17,27 @@
 //	max_attempts  how many times the SDK tries a request (default 3)
 //	image_owners  comma-separated owners listed when no owner filter is
 //	              given (default "self,amazon")
+//	s3_endpoint   S3 endpoint URL, for S3-compatible stores and emulators
+//	s3_path_style "true" addresses buckets in the path (endpoint/bucket/key)
+//	              rather than the host name, as most S3-compatible stores need
+//	s3_part_size  the multipart upload part size in MiB (default 8, at
+//	              least 5): the most blob content PutBlob holds in memory
 //
 // Create accepts the driver option "subnet_id" in InstanceSpec.Options.
-// Provider.As hands out the SDK client: target must be a **ec2.Client.
+// Provider.As hands out the SDK clients: target must be a **ec2.Client or
+// a **s3.Client.
+//
+// Identifiers: keys are key pair names, firewalls security group ids
+// (sg-…; an instance lists the ids of its groups, and InstanceSpec.Firewalls
+// takes ids or names), addresses the public IPs, volumes, snapshots and
+// images their EC2 ids, buckets their names and blobs their keys. Firewall
+// rule ids are described in firewalls.go (RuleID).
+//
+// Errors: EC2 and S3 error codes map onto deltacloud codes (CodeFor);
+// the SDK's error stays reachable with errors.As. A RateLimited error
+// carries RetryAfter: the Retry-After header when AWS sends one, otherwise
+// the backoff the SDK's standard retryer would wait before its next attempt
+// (RetryAfterFor).
 package ec2
 
 import (
@@ -28,6 +49,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -60,10 +82,20 @@ type options struct {
 	endpoint    string
 	maxAttempts int
 	owners      []string
+	s3Endpoint  string
+	pathStyle   bool
+	partSize    int
 }
 
+// DefaultPartSize is the multipart upload part size PutBlob uses unless
+// the s3_part_size option says otherwise; MinPartSize is S3's minimum.
+const (
+	DefaultPartSize = 8 << 20
+	MinPartSize     = 5 << 20
+)
+
 func parseOptions(m map[string]string) (options, error) {
-	o := options{owners: []string{"self", "amazon"}}
+	o := options{owners: []string{"self", "amazon"}, partSize: DefaultPartSize}
 	for k, v := range m {
 		switch k {
 		case "endpoint":
@@ -74,6 +106,20 @@ func parseOptions(m map[string]string) (options, error) {
 				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option max_attempts=%q: want a positive integer", v)
 			}
 			o.maxAttempts = n
+		case "s3_endpoint":
+			o.s3Endpoint = v
+		case "s3_path_style":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option s3_path_style=%q: want true or false", v)
+			}
+			o.pathStyle = b
+		case "s3_part_size":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < MinPartSize>>20 || n > 5<<10 {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option s3_part_size=%q: want MiB in 5..5120", v)
+			}
+			o.partSize = n << 20
 		case "image_owners":
 			o.owners = nil
 			for _, s := range strings.Split(v, ",") {
@@ -83,7 +129,7 @@ func parseOptions(m map[string]string) (options, error) {
 			}
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners)", k)
+				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size)", k)
 		}
 	}
 	return o, nil
@@ -119,19 +165,48 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 			eo.HTTPClient = cfg.HTTPClient
 		}
 	})
-	return &conn{client: client, owners: o.owners}, nil
+	s3c := s3.NewFromConfig(awsCfg, func(so *s3.Options) {
+		if o.s3Endpoint != "" {
+			so.BaseEndpoint = aws.String(o.s3Endpoint)
+		}
+		so.UsePathStyle = o.pathStyle
+		if cfg.HTTPClient != nil {
+			so.HTTPClient = cfg.HTTPClient
+		}
+	})
+	attempts := o.maxAttempts
+	if attempts == 0 {
+		attempts = awsCfg.RetryMaxAttempts
+	}
+	if attempts == 0 {
+		attempts = defaultAttempts
+	}
+	return &conn{client: client, s3: s3c, owners: o.owners, region: region, partSize: o.partSize, attempts: attempts}, nil
 }
+
+// defaultAttempts is the SDK standard retryer's default attempt count.
+const defaultAttempts = 3
 
 // conn is one opened provider.
 type conn struct {
-	client *ec2.Client
-	owners []string
+	client   *ec2.Client
+	s3       *s3.Client
+	owners   []string
+	region   string
+	partSize int
+	// attempts is how many times the SDK tries a request, for RetryAfter.
+	attempts int
 }
 
-// features are what the driver honours (spec §6, less what needs the
-// optional collections).
+// features are what the driver honours: spec §6's list for ec2, plus
+// import_key (key pairs can be imported) and volume_name (the Name tag).
 var features = deltacloud.MustFeatures(
 	deltacloud.FeatureOwnerID,
+	deltacloud.FeatureImageName,
+	deltacloud.FeatureImageDescription,
+	deltacloud.FeatureBucketLocation,
+	deltacloud.FeatureImportKey,
+	deltacloud.FeatureVolumeName,
 	deltacloud.FeatureMetrics,
 	deltacloud.FeatureRealmFilter,
 	deltacloud.FeatureUserData,
@@ -145,13 +220,18 @@ func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
 
 func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
-// As hands out the SDK client: target must be a **ec2.Client.
+// As hands out the SDK clients: target must be a **ec2.Client or a
+// **s3.Client.
 func (c *conn) As(target any) bool {
-	p, ok := target.(**ec2.Client)
-	if ok {
+	switch p := target.(type) {
+	case **ec2.Client:
 		*p = c.client
+	case **s3.Client:
+		*p = c.s3
+	default:
+		return false
 	}
-	return ok
+	return true
 }
 
 func (c *conn) Close() error { return nil }

@@ -201,9 +201,18 @@ func TestClientTokenIdempotency(t *testing.T) {
 func TestCreateParameters(t *testing.T) {
 	s := ec2test.NewServer(t)
 	p := open(t, s)
+	var fws []*deltacloud.Firewall
+	for _, name := range []string{"web", "ssh"} {
+		fw, err := p.CreateFirewall(t.Context(), deltacloud.FirewallSpec{Name: name, Description: name + " servers"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fws = append(fws, fw)
+	}
+	// Firewalls are named by id (the firewalls collection's) or by name.
 	ins, err := p.CreateInstances(t.Context(), deltacloud.InstanceSpec{
 		ImageID: "ami-00000001", RealmID: "us-east-1b", ProfileID: "m5.large",
-		KeyName: "mykey", UserData: []byte("#!/bin/sh\necho hi\n"), Firewalls: []string{"web", "ssh"},
+		KeyName: "mykey", UserData: []byte("#!/bin/sh\necho hi\n"), Firewalls: []string{fws[0].ID, "ssh"},
 		Count: 2, Metrics: true, Snapshot: &deltacloud.SnapshotAttachment{SnapshotID: "snap-1", Device: "/dev/sdb"},
 	})
 	if err != nil {
@@ -214,7 +223,7 @@ func TestCreateParameters(t *testing.T) {
 	}
 	for _, got := range s.Instances() {
 		if got.Zone != "us-east-1b" || got.Type != "m5.large" || got.KeyName != "mykey" ||
-			string(got.UserData) != "#!/bin/sh\necho hi\n" || !slices.Equal(got.Groups, []string{"web", "ssh"}) ||
+			string(got.UserData) != "#!/bin/sh\necho hi\n" || !slices.Equal(got.Groups, []string{"ssh", "web"}) ||
 			!got.Monitoring || got.Snapshots["/dev/sdb"] != "snap-1" {
 			t.Errorf("launched %+v", got)
 		}
@@ -222,7 +231,7 @@ func TestCreateParameters(t *testing.T) {
 	in := ins[0]
 	if in.State != deltacloud.StatePending || in.Owner != ec2test.Account || in.RealmID != "us-east-1b" ||
 		in.Profile.ID != "m5.large" || in.Authentication == nil || in.Authentication.KeyName != "mykey" ||
-		!slices.Equal(in.Firewalls, []string{"web", "ssh"}) || in.Extra["root_device_type"] != "ebs" || in.LaunchTime.IsZero() {
+		!slices.Equal(in.Firewalls, []string{fws[1].ID, fws[0].ID}) || in.Extra["root_device_type"] != "ebs" || in.LaunchTime.IsZero() {
 		t.Errorf("created %+v", in)
 	}
 	run, err := p.WaitFor(t.Context(), in.ID, deltacloud.StateRunning)
@@ -446,7 +455,8 @@ func TestOpen(t *testing.T) {
 			t.Error("ec2 lists no providers")
 		}
 	}
-	want := []string{"owner_id", "metrics", "realm_filter", "user_data", "firewalls", "authentication_key", "instance_count", "attach_snapshot"}
+	want := []string{"owner_id", "image_name", "image_description", "bucket_location", "metrics", "realm_filter", "user_data",
+		"firewalls", "authentication_key", "instance_count", "attach_snapshot", "import_key", "volume_name"}
 	var got []string
 	for _, f := range p.Features() {
 		got = append(got, f.Name)

@@ -4,35 +4,48 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// CodeFor classifies an EC2 API error code (smithy.APIError's ErrorCode).
+// CodeFor classifies an EC2 or S3 API error code (smithy.APIError's
+// ErrorCode). Beyond the listed codes: "….NotFound" is NotFound,
+// "….Duplicate" (a taken name or rule) Conflict, "….InUse" InvalidState,
+// "…LimitExceeded" (a quota) Forbidden and any other "Invalid…"
+// InvalidArgument.
 func CodeFor(apiCode string) deltacloud.Code {
 	switch apiCode {
-	case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed", "InvalidAMIID.NotFound":
+	case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed", "InvalidAMIID.NotFound",
+		"NoSuchBucket", "NoSuchKey", "NotFound", "NoSuchUpload":
 		return deltacloud.NotFound
 	case "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "MissingAuthenticationToken",
-		"UnrecognizedClientException", "OptInRequired", "PendingVerification":
+		"UnrecognizedClientException", "OptInRequired", "PendingVerification", "InvalidAccessKeyId",
+		"ExpiredToken", "InvalidToken":
 		return deltacloud.AuthFailure
-	case "UnauthorizedOperation", "Blocked", "AccessDenied":
+	case "UnauthorizedOperation", "Blocked", "AccessDenied", "CannotDelete", "AllAccessDisabled":
 		return deltacloud.Forbidden
-	case "RequestLimitExceeded", "Throttling", "ThrottlingException":
+	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown", "TooManyRequests":
 		return deltacloud.RateLimited
-	case "IncorrectInstanceState", "IncorrectState", "IncorrectSpotRequestState":
+	case "IncorrectInstanceState", "IncorrectState", "IncorrectSpotRequestState", "VolumeInUse",
+		"DependencyViolation", "BucketNotEmpty", "Resource.AlreadyAssociated", "OperationAborted":
 		return deltacloud.InvalidState
-	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable", "ServiceUnavailable", "InsufficientHostCapacity":
+	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable", "ServiceUnavailable",
+		"InsufficientHostCapacity", "InsufficientVolumeCapacity":
 		return deltacloud.Unavailable
-	case "IdempotentParameterMismatch":
+	case "IdempotentParameterMismatch", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "PreconditionFailed":
 		return deltacloud.Conflict
 	case "InstanceLimitExceeded", "VcpuLimitExceeded":
 		return deltacloud.Forbidden
-	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported":
+	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "EntityTooSmall",
+		"EntityTooLarge", "MetadataTooLarge", "KeyTooLongError", "MalformedXML", "PermanentRedirect",
+		"AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
 		return deltacloud.InvalidArgument
 	case "InternalError", "InternalFailure":
 		return deltacloud.Backend
@@ -40,6 +53,12 @@ func CodeFor(apiCode string) deltacloud.Code {
 	switch {
 	case strings.HasSuffix(apiCode, ".NotFound"):
 		return deltacloud.NotFound
+	case strings.HasSuffix(apiCode, ".Duplicate"):
+		return deltacloud.Conflict
+	case strings.HasSuffix(apiCode, ".InUse"):
+		return deltacloud.InvalidState
+	case strings.HasSuffix(apiCode, "LimitExceeded"):
+		return deltacloud.Forbidden
 	case strings.HasPrefix(apiCode, "Invalid"):
 		return deltacloud.InvalidArgument
 	}
@@ -77,8 +96,9 @@ func classify(err error) deltacloud.Code {
 func (c *conn) ErrorCode(err error) deltacloud.Code { return classify(err) }
 
 // wrap turns an SDK error into a *deltacloud.Error keeping it in Err, so
-// errors.As still reaches smithy.APIError. Context errors pass unchanged.
-func wrap(err error) error {
+// errors.As still reaches smithy.APIError; RateLimited errors get
+// RetryAfter. Context errors pass unchanged.
+func (c *conn) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -97,5 +117,63 @@ func wrap(err error) error {
 			msg += ": " + m
 		}
 	}
-	return &deltacloud.Error{Code: code, Message: msg, Err: err}
+	e := &deltacloud.Error{Code: code, Message: msg, Err: err}
+	if code == deltacloud.RateLimited {
+		e.RetryAfter = RetryAfterFor(err, c.attempts)
+	}
+	return e
+}
+
+// RetryAfterFor says how long to wait after a throttled request that the
+// SDK tried attempts times: the response's Retry-After header when AWS
+// sent one (EC2 does not; S3 and some gateways may), otherwise the longest
+// backoff the SDK's standard retryer would have waited before one more
+// attempt: 2^attempts seconds, capped at its 20-second maximum.
+func RetryAfterFor(err error, attempts int) time.Duration {
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil && re.Response.Response != nil {
+		if d, ok := ParseRetryAfter(re.Response.Header.Get("Retry-After"), time.Now()); ok {
+			return d
+		}
+	}
+	if attempts < 1 {
+		attempts = 1
+	}
+	if attempts >= 5 { // 2^5 s is past the cap
+		return retry.DefaultMaxBackoff
+	}
+	return min(time.Duration(1<<attempts)*time.Second, retry.DefaultMaxBackoff)
+}
+
+// maxRetryAfter bounds what ParseRetryAfter accepts, so a hostile or broken
+// header cannot make a caller wait for days.
+const maxRetryAfter = time.Hour
+
+// ParseRetryAfter reads a Retry-After header value (RFC 9110 §10.2.3):
+// delay-seconds or an HTTP date, relative to now. It reports false for an
+// empty, malformed or negative value, or one over an hour.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		n, err := strconv.ParseUint(v, 10, 32)
+		if err != nil || time.Duration(n)*time.Second > maxRetryAfter {
+			return 0, false
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	if d > maxRetryAfter {
+		return 0, false
+	}
+	return d, true
 }

@@ -32,7 +32,7 @@ func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltaclo
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, wrap(err)
+			return nil, c.wrap(err)
 		}
 		for _, img := range page.Images {
 			imgs = append(imgs, imageOf(img))
@@ -80,4 +80,59 @@ func imageOf(img types.Image) deltacloud.Image {
 		out.RootType = "persistent"
 	}
 	return out
+}
+
+// CreateImage registers an AMI of an EBS-backed instance (CreateImage). EC2
+// requires a name, so without one the image is named after the instance
+// and the time; a taken name is ErrConflict (InvalidAMIName.Duplicate). The
+// image is returned as EC2 describes it, usually still PENDING.
+func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*deltacloud.Image, error) {
+	name := spec.Name
+	if name == "" {
+		name = spec.InstanceID + "-" + time.Now().UTC().Format("20060102T150405Z")
+	}
+	in := &ec2.CreateImageInput{InstanceId: aws.String(spec.InstanceID), Name: aws.String(name)}
+	if spec.Description != "" {
+		in.Description = aws.String(spec.Description)
+	}
+	out, err := c.client.CreateImage(ctx, in)
+	if err != nil {
+		return nil, c.wrap(err)
+	}
+	id := aws.ToString(out.ImageId)
+	img, err := c.Image(ctx, id)
+	if err != nil {
+		// The AMI exists; describe may lag behind it on real EC2.
+		if deltacloud.CodeOf(err) != deltacloud.NotFound {
+			return nil, err
+		}
+		return &deltacloud.Image{ID: id, Name: name, Description: spec.Description, State: "PENDING", RootType: "persistent"}, nil
+	}
+	return img, nil
+}
+
+// Image describes one AMI by id, whoever owns it; an unknown id is
+// ErrNotFound.
+func (c *conn) Image(ctx context.Context, id string) (*deltacloud.Image, error) {
+	if !strings.HasPrefix(id, "ami-") {
+		return nil, notFound("image", id)
+	}
+	out, err := c.client.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
+	if err != nil {
+		return nil, c.wrap(err)
+	}
+	if len(out.Images) != 1 {
+		return nil, notFound("image", id)
+	}
+	img := imageOf(out.Images[0])
+	return &img, nil
+}
+
+// DestroyImage deregisters an AMI; its snapshots stay, as on EC2.
+func (c *conn) DestroyImage(ctx context.Context, id string) error {
+	if !strings.HasPrefix(id, "ami-") {
+		return notFound("image", id)
+	}
+	_, err := c.client.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: aws.String(id)})
+	return c.wrap(err)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -39,7 +40,7 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, wrap(err)
+			return nil, c.wrap(err)
 		}
 		for _, r := range page.Reservations {
 			for _, i := range r.Instances {
@@ -95,8 +96,13 @@ func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInpu
 	if len(spec.UserData) > 0 {
 		in.UserData = aws.String(base64.StdEncoding.EncodeToString(spec.UserData))
 	}
-	if len(spec.Firewalls) > 0 {
-		in.SecurityGroups = append([]string(nil), spec.Firewalls...)
+	// Firewalls are group ids (the firewalls collection's) or names.
+	for _, f := range spec.Firewalls {
+		if strings.HasPrefix(f, "sg-") {
+			in.SecurityGroupIds = append(in.SecurityGroupIds, f)
+		} else {
+			in.SecurityGroups = append(in.SecurityGroups, f)
+		}
 	}
 	if spec.Metrics {
 		in.Monitoring = &types.RunInstancesMonitoringEnabled{Enabled: aws.Bool(true)}
@@ -137,7 +143,7 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	}
 	out, err := c.client.RunInstances(ctx, in)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, c.wrap(err)
 	}
 	ins := make([]deltacloud.Instance, 0, len(out.Instances))
 	for _, i := range out.Instances {
@@ -168,7 +174,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: unknown action %q", a)
 	}
 	if err != nil {
-		return nil, wrap(err)
+		return nil, c.wrap(err)
 	}
 	return c.Instance(ctx, id)
 }
@@ -214,8 +220,13 @@ func instanceOf(owner string, i types.Instance) deltacloud.Instance {
 	if k := aws.ToString(i.KeyName); k != "" {
 		out.Authentication = &deltacloud.Authentication{Method: "key", KeyName: k}
 	}
+	// Firewalls are the group ids, as the firewalls collection names them.
 	for _, g := range i.SecurityGroups {
-		out.Firewalls = append(out.Firewalls, aws.ToString(g.GroupName))
+		id := aws.ToString(g.GroupId)
+		if id == "" {
+			id = aws.ToString(g.GroupName)
+		}
+		out.Firewalls = append(out.Firewalls, id)
 	}
 	for _, b := range i.BlockDeviceMappings {
 		if b.Ebs != nil {

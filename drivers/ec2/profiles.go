@@ -17,7 +17,7 @@ func (c *conn) HardwareProfiles(ctx context.Context) ([]deltacloud.HardwareProfi
 	for pg.HasMorePages() {
 		page, err := pg.NextPage(ctx)
 		if err != nil {
-			return nil, wrap(err)
+			return nil, c.wrap(err)
 		}
 		for _, it := range page.InstanceTypes {
 			hs = append(hs, profileOf(it))

@@ -14,7 +14,7 @@ import (
 func (c *conn) Realms(ctx context.Context) ([]deltacloud.Realm, error) {
 	out, err := c.client.DescribeAvailabilityZones(ctx, &ec2.DescribeAvailabilityZonesInput{})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, c.wrap(err)
 	}
 	rs := make([]deltacloud.Realm, 0, len(out.AvailabilityZones))
 	for _, z := range out.AvailabilityZones {

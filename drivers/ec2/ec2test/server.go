@@ -1,10 +1,24 @@
 // Package ec2test is a fake EC2 Query-API endpoint for tests: it answers
-// the operations the ec2 driver uses (DescribeAvailabilityZones,
-// DescribeInstanceTypes, DescribeImages, DescribeInstances, RunInstances,
-// Start/Stop/Reboot/TerminateInstances) with AWS-shaped XML, paginates with
-// nextToken, honours ClientToken idempotency, moves instances through
-// EC2's states as they are read, and injects throttling, errors, dropped
-// responses and latency on request.
+// the operations the ec2 driver uses with AWS-shaped XML and AWS's error
+// documents:
+//
+//   - DescribeAvailabilityZones, DescribeInstanceTypes, DescribeImages,
+//     DescribeInstances, RunInstances, Start/Stop/Reboot/TerminateInstances;
+//   - DescribeKeyPairs, CreateKeyPair (RSA, private key returned once),
+//     ImportKeyPair (OpenSSH public keys), DeleteKeyPair;
+//   - Describe/Create/DeleteSecurityGroup and
+//     Authorize/RevokeSecurityGroupIngress (CIDR and group sources);
+//   - Describe/Allocate/ReleaseAddress, Associate/DisassociateAddress;
+//   - Describe/Create/Delete/Attach/DetachVolume;
+//   - Describe/Create/DeleteSnapshot; CreateImage, DeregisterImage.
+//
+// It paginates with nextToken where EC2 does (instances, images, instance
+// types, security groups, volumes, snapshots; not key pairs or addresses),
+// honours ClientToken idempotency, moves instances, volumes, attachments,
+// snapshots and new images through their states as they are read, and
+// injects throttling, errors, dropped responses and latency on request.
+// Every account starts with a "default" security group, which instances
+// launched without groups join. A buckets fake lives beside it (S3Server).
 //
 // Signatures are not checked, but every request must carry an
 // Authorization header, and the access key "bad" is refused with
@@ -116,6 +130,26 @@ type Server struct {
 	order        []string
 	tokens       map[string]string // client token → reservation id
 	seq          int
+
+	keys      []*KeyPair
+	groups    []*SecurityGroup
+	addrs     []*Address
+	addrLimit int
+	addrSeq   int
+	volumes   []*Volume
+	snapshots []*Snapshot
+	images    []*image
+
+	cleanup interface{ Cleanup(func()) }
+	s3Once  sync.Once
+	s3      *S3Server
+}
+
+// S3 returns the fake S3 endpoint that goes with this fake, starting it on
+// first use.
+func (s *Server) S3() *S3Server {
+	s.s3Once.Do(func() { s.s3 = NewS3Server(s.cleanup) })
+	return s.s3
 }
 
 // NewServer starts a fake on 127.0.0.1; it is closed when the test ends.
@@ -123,8 +157,14 @@ func NewServer(t interface{ Cleanup(func()) }) *Server {
 	s := &Server{
 		pageSize: 2, pendingReads: 1, stopReads: 1,
 		faults: map[string]*fault{}, drops: map[string]int{}, calls: map[string]int{},
-		instances: map[string]*Instance{}, tokens: map[string]string{},
+		instances: map[string]*Instance{}, tokens: map[string]string{}, addrLimit: 5, cleanup: t,
 	}
+	for _, img := range Images {
+		s.images = append(s.images, &image{Image: img, State: "available",
+			Created: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)})
+	}
+	def := s.newGroup("default", "default VPC security group")
+	def.Ingress = []Permission{{Protocol: "-1", From: -1, To: -1, Groups: []GroupPair{{UserID: Account, GroupID: def.ID}}}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	t.Cleanup(s.srv.Close)
@@ -244,6 +284,52 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		resp, aerr = s.changeState(r, action)
 	case "RebootInstances":
 		resp, aerr = s.reboot(r)
+	case "DescribeKeyPairs":
+		resp, aerr = s.describeKeyPairs(r)
+	case "CreateKeyPair":
+		resp, aerr = s.createKeyPair(r)
+	case "ImportKeyPair":
+		resp, aerr = s.importKeyPair(r)
+	case "DeleteKeyPair":
+		resp, aerr = s.deleteKeyPair(r)
+	case "DescribeSecurityGroups":
+		resp, aerr = s.describeGroups(r)
+	case "CreateSecurityGroup":
+		resp, aerr = s.createGroup(r)
+	case "DeleteSecurityGroup":
+		resp, aerr = s.deleteGroup(r)
+	case "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress":
+		resp, aerr = s.ingress(r, action)
+	case "DescribeAddresses":
+		resp, aerr = s.describeAddresses(r)
+	case "AllocateAddress":
+		resp, aerr = s.allocateAddress(r)
+	case "ReleaseAddress":
+		resp, aerr = s.releaseAddress(r)
+	case "AssociateAddress":
+		resp, aerr = s.associateAddress(r)
+	case "DisassociateAddress":
+		resp, aerr = s.disassociateAddress(r)
+	case "DescribeVolumes":
+		resp, aerr = s.describeVolumes(r)
+	case "CreateVolume":
+		resp, aerr = s.createVolume(r)
+	case "DeleteVolume":
+		resp, aerr = s.deleteVolume(r)
+	case "AttachVolume":
+		resp, aerr = s.attachVolume(r)
+	case "DetachVolume":
+		resp, aerr = s.detachVolume(r)
+	case "DescribeSnapshots":
+		resp, aerr = s.describeSnapshots(r)
+	case "CreateSnapshot":
+		resp, aerr = s.createSnapshot(r)
+	case "DeleteSnapshot":
+		resp, aerr = s.deleteSnapshot(r)
+	case "CreateImage":
+		resp, aerr = s.createImage(r)
+	case "DeregisterImage":
+		resp, aerr = s.deregisterImage(r)
 	default:
 		aerr = errf(400, "InvalidAction", "The action %s is not valid for this web service.", action)
 	}
@@ -361,12 +447,12 @@ func (s *Server) describeImages(r *http.Request) (any, *apiError) {
 	ids := list(r, "ImageId")
 	fs := filters(r)
 	for _, id := range ids {
-		if !slices.ContainsFunc(Images, func(i Image) bool { return i.ID == id }) {
+		if s.image(id) == nil {
 			return nil, errf(400, "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", id)
 		}
 	}
-	var sel []Image
-	for _, img := range Images {
+	var sel []*image
+	for _, img := range s.images {
 		ownerOK := len(owners) == 0
 		for _, o := range owners {
 			if o == img.OwnerID || (o == "self" && img.OwnerID == Account) || (o != "" && o == img.OwnerAlias) {
@@ -375,6 +461,7 @@ func (s *Server) describeImages(r *http.Request) (any, *apiError) {
 		}
 		if ownerOK && (len(ids) == 0 || slices.Contains(ids, img.ID)) &&
 			match(fs, "image-id", img.ID) && match(fs, "architecture", img.Architecture) {
+			s.advanceImage(img)
 			sel = append(sel, img)
 		}
 	}
@@ -384,8 +471,9 @@ func (s *Server) describeImages(r *http.Request) (any, *apiError) {
 	}
 	resp := describeImagesResponse{head: newHead(), NextToken: next}
 	for _, img := range sel[from:to] {
-		resp.Images = append(resp.Images, xImage{ID: img.ID, Name: img.Name, OwnerID: img.OwnerID, OwnerAlias: img.OwnerAlias,
-			Architecture: img.Architecture, State: "available", CreationDate: "2024-01-02T03:04:05.000Z", RootDeviceType: img.RootDeviceType})
+		resp.Images = append(resp.Images, xImage{ID: img.ID, Name: img.Name, Description: img.Description,
+			OwnerID: img.OwnerID, OwnerAlias: img.OwnerAlias, Architecture: img.Architecture, State: img.State,
+			CreationDate: img.Created.UTC().Format(timeFormat), RootDeviceType: img.RootDeviceType})
 	}
 	return resp, nil
 }
@@ -454,12 +542,12 @@ func (s *Server) describeInstances(r *http.Request) (any, *apiError) {
 			resp.Reservations = append(resp.Reservations, xReservation{ID: in.ReservationID, OwnerID: Account})
 			n++
 		}
-		resp.Reservations[n-1].Instances = append(resp.Reservations[n-1].Instances, render(in))
+		resp.Reservations[n-1].Instances = append(resp.Reservations[n-1].Instances, s.render(in))
 	}
 	return resp, nil
 }
 
-func render(in *Instance) xInstance {
+func (s *Server) render(in *Instance) xInstance {
 	x := xInstance{
 		ID: in.ID, ImageID: in.ImageID, State: xState{Code: stateCodes[in.State], Name: in.State},
 		KeyName: in.KeyName, InstanceType: in.Type, LaunchTime: in.LaunchTime.UTC().Format("2006-01-02T15:04:05.000Z"),
@@ -477,14 +565,27 @@ func render(in *Instance) xInstance {
 		x.IP = "203.0.113.1"
 		x.DNS = "ec2-203-0-113-1." + n + ".compute-1.amazonaws.com"
 	}
+	if a := s.addressOf(in.ID); a != nil {
+		x.IP = a.PublicIP
+		x.DNS = "ec2-" + strings.ReplaceAll(a.PublicIP, ".", "-") + ".compute-1.amazonaws.com"
+	}
 	for _, g := range in.Groups {
-		x.Groups = append(x.Groups, xGroup{ID: "sg-" + g, Name: g})
+		xg := xGroup{Name: g}
+		if sg := s.groupBy("", g); sg != nil {
+			xg.ID = sg.ID
+		}
+		x.Groups = append(x.Groups, xg)
 	}
 	if in.RootDeviceType == "ebs" && in.State != "terminated" {
 		x.BDM = append(x.BDM, xBDM{Device: "/dev/sda1", Ebs: xEbs{VolumeID: "vol-" + n, Status: "attached"}})
 	}
 	for _, dev := range sortedKeys(in.Snapshots) {
 		x.BDM = append(x.BDM, xBDM{Device: dev, Ebs: xEbs{VolumeID: "vol-" + in.Snapshots[dev], Status: "attached"}})
+	}
+	for _, v := range s.volumes {
+		if a := v.Attachment; a != nil && a.InstanceID == in.ID {
+			x.BDM = append(x.BDM, xBDM{Device: a.Device, Ebs: xEbs{VolumeID: v.ID, Status: a.State}})
+		}
 	}
 	for _, k := range sortedKeys(in.Tags) {
 		x.Tags = append(x.Tags, xTag{Key: k, Value: in.Tags[k]})
@@ -510,11 +611,10 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 	if !strings.HasPrefix(imageID, "ami-") {
 		return nil, errf(400, "InvalidAMIID.Malformed", "Invalid id: %q", imageID)
 	}
-	i := slices.IndexFunc(Images, func(img Image) bool { return img.ID == imageID })
-	if i < 0 {
+	img := s.image(imageID)
+	if img == nil {
 		return nil, errf(400, "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", imageID)
 	}
-	img := Images[i]
 	typ := r.Form.Get("InstanceType")
 	if typ == "" {
 		typ = InstanceTypes[0].Name
@@ -533,6 +633,10 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 	maxC, e2 := strconv.Atoi(r.Form.Get("MaxCount"))
 	if e1 != nil || e2 != nil || minC < 1 || maxC < minC {
 		return nil, errf(400, "InvalidParameterValue", "bad MinCount/MaxCount")
+	}
+	groups, gerr := s.instanceGroups(r)
+	if gerr != nil {
+		return nil, gerr
 	}
 	var userData []byte
 	if u := r.Form.Get("UserData"); u != "" {
@@ -572,7 +676,7 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 		in := &Instance{
 			ID: fmt.Sprintf("i-%017x", s.seq), ReservationID: rid, ImageID: img.ID, Type: typ, Zone: zone,
 			KeyName: r.Form.Get("KeyName"), State: "pending", RootDeviceType: img.RootDeviceType,
-			UserData: userData, Groups: list(r, "SecurityGroup"), Monitoring: r.Form.Get("Monitoring.Enabled") == "true",
+			UserData: userData, Groups: groups, Monitoring: r.Form.Get("Monitoring.Enabled") == "true",
 			Tags: tags, Snapshots: snaps, LaunchTime: time.Now().Truncate(time.Millisecond),
 		}
 		s.instances[in.ID] = in
@@ -589,7 +693,7 @@ func (s *Server) reservation(rid string) runInstancesResponse {
 	resp := runInstancesResponse{head: newHead(), xReservation: xReservation{ID: rid, OwnerID: Account}}
 	for _, id := range s.order {
 		if in := s.instances[id]; in.ReservationID == rid {
-			resp.Instances = append(resp.Instances, render(in))
+			resp.Instances = append(resp.Instances, s.render(in))
 		}
 	}
 	return resp
@@ -644,6 +748,7 @@ func (s *Server) changeState(r *http.Request, action string) (any, *apiError) {
 			if in.State != "terminated" && in.State != "shutting-down" {
 				in.State = "shutting-down"
 			}
+			s.releaseInstance(id)
 		}
 		in.reads = 0
 		resp.Changes = append(resp.Changes, xStateChange{ID: id,
