@@ -328,24 +328,17 @@ func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
 	return &in, nil
 }
 
-// links are the other collections' facts shown on instances: the attached
-// volumes and associated addresses, by instance id.
+// links are the other collections' facts shown on instances: the
+// associated addresses, by instance id. Attached volumes are not listed on
+// instances, as on the original mock, whose inst1 lists none although vol3 is
+// attached to it.
 type links struct {
-	volumes   map[string][]deltacloud.VolumeAttachment
 	addresses map[string]string
 }
 
 // view gathers the links of every instance. The caller holds c.mu.
 func (c *Cloud) view() links {
-	l := links{volumes: map[string][]deltacloud.VolumeAttachment{}, addresses: map[string]string{}}
-	for _, v := range c.volumes {
-		if v.InstanceID != "" {
-			l.volumes[v.InstanceID] = append(l.volumes[v.InstanceID], deltacloud.VolumeAttachment{VolumeID: v.ID, Device: v.Device})
-		}
-	}
-	for _, vs := range l.volumes {
-		slices.SortFunc(vs, func(a, b deltacloud.VolumeAttachment) int { return compareIDs(a.VolumeID, b.VolumeID) })
-	}
+	l := links{addresses: map[string]string{}}
 	for _, a := range c.addresses {
 		if a.InstanceID != "" {
 			l.addresses[a.InstanceID] = a.IP
@@ -361,7 +354,6 @@ func (c *Cloud) render(r *record, l links) deltacloud.Instance {
 	if ip := l.addresses[r.ID]; ip != "" {
 		in.PublicAddresses = []deltacloud.Address{{Value: ip, Type: deltacloud.AddressIPv4}}
 	}
-	in.StorageVolumes = l.volumes[r.ID]
 	return in
 }
 

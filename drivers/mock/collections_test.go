@@ -81,9 +81,9 @@ func TestFixtureVolumesAndSnapshots(t *testing.T) {
 	if d := cmp.Diff(wantSnaps, must(p.StorageSnapshots(ctx))(t), equateTimes); d != "" {
 		t.Errorf("snapshots (-want +got):\n%s", d)
 	}
-	in := must(p.Instance(ctx, "inst1"))(t)
-	if d := cmp.Diff([]deltacloud.VolumeAttachment{{VolumeID: "vol3", Device: "/dev/sda1"}}, in.StorageVolumes); d != "" {
-		t.Errorf("inst1 volumes (-want +got):\n%s", d)
+	// As on the original, instances do not list their volumes.
+	if in := must(p.Instance(ctx, "inst1"))(t); len(in.StorageVolumes) != 0 {
+		t.Errorf("inst1 volumes %+v, want none", in.StorageVolumes)
 	}
 }
 
@@ -311,11 +311,6 @@ func TestVolumes(t *testing.T) {
 	auto := must(p.AttachStorageVolume(ctx, v2.ID, "inst0", ""))(t)
 	if auto.Device != "/dev/sdf" {
 		t.Errorf("device picked %q, want /dev/sdf", auto.Device)
-	}
-	in := must(p.Instance(ctx, "inst0"))(t)
-	wantAtt := []deltacloud.VolumeAttachment{{VolumeID: v1.ID, Device: "/dev/sdb"}, {VolumeID: v2.ID, Device: "/dev/sdf"}}
-	if d := cmp.Diff(wantAtt, in.StorageVolumes, cmpopts.SortSlices(func(a, b deltacloud.VolumeAttachment) bool { return a.VolumeID < b.VolumeID })); d != "" {
-		t.Errorf("inst0 volumes (-want +got):\n%s", d)
 	}
 	must(p.Stop(ctx, "inst2"))(t)
 	_, attachStopped := p.AttachStorageVolume(ctx, "vol1", "inst2", "/dev/sdc")

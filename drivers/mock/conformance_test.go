@@ -49,13 +49,14 @@ func TestConformancePending(t *testing.T) {
 	})
 }
 
-// TestConformanceStorage runs the suite on a cloud persisted to a directory.
+// TestConformanceStorage runs the suite on a cloud persisted to a directory,
+// with the firewalls collection served.
 func TestConformanceStorage(t *testing.T) {
 	dir := t.TempDir()
 	drivertest.RunConformance(t, drivertest.Harness{
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			return deltacloud.Open(ctx, "mock", deltacloud.Config{Credentials: goodCreds, PollInterval: time.Millisecond,
-				Options: map[string]string{"storage": dir}})
+				Options: map[string]string{"storage": dir, "firewalls": "true"}})
 		},
 	})
 }

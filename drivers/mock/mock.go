@@ -45,9 +45,10 @@
 //     the six samples per property are a function of the seed option, the
 //     instance and the property, so tests see the same numbers every run.
 //   - Images made from instances are owned by the authenticated user (the
-//     original says root), so owner "self" finds them; their id is the
-//     name, which is required (ErrInvalidArgument without one), state
-//     AVAILABLE, architecture i386. Destroying a fixture image is allowed.
+//     original says root): the account that made an image owns it, as on
+//     EC2. Their id is the name, which is required (ErrInvalidArgument
+//     without one); state AVAILABLE, architecture i386. Destroying a
+//     fixture image is allowed (in this cloud only).
 //   - Created volumes and snapshots are named volume_<unixtime> and
 //     store_snapshot_<unixtime> as in the original, with a suffix _2, _3, …
 //     when that id is taken, so two creates in one second never collide.
@@ -56,7 +57,11 @@
 //     be valid UTF-8 of 1–1024 bytes without control characters.
 //   - Associating an address with an instance that already has one frees
 //     the old one (as EC2 does); destroying an instance frees its addresses
-//     and detaches its volumes.
+//     and detaches its volumes. As in the original, an associated address
+//     becomes the instance's public address (ipv4), but instances do not
+//     list their attached volumes (the original's inst1 lists none).
+//   - A volume attached without a device gets the first free /dev/sdf …
+//     /dev/sdz; a device the instance already uses is ErrConflict.
 //   - Created keys, listed keys and test-key carry their PEM private key, as
 //     the original's listings do.
 //
