@@ -85,7 +85,7 @@ func TestRunMockWithActivity(t *testing.T) {
 }
 
 func TestRunMockWithoutActivity(t *testing.T) {
-	code, stdout, stderr := runWatcher(t, "-interval", "10ms", "-activity", "0", "-duration", "200ms")
+	code, stdout, stderr := runWatcher(t, "-interval", "10ms", "-activity", "0", "-duration", "2s")
 	if code != 0 {
 		t.Errorf("exit code = %d, want 0; stderr:\n%s", code, stderr)
 	}
@@ -305,7 +305,7 @@ func TestRunRemote(t *testing.T) {
 	defer srv.Close()
 	url := srv.URL + "/api"
 
-	code, stdout, stderr := runWatcher(t, "-interval", "10ms", "-duration", "300ms", url, mock.User, mock.Password)
+	code, stdout, stderr := runWatcher(t, "-interval", "10ms", "-duration", "2s", url, mock.User, mock.Password)
 	if code != 0 {
 		t.Errorf("exit code = %d, want 0; stderr:\n%s", code, stderr)
 	}
