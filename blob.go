@@ -164,8 +164,9 @@ func checkBlobIDs(op, bucketID, blobID string) error {
 }
 
 // CheckBlobMetadata reports the first metadata entry that cannot travel as
-// an X-Deltacloud-Blobmeta-<name> header: a name that is not an HTTP token,
-// or a value with control characters.
+// an X-Deltacloud-Blobmeta-<name> header unchanged: a name that is not an
+// HTTP token, or a value with control characters or leading or trailing
+// blanks.
 func CheckBlobMetadata(meta map[string]string) error {
 	for name, value := range meta {
 		if name == "" {
@@ -178,6 +179,10 @@ func CheckBlobMetadata(meta map[string]string) error {
 		}
 		if strings.IndexFunc(value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
 			return Errorf(InvalidArgument, "blob metadata %s has a control character in its value", name)
+		}
+		if strings.Trim(value, " \t") != value {
+			// HTTP drops them, so the value would not come back as stored.
+			return Errorf(InvalidArgument, "blob metadata %s has leading or trailing blanks in its value", name)
 		}
 	}
 	return nil
