@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
+	"os"
+	"slices"
+	"strings"
 
 	"github.com/deltacloud-go/deltacloud"
 	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
@@ -148,4 +152,70 @@ func ExampleStateMachine_Plan() {
 	// [stop destroy]
 	// [stop]
 	// [start destroy]
+}
+
+// Stream a blob into a bucket and back; the content is never held whole in
+// memory, and metadata travels with it.
+func ExampleProvider_PutBlob() {
+	ctx := context.Background()
+	p := openMock(ctx)
+	defer p.Close()
+
+	if !slices.Contains(p.Collections(), deltacloud.CollectionBuckets) {
+		log.Fatal("this cloud has no object storage")
+	}
+	if _, err := p.CreateBucket(ctx, deltacloud.BucketSpec{Name: "reports"}); err != nil {
+		log.Fatal(err)
+	}
+	content := strings.NewReader("quarterly numbers\n")
+	blob, err := p.PutBlob(ctx, "reports", deltacloud.BlobSpec{
+		ID: "q3.txt", ContentType: "text/plain",
+		Metadata: map[string]string{"quarter": "3"},
+		Size:     content.Size(),
+	}, content)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(blob.ID, blob.ContentLength, blob.Metadata["quarter"])
+
+	_, r, err := p.BlobContent(ctx, "reports", "q3.txt")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := io.Copy(os.Stdout, r); err != nil {
+		log.Fatal(err)
+	}
+
+	// A bucket that still holds blobs cannot be destroyed.
+	err = p.DestroyBucket(ctx, "reports")
+	fmt.Println(errors.Is(err, deltacloud.ErrInvalidState))
+	// Output:
+	// q3.txt 18 3
+	// quarterly numbers
+	// true
+}
+
+// Attach a storage volume to a running instance; the Provider checks the
+// volume's state first.
+func ExampleProvider_AttachStorageVolume() {
+	ctx := context.Background()
+	p := openMock(ctx)
+	defer p.Close()
+
+	v, err := p.AttachStorageVolume(ctx, "vol1", "inst0", "/dev/sdb")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v.ID, v.State, v.InstanceID, v.Device)
+
+	// vol1 is now in use: attaching it again is refused before the cloud is
+	// asked, and so is destroying it.
+	_, err = p.AttachStorageVolume(ctx, "vol1", "inst2", "")
+	fmt.Println(errors.Is(err, deltacloud.ErrInvalidState))
+	fmt.Println(errors.Is(p.DestroyStorageVolume(ctx, "vol1"), deltacloud.ErrInvalidState))
+	// Output:
+	// vol1 IN-USE inst0 /dev/sdb
+	// true
+	// true
 }
