@@ -1,0 +1,391 @@
+// Package azure is the Microsoft Azure (Resource Manager) driver, registered
+// as "azure", built on github.com/Azure/azure-sdk-for-go. It serves the core
+// collections: realms (the location's availability zones and the location
+// itself), hardware profiles (VM sizes), images (marketplace URNs and the
+// resource group's own images) and instances (virtual machines).
+//
+// # Credentials and scope
+//
+// A provider works in one subscription, one resource group and one location.
+// The mapping onto deltacloud.Config, and so onto the REST API's Basic-auth
+// pair and provider string, is:
+//
+//	Credentials.User      "tenant/clientID" of a service principal; the tenant
+//	                      is a GUID or a domain ("contoso.onmicrosoft.com"),
+//	                      the client id a GUID
+//	Credentials.Password  the service principal's client secret
+//	Config.Provider       "subscription/resourceGroup/location", or
+//	                      "resourceGroup/location", or "location", or empty
+//
+// Parts the provider string leaves out come from the options
+// subscription_id, resource_group and location; the subscription may also
+// come from the AZURE_SUBSCRIPTION_ID environment variable. An option that
+// contradicts the provider string is an error. With both credentials empty the
+// driver uses azidentity's default credential chain (environment variables,
+// workload identity, managed identity, Azure CLI, …). [ParseProvider] and
+// [ParseCredentials] implement the two formats.
+//
+// Config.HTTPClient, when set, carries every request, to Resource Manager
+// and to the identity platform alike.
+//
+// # Options (Config.Options)
+//
+//	subscription_id, resource_group, location   the scope (see above)
+//	cloud          AzurePublic (default), AzureChina or AzureGovernment
+//	owner          the value of the ownership tag "deltacloud-owner" (default
+//	               "deltacloud"): instances are the resource group's VMs
+//	               carrying it, and every resource the driver creates gets it
+//	images         comma-separated marketplace URNs
+//	               publisher:offer:sku:version listed as images (default: a
+//	               curated list of current Linux and Windows Server images)
+//	vm_size        the size used when no hardware profile is chosen
+//	               (default Standard_B2s)
+//	subnet_id      resource id of the subnet new network interfaces join;
+//	               default: subnet "default" of the virtual network
+//	               "deltacloud-vnet" in the resource group, created on first use
+//	public_ip      "true" (default) or "false": give new instances a public IP
+//	stop           "deallocate" (default; compute billing stops) or
+//	               "power_off" (the VM keeps its hardware and is still billed)
+//	admin_user     the administrator account name (default "azureuser")
+//	max_retries    how many times the SDK retries a request (default 3; 0
+//	               for none)
+//	poll_interval  delay between polls of a long-running operation (Go
+//	               duration, default 5s; the SDK's minimum is 1s outside tests)
+//
+// InstanceSpec.Options accepts public_ip, subnet_id and admin_user for one
+// create.
+//
+// # Instances
+//
+// An instance's id is its VM's resource name, which the driver derives from
+// the requested name (feature user_name) plus a random suffix, so names may
+// repeat; the requested name is kept in the tag "deltacloud-name". Create
+// builds a public IP (unless disabled), a network interface and the VM, with
+// an SSH key (keyname: the name of an SSH public key resource in the
+// resource group, or an OpenSSH public key itself) or a password, and user
+// data as the VM's custom data (what cloud-init reads). If any step fails, or
+// the context ends, everything the create made is deleted again; after a
+// cancellation that clean-up runs in the background and Close waits for it.
+// Destroy deletes the VM, then its network interface, public IP and OS disk,
+// waiting for each; they are also created with Azure's delete option so the
+// platform removes them with the VM should the destroy be interrupted.
+//
+// Provider.As hands out the SDK: targets **armcompute.ClientFactory,
+// **armnetwork.ClientFactory, **armcompute.VirtualMachinesClient,
+// *azcore.TokenCredential and *Scope.
+package azure
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// The tags the driver reads and writes.
+const (
+	// TagOwner marks the resources a provider manages; its value is the
+	// owner option.
+	TagOwner = "deltacloud-owner"
+	// TagName keeps the instance name the user asked for.
+	TagName = "deltacloud-name"
+	// TagKeyName keeps the keyname an instance was created with.
+	TagKeyName = "deltacloud-keyname"
+)
+
+// Defaults of the options.
+const (
+	DefaultOwner        = "deltacloud"
+	DefaultVMSize       = "Standard_B2s"
+	DefaultAdminUser    = "azureuser"
+	DefaultPollInterval = 5 * time.Second
+	// DefaultVNet and DefaultSubnet name the network created when no
+	// subnet_id is given.
+	DefaultVNet   = "deltacloud-vnet"
+	DefaultSubnet = "default"
+)
+
+// DefaultImages are the marketplace images listed when the images option is
+// not set.
+var DefaultImages = []string{
+	"Canonical:ubuntu-24_04-lts:server:latest",
+	"Canonical:ubuntu-24_04-lts:server-arm64:latest",
+	"Canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2:latest",
+	"Debian:debian-12:12-gen2:latest",
+	"RedHat:RHEL:9-lvm-gen2:latest",
+	"SUSE:sles-15-sp6:gen2:latest",
+	"MicrosoftWindowsServer:WindowsServer:2022-datacenter-azure-edition:latest",
+}
+
+func init() { deltacloud.Register("azure", driver{}) }
+
+type driver struct{}
+
+func (driver) Info() deltacloud.DriverInfo {
+	return deltacloud.DriverInfo{Description: "Microsoft Azure (Resource Manager)"}
+}
+
+// options are the parsed Config.Options.
+type options struct {
+	subscription, group, location string
+	cloud                         cloud.Configuration
+	owner                         string
+	images                        []URN
+	vmSize                        string
+	subnetID                      string
+	publicIP                      bool
+	powerOff                      bool
+	adminUser                     string
+	maxRetries                    int32 // -1: SDK default
+	pollInterval                  time.Duration
+}
+
+var knownOptions = "subscription_id, resource_group, location, cloud, owner, images, vm_size, subnet_id, public_ip, stop, admin_user, max_retries, poll_interval"
+
+func parseOptions(m map[string]string) (options, error) {
+	o := options{
+		cloud: cloud.AzurePublic, owner: DefaultOwner, vmSize: DefaultVMSize, publicIP: true,
+		adminUser: DefaultAdminUser, maxRetries: -1, pollInterval: DefaultPollInterval,
+	}
+	images := DefaultImages
+	for k, v := range m {
+		v = strings.TrimSpace(v)
+		switch k {
+		case "subscription_id":
+			o.subscription = v
+		case "resource_group":
+			o.group = v
+		case "location":
+			o.location = v
+		case "cloud":
+			switch strings.ToLower(v) {
+			case "azurepublic", "public", "":
+				o.cloud = cloud.AzurePublic
+			case "azurechina", "china":
+				o.cloud = cloud.AzureChina
+			case "azuregovernment", "government", "usgovernment":
+				o.cloud = cloud.AzureGovernment
+			default:
+				return o, invalid("option cloud=%q: want AzurePublic, AzureChina or AzureGovernment", v)
+			}
+		case "owner":
+			if v == "" || len(v) > 256 {
+				return o, invalid("option owner=%q: want 1-256 characters", v)
+			}
+			o.owner = v
+		case "images":
+			images = nil
+			for _, s := range strings.Split(v, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					images = append(images, s)
+				}
+			}
+		case "vm_size":
+			if v == "" {
+				return o, invalid("option vm_size is empty")
+			}
+			o.vmSize = v
+		case "subnet_id":
+			if _, err := parseSubnetID(v); err != nil {
+				return o, err
+			}
+			o.subnetID = v
+		case "public_ip":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, invalid("option public_ip=%q: want true or false", v)
+			}
+			o.publicIP = b
+		case "stop":
+			switch v {
+			case "deallocate":
+				o.powerOff = false
+			case "power_off":
+				o.powerOff = true
+			default:
+				return o, invalid("option stop=%q: want deallocate or power_off", v)
+			}
+		case "admin_user":
+			if err := checkAdminUser(v); err != nil {
+				return o, err
+			}
+			o.adminUser = v
+		case "max_retries":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 100 {
+				return o, invalid("option max_retries=%q: want an integer from 0 to 100", v)
+			}
+			o.maxRetries = int32(n)
+		case "poll_interval":
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return o, invalid("option poll_interval=%q: want a positive Go duration such as 5s", v)
+			}
+			o.pollInterval = d
+		default:
+			return o, invalid("unknown option %q (known: %s)", k, knownOptions)
+		}
+	}
+	for _, s := range images {
+		u, err := ParseURN(s)
+		if err != nil {
+			return o, err
+		}
+		o.images = append(o.images, u)
+	}
+	return o, nil
+}
+
+// Open builds the SDK clients; it does not call Azure.
+func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn, error) {
+	o, err := parseOptions(cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := resolveScope(cfg.Provider, o)
+	if err != nil {
+		return nil, err
+	}
+	sp, explicit, err := ParseCredentials(cfg.Credentials)
+	if err != nil {
+		return nil, err
+	}
+	co := azcore.ClientOptions{Cloud: o.cloud}
+	if cfg.HTTPClient != nil {
+		co.Transport = cfg.HTTPClient
+	}
+	var cred azcore.TokenCredential
+	if explicit {
+		cred, err = azidentity.NewClientSecretCredential(sp.TenantID, sp.ClientID, sp.Secret,
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: co})
+	} else {
+		cred, err = azidentity.NewDefaultAzureCredential(&azidentity.DefaultAzureCredentialOptions{ClientOptions: co})
+	}
+	if err != nil {
+		return nil, &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "azure: cannot build the credential", Err: err}
+	}
+	armOpts := &arm.ClientOptions{ClientOptions: co}
+	if o.maxRetries >= 0 {
+		armOpts.Retry = policy.RetryOptions{MaxRetries: o.maxRetries}
+		if o.maxRetries == 0 {
+			armOpts.Retry.MaxRetries = -1 // the SDK's "no retries"
+		}
+	}
+	compute, err := armcompute.NewClientFactory(scope.SubscriptionID, cred, armOpts)
+	if err != nil {
+		return nil, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "azure: cannot build the compute clients", Err: err}
+	}
+	network, err := armnetwork.NewClientFactory(scope.SubscriptionID, cred, armOpts)
+	if err != nil {
+		return nil, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "azure: cannot build the network clients", Err: err}
+	}
+	return &conn{
+		scope: scope, opts: o, cred: cred,
+		compute: compute, network: network,
+		vms:     compute.NewVirtualMachinesClient(),
+		skus:    compute.NewResourceSKUsClient(),
+		vmImgs:  compute.NewVirtualMachineImagesClient(),
+		images:  compute.NewImagesClient(),
+		disks:   compute.NewDisksClient(),
+		sshKeys: compute.NewSSHPublicKeysClient(),
+		nics:    network.NewInterfacesClient(),
+		ips:     network.NewPublicIPAddressesClient(),
+		vnets:   network.NewVirtualNetworksClient(),
+		subnets: network.NewSubnetsClient(),
+	}, nil
+}
+
+// conn is one opened provider.
+type conn struct {
+	scope   Scope
+	opts    options
+	cred    azcore.TokenCredential
+	compute *armcompute.ClientFactory
+	network *armnetwork.ClientFactory
+
+	vms     *armcompute.VirtualMachinesClient
+	skus    *armcompute.ResourceSKUsClient
+	vmImgs  *armcompute.VirtualMachineImagesClient
+	images  *armcompute.ImagesClient
+	disks   *armcompute.DisksClient
+	sshKeys *armcompute.SSHPublicKeysClient
+	nics    *armnetwork.InterfacesClient
+	ips     *armnetwork.PublicIPAddressesClient
+	vnets   *armnetwork.VirtualNetworksClient
+	subnets *armnetwork.SubnetsClient
+
+	subnetMu sync.Mutex
+	subnetID string // the default subnet, once ensured
+
+	cleanups sync.WaitGroup // background clean-ups of cancelled creates
+}
+
+// features are what the driver honours.
+var features = deltacloud.MustFeatures(
+	deltacloud.FeatureRealmFilter,
+	deltacloud.FeatureUserName,
+	deltacloud.FeatureUserData,
+	deltacloud.FeatureAuthenticationKey,
+	deltacloud.FeatureAuthenticationPassword,
+).WithConstraint(deltacloud.FeatureUserName, "max_length", strconv.Itoa(maxNameLen))
+
+func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
+
+func (c *conn) Features() deltacloud.Features { return features.Clone() }
+
+// As hands out the SDK: targets **armcompute.ClientFactory,
+// **armnetwork.ClientFactory, **armcompute.VirtualMachinesClient,
+// *azcore.TokenCredential and *Scope.
+func (c *conn) As(target any) bool {
+	switch p := target.(type) {
+	case **armcompute.ClientFactory:
+		*p = c.compute
+	case **armnetwork.ClientFactory:
+		*p = c.network
+	case **armcompute.VirtualMachinesClient:
+		*p = c.vms
+	case *azcore.TokenCredential:
+		*p = c.cred
+	case *Scope:
+		*p = c.scope
+	default:
+		return false
+	}
+	return true
+}
+
+// Close waits for the background clean-ups of cancelled creates.
+func (c *conn) Close() error {
+	c.cleanups.Wait()
+	return nil
+}
+
+// str dereferences an optional SDK string.
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// boolv dereferences an optional SDK bool.
+func boolv(p *bool) bool { return p != nil && *p }
+
+// i32 dereferences an optional SDK int32.
+func i32(p *int32) int32 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
