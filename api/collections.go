@@ -84,9 +84,10 @@ func profileShow(q *request) error {
 	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "hardware_profile", doc)
 }
 
-// imageOptions says which action links images get from this provider.
+// imageOptions says which action links images get from this provider:
+// destroy_image where the driver can delete images.
 func imageOptions(p *deltacloud.Provider) wire.ImageOptions {
-	return wire.ImageOptions{CreateInstance: true}
+	return wire.ImageOptions{CreateInstance: true, DestroyImage: p.Supports(deltacloud.CapabilityDestroyImage)}
 }
 
 func imagesIndex(q *request) error {

@@ -78,18 +78,18 @@ var goldenCases = map[string]goldenCase{
 	"hardware_profile_m1_large_xml":        {req: tuReq{Path: "/api/hardware_profiles/m1-large?format=xml"}},
 	"hardware_profile_m1_large_accept_xml": {req: tuReq{Path: "/api/hardware_profiles/m1-large", Accept: "application/xml"}},
 	"hardware_profile_m1_large_json":       {req: tuReq{Path: "/api/hardware_profiles/m1-large?format=json"}},
-	"images_xml":                           {req: tuReq{Path: "/api/images?format=xml", Creds: tuMockUser}, wantXML: noDestroyImage},
+	"images_xml":                           {req: tuReq{Path: "/api/images?format=xml", Creds: tuMockUser}},
 	// The JSON images carry no action links, so nothing differs.
 	"images_json":          {req: tuReq{Path: "/api/images?format=json", Creds: tuMockUser}},
 	"instance_states_xml":  {req: tuReq{Path: "/api/instance_states?format=xml"}},
 	"instance_states_json": {req: tuReq{Path: "/api/instance_states?format=json"}},
 
 	"instances_xml": {req: tuReq{Path: "/api/instances?format=xml", Creds: tuMockUser},
-		wantXML: noRunCreateImageXML, oursXML: only113Instances},
+		wantXML: noRunXML, oursXML: only113Instances},
 	"instances_json": {req: tuReq{Path: "/api/instances?format=json", Creds: tuMockUser},
-		wantJSON: noRunCreateImageJSON, oursJSON: only113InstancesJSON},
-	"instance_inst0_xml":  {req: tuReq{Path: "/api/instances/inst0?format=xml", Creds: tuMockUser}, wantXML: noRunCreateImageXML},
-	"instance_inst0_json": {req: tuReq{Path: "/api/instances/inst0?format=json", Creds: tuMockUser}, wantJSON: noRunCreateImageJSON},
+		wantJSON: noRunJSON, oursJSON: only113InstancesJSON},
+	"instance_inst0_xml":  {req: tuReq{Path: "/api/instances/inst0?format=xml", Creds: tuMockUser}, wantXML: noRunXML},
+	"instance_inst0_json": {req: tuReq{Path: "/api/instances/inst0?format=json", Creds: tuMockUser}, wantJSON: noRunJSON},
 
 	"instance_nope_404_xml":  {req: tuReq{Path: "/api/instances/nope?format=xml", Creds: tuMockUser}, wantXML: dropSinatraParams},
 	"instance_nope_404_json": {req: tuReq{Path: "/api/instances/nope?format=json", Creds: tuMockUser}},
@@ -104,16 +104,16 @@ var goldenCases = map[string]goldenCase{
 	"firewalls_412_json": {req: tuReq{Path: "/api/firewalls?format=json", Creds: tuMockUser},
 		contentType: plainText},
 
-	"create_instance_xml": {setup: freeInst3, req: createXML, wantXML: noRunCreateImageXML},
+	"create_instance_xml": {setup: freeInst3, req: createXML, wantXML: noRunXML},
 	"create_instance_xml_show": {setup: steps(freeInst3, []tuReq{createXML}),
-		req: tuReq{Path: "/api/instances/inst3?format=xml", Creds: tuMockUser}, wantXML: noRunCreateImageXML},
-	"create_instance_json": {setup: freeInst3, req: createJSON, wantJSON: noRunCreateImageJSON},
+		req: tuReq{Path: "/api/instances/inst3?format=xml", Creds: tuMockUser}, wantXML: noRunXML},
+	"create_instance_json": {setup: freeInst3, req: createJSON, wantJSON: noRunJSON},
 	"stop_instance_xml": {setup: steps(freeInst3, []tuReq{createXML}),
 		req:     tuReq{Method: http.MethodPost, Path: "/api/instances/inst3/stop?format=xml", Creds: tuMockUser},
-		wantXML: noRunCreateImageXML},
+		wantXML: noRunXML},
 	"stop_instance_json": {setup: steps(freeInst3, []tuReq{createJSON}),
 		req:      tuReq{Method: http.MethodPost, Path: "/api/instances/inst3/stop?format=json", Creds: tuMockUser},
-		wantJSON: noRunCreateImageJSON},
+		wantJSON: noRunJSON},
 	"destroy_instance_xml": {setup: steps(freeInst3, []tuReq{createXML, stopInst3}),
 		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/inst3", Accept: "application/xml", Creds: tuMockUser}},
 	"destroy_instance_json": {setup: steps(freeInst3, []tuReq{createJSON, stopInst3}),
@@ -309,56 +309,59 @@ func compareGoldenHTML(t *testing.T, s *tuServer, g tuGolden, r tuResp) {
 
 // Deliberate differences and fixture differences, applied to the trees.
 
-// laterCollections are listed by the original mock's entry point but not
-// by ours: our mock provider offers only the core collections (realms,
-// hardware profiles, images, instances, instance states, drivers), and the
-// handler answers the others with 412 until a driver offers them.
-var laterCollections = []string{"addresses", "buckets", "keys", "metrics", "storage_snapshots", "storage_volumes"}
+// extraFeatures are the features our mock advertises beyond the 1.1.3
+// mock's: user_data on instances (the original meant to declare it, spec
+// §14, its user_Data typo), and image_name and volume_name, which the
+// original mock declares under names the frontend drops (spec §6). Each is
+// inserted after the feature named in after ("" for first).
+var extraFeatures = []struct{ rel, after, name, param string }{
+	{"instances", "user_name", "user_data", "user_data"},
+	{"images", "", "image_name", "name"},
+	{"storage_volumes", "", "volume_name", "name"},
+}
 
-// apiRootXML: no links to the later collections; the instances link has
-// user_data after user_name, since our mock advertises the user_data
-// feature the original meant to declare (spec §14, its user_Data typo).
+// apiRootXML: the golden with extraFeatures.
 func apiRootXML(t *testing.T, g *tuNode) {
-	g.Children = slices.DeleteFunc(g.Children, func(l *tuNode) bool { return slices.Contains(laterCollections, l.Attrs["rel"]) })
-	for _, l := range g.Children {
-		if l.Attrs["rel"] != "instances" {
-			continue
-		}
-		i := slices.IndexFunc(l.Children, func(f *tuNode) bool { return f.Attrs["name"] == "user_name" })
+	for _, x := range extraFeatures {
+		i := slices.IndexFunc(g.Children, func(l *tuNode) bool { return l.Attrs["rel"] == x.rel })
 		if i < 0 {
-			t.Fatal("golden instances link has no user_name feature")
+			t.Fatalf("golden has no %s link", x.rel)
 		}
-		userData := &tuNode{Name: "feature", Attrs: map[string]string{"name": "user_data", "rel": "create"},
-			Children: []*tuNode{{Name: "param", Attrs: map[string]string{"name": "user_data"}}}}
-		l.Children = slices.Insert(l.Children, i+1, userData)
-		return
+		l := g.Children[i]
+		at := 0
+		if x.after != "" {
+			at = 1 + slices.IndexFunc(l.Children, func(f *tuNode) bool { return f.Attrs["name"] == x.after })
+			if at == 0 {
+				t.Fatalf("golden %s link has no %s feature", x.rel, x.after)
+			}
+		}
+		f := &tuNode{Name: "feature", Attrs: map[string]string{"name": x.name, "rel": "create"},
+			Children: []*tuNode{{Name: "param", Attrs: map[string]string{"name": x.param}}}}
+		l.Children = slices.Insert(l.Children, at, f)
 	}
-	t.Fatal("golden has no instances link")
 }
 
 // apiRootJSON is apiRootXML for the JSON form.
 func apiRootJSON(t *testing.T, g any) any {
-	a := g.(map[string]any)["api"].(map[string]any)
-	links := slices.DeleteFunc(a["links"].([]any), func(l any) bool {
-		return slices.Contains(laterCollections, l.(map[string]any)["rel"].(string))
-	})
-	a["links"] = links
-	for _, l := range links {
-		l := l.(map[string]any)
-		if l["rel"] != "instances" {
-			continue
-		}
-		fs := l["features"].([]any)
-		i := slices.IndexFunc(fs, func(f any) bool { return f.([]any)[0].(map[string]any)["name"] == "user_name" })
+	links := g.(map[string]any)["api"].(map[string]any)["links"].([]any)
+	for _, x := range extraFeatures {
+		i := slices.IndexFunc(links, func(l any) bool { return l.(map[string]any)["rel"] == x.rel })
 		if i < 0 {
-			t.Fatal("golden instances link has no user_name feature")
+			t.Fatalf("golden has no %s link", x.rel)
 		}
-		userData := []any{map[string]any{"name": "user_data", "rel": "create",
-			"params": []any{"user_data:string:optional"}, "constraints": map[string]any{}}}
-		l["features"] = slices.Insert(fs, i+1, any(userData))
-		return g
+		l := links[i].(map[string]any)
+		fs, _ := l["features"].([]any)
+		at := 0
+		if x.after != "" {
+			at = 1 + slices.IndexFunc(fs, func(f any) bool { return f.([]any)[0].(map[string]any)["name"] == x.after })
+			if at == 0 {
+				t.Fatalf("golden %s link has no %s feature", x.rel, x.after)
+			}
+		}
+		f := []any{map[string]any{"name": x.name, "rel": "create",
+			"params": []any{x.param + ":string:optional"}, "constraints": map[string]any{}}}
+		l["features"] = slices.Insert(fs, at, any(f))
 	}
-	t.Fatal("golden has no instances link")
 	return g
 }
 
@@ -387,29 +390,18 @@ func onlyMockDriver(t *testing.T, ours *tuNode) {
 	ours.Children = slices.DeleteFunc(ours.Children, func(d *tuNode) bool { return d.Attrs["id"] != "mock" })
 }
 
-// noDestroyImage: images carry no destroy_image link, since DELETE
-// /api/images/:id answers 412 (no driver has destroy_image yet).
-func noDestroyImage(t *testing.T, g *tuNode) {
-	g.DropChildren(func(l *tuNode) bool { return l.Name == "link" && l.Attrs["rel"] == "destroy_image" })
+// noRunXML drops the run links: run needs run_on_instance, which no
+// driver offers (it answers 412).
+func noRunXML(t *testing.T, g *tuNode) {
+	g.DropChildren(func(l *tuNode) bool { return l.Name == "link" && l.Attrs["rel"] == "run" })
 }
 
-// runOrCreateImage are the instance action links we do not offer: run and
-// create_image need run_on_instance and image creation, which no driver
-// offers yet (both answer 412).
-var runOrCreateImage = []string{"run", "create_image"}
-
-func noRunCreateImageXML(t *testing.T, g *tuNode) {
-	g.DropChildren(func(l *tuNode) bool { return l.Name == "link" && slices.Contains(runOrCreateImage, l.Attrs["rel"]) })
-}
-
-// noRunCreateImageJSON also drops "create_image": true, which the JSON
-// form shows exactly when it offers the create_image link.
-func noRunCreateImageJSON(t *testing.T, g any) any {
+// noRunJSON is noRunXML for the JSON forms.
+func noRunJSON(t *testing.T, g any) any {
 	fix := func(in map[string]any) {
 		in["actions"] = slices.DeleteFunc(in["actions"].([]any), func(a any) bool {
-			return slices.Contains(runOrCreateImage, a.(map[string]any)["rel"].(string))
+			return a.(map[string]any)["rel"].(string) == "run"
 		})
-		delete(in, "create_image")
 	}
 	switch v := g.(map[string]any); {
 	case v["instances"] != nil:
@@ -437,6 +429,18 @@ func only113Instances(t *testing.T, ours *tuNode) {
 		t.Errorf("instances listed (-want +ours):\n%s", diff)
 	}
 	ours.Children = slices.DeleteFunc(ours.Children, func(in *tuNode) bool { return !slices.Contains([]string{"inst0", "inst1"}, in.Attrs["id"]) })
+	// Our inst1 shows vol3 attached at /dev/sda1 (spec §9's volume
+	// fixture); the 1.1.3 mock's instance did not list its volumes.
+	for _, in := range ours.Children {
+		if in.Attrs["id"] == "inst1" {
+			vols := in.Child("storage_volumes")
+			if vols == nil || len(vols.Children) != 1 || vols.Children[0].Attrs["id"] != "vol3" {
+				t.Errorf("inst1 does not show vol3 attached")
+			} else {
+				vols.Children = nil
+			}
+		}
+	}
 }
 
 func only113InstancesJSON(t *testing.T, ours any) any {
@@ -451,6 +455,14 @@ func only113InstancesJSON(t *testing.T, ours any) any {
 	m["instances"] = slices.DeleteFunc(m["instances"].([]any), func(in any) bool {
 		return !slices.Contains([]string{"inst0", "inst1"}, in.(map[string]any)["id"].(string))
 	})
+	for _, in := range m["instances"].([]any) { // as in only113Instances
+		if in := in.(map[string]any); in["id"] == "inst1" {
+			if vols, _ := in["storage_volumes"].([]any); len(vols) != 1 {
+				t.Errorf("inst1 does not show vol3 attached")
+			}
+			in["storage_volumes"] = []any{}
+		}
+	}
 	return ours
 }
 

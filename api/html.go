@@ -135,6 +135,17 @@ func (p page) Link(href string) string {
 	return p.Base + p.Matrix + rest
 }
 
+// NewImageURL turns an instance's create_image link ({B}/images;instance_id=ID,
+// a POST the browser cannot fill in) into the image form's URL,
+// {B}/images/new?instance_id=ID.
+func (p page) NewImageURL(href string) string {
+	_, id, _ := strings.Cut(href, ";instance_id=")
+	if unescaped, err := url.PathUnescape(id); err == nil {
+		id = unescaped
+	}
+	return p.URL("/images/new?instance_id=" + url.QueryEscape(id))
+}
+
 // pageData wraps a page's data with the layout's context.
 func (q *request) pageData(data any) page {
 	p := page{Base: q.base, Driver: q.driver, Provider: q.provider, Drivers: deltacloud.Drivers(), Data: data}
@@ -186,7 +197,11 @@ func (q *request) pageData(data any) page {
 // sections maps page names to the navigation entry they belong to.
 var sections = map[string]string{
 	"driver": "drivers", "realm": "realms", "hardware_profile": "hardware_profiles",
-	"image": "images", "instance": "instances", "new_instance": "instances",
+	"image": "images", "instance": "instances", "new_instance": "instances", "new_image": "images",
+	"key": "keys", "new_key": "keys", "firewall": "firewalls", "new_firewall": "firewalls",
+	"address": "addresses", "storage_volume": "storage_volumes", "new_storage_volume": "storage_volumes",
+	"storage_snapshot": "storage_snapshots", "new_storage_snapshot": "storage_snapshots",
+	"bucket": "buckets", "new_bucket": "buckets", "blob": "buckets", "metric": "metrics",
 }
 
 // linksFormats are the pages that link to their document in the other
@@ -195,6 +210,9 @@ var linksFormats = map[string]bool{
 	"api": true, "drivers": true, "driver": true, "realms": true, "realm": true,
 	"hardware_profiles": true, "hardware_profile": true, "images": true, "image": true,
 	"instances": true, "instance": true, "instance_states": true,
+	"keys": true, "key": true, "firewalls": true, "firewall": true, "addresses": true, "address": true,
+	"storage_volumes": true, "storage_volume": true, "storage_snapshots": true, "storage_snapshot": true,
+	"buckets": true, "bucket": true, "blob": true, "metrics": true, "metric": true,
 }
 
 // renderHTML executes the named page.
@@ -474,14 +492,11 @@ type docsCollection struct {
 }
 
 // opPath is the URL pattern of an operation under {B}:
-// "/instances/:id/reboot".
+// "/instances/:id/reboot", "/buckets/:id/:blob_id/content".
 func opPath(op *operation) string {
 	p := "/" + string(op.Collection)
-	if op.Member {
-		p += "/:id"
-	}
-	if op.Action != "" {
-		p += "/" + op.Action
+	for _, seg := range op.pattern() {
+		p += "/" + seg
 	}
 	return p
 }

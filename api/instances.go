@@ -15,10 +15,11 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// instanceOptions says which extra action links instances get; run and
-// create_image need collections no driver offers yet.
+// instanceOptions says which extra action links instances get:
+// create_image where the driver makes images from instances (and the
+// instance allows it). run needs run_on_instance, which no driver offers.
 func instanceOptions(p *deltacloud.Provider) wire.InstanceOptions {
-	return wire.InstanceOptions{}
+	return wire.InstanceOptions{CreateImage: p.Supports(deltacloud.CapabilityCreateImage)}
 }
 
 func instancesIndex(q *request) error {

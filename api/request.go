@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -33,6 +34,11 @@ type request struct {
 	format           format
 	op               *operation
 	id               string
+	// sub is the second id of the route (a blob's or a rule's), if any.
+	sub string
+	// streaming is set when the request body was left unread for the
+	// operation to stream (blob uploads); params hold the query only.
+	streaming bool
 
 	creds    deltacloud.Credentials
 	hasCreds bool
@@ -68,6 +74,11 @@ func (q *request) serve() {
 		scheme = "https"
 	}
 	q.base = scheme + "://" + q.r.Host + q.h.opts.Prefix
+	rest := segs[len(prefix):]
+	if len(prefix) == 0 && len(rest) > 0 && rest[0] == "" {
+		rest = rest[1:] // "/;driver=ec2/instances" at the root
+	}
+	q.streaming = streamedUpload(q.r, rest)
 	if err := q.parseParams(); err != nil {
 		q.format = formatXML
 		q.fail(err)
@@ -82,11 +93,26 @@ func (q *request) serve() {
 			method = http.MethodPut
 		}
 	}
-	rest := segs[len(prefix):]
-	if len(prefix) == 0 && len(rest) > 0 && rest[0] == "" {
-		rest = rest[1:] // "/;driver=ec2/instances" at the root
-	}
 	q.route(method, rest)
+}
+
+// streamedUpload reports whether the request is a blob upload whose body
+// its handler streams to the driver, so that it must be neither parsed
+// nor capped by MaxBodyBytes: PUT {B}/buckets/:id/:blob_id (the raw
+// content) and a multipart/form-data POST {B}/buckets/:id (the form with
+// the file). A blob never has to fit in memory.
+func streamedUpload(r *http.Request, rest []string) bool {
+	if len(rest) == 0 || rest[0] != string(deltacloud.CollectionBuckets) {
+		return false
+	}
+	switch {
+	case r.Method == http.MethodPut && len(rest) == 3:
+		return true
+	case r.Method == http.MethodPost && len(rest) == 2:
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		return mt == "multipart/form-data"
+	}
+	return false
 }
 
 // selectDriver applies the server default, then matrix parameters, then
@@ -112,8 +138,13 @@ func (q *request) selectDriver(matrix map[string]string) {
 }
 
 // parseParams merges the query string and the form body, form values
-// winning, with the body capped.
+// winning, with the body capped. A streamed upload's body is left alone:
+// its parameters are the query's until the handler reads the form.
 func (q *request) parseParams() error {
+	if q.streaming {
+		q.params = q.r.URL.Query()
+		return nil
+	}
 	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, q.h.opts.MaxBodyBytes)
 	var err error
 	ct := q.r.Header.Get("Content-Type")
@@ -171,16 +202,26 @@ func (q *request) credentials() {
 	q.creds, q.hasCreds = deltacloud.Credentials{User: u, Password: p}, ok
 }
 
-// provider opens the selected provider once per request. Operations that
+// open returns the selected provider for the operation. Operations that
 // need credentials answer 401 with a challenge when none were sent.
 func (q *request) open() (*deltacloud.Provider, error) {
+	if q.prov == nil {
+		q.credentials()
+	}
+	if q.op != nil && q.op.Auth && !q.hasCreds {
+		return nil, &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "Unauthorized"}
+	}
+	return q.openAny()
+}
+
+// openAny opens the selected provider once per request, with whatever
+// credentials came (the capability check needs it before credentials are
+// demanded).
+func (q *request) openAny() (*deltacloud.Provider, error) {
 	if q.prov != nil {
 		return q.prov, nil
 	}
 	q.credentials()
-	if q.op != nil && q.op.Auth && !q.hasCreds {
-		return nil, &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "Unauthorized"}
-	}
 	p, release, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
 	if err != nil {
 		var unknown *deltacloud.UnknownDriverError
@@ -357,6 +398,9 @@ func (q *request) requestParams() []wire.RequestParam {
 	}
 	if q.id != "" && q.params.Get("id") == "" {
 		ps = append(ps, wire.RequestParam{Name: "id", Value: q.id})
+	}
+	if q.sub != "" && q.op != nil && q.op.Sub != "" && q.params.Get(q.op.Sub) == "" {
+		ps = append(ps, wire.RequestParam{Name: q.op.Sub, Value: q.sub})
 	}
 	return ps
 }

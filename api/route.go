@@ -20,11 +20,6 @@ func (q *request) route(method string, rest []string) {
 		return
 	}
 	c := deltacloud.Collection(rest[0])
-	if slices.Contains(laterCollections, c) {
-		// The route exists in the API; no driver has the capability yet.
-		q.capabilityMissing(string(c))
-		return
-	}
 	if !slices.Contains(documentedCollections(), c) {
 		q.format = formatXML
 		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
@@ -39,7 +34,7 @@ func (q *request) route(method string, rest []string) {
 		q.newInstancePage()
 		return
 	}
-	op, id, allowed := match(c, method, rest[1:])
+	op, id, sub, allowed := match(c, method, rest[1:])
 	if op == nil {
 		if len(allowed) > 0 {
 			q.w.Header().Set("Allow", strings.Join(allowed, ","))
@@ -51,27 +46,69 @@ func (q *request) route(method string, rest []string) {
 		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
 		return
 	}
-	q.op, q.id = op, id
-	if !q.negotiate(op.formats()) {
+	q.op, q.id, q.sub = op, id, sub
+	if op.Raw {
+		q.format = formatXML // for errors; the content itself is not negotiated
+	} else if !q.negotiate(op.formats()) {
 		return
 	}
-	if op.handle == nil {
+	if missing, err := q.missingCapability(op); err != nil {
+		q.fail(err)
+		return
+	} else if missing {
 		q.capabilityMissing(op.Capability)
 		return
 	}
-	for _, p := range op.Params {
-		if p.Required && p.Name != "id" && q.params.Get(p.Name) == "" {
-			q.plain(http.StatusBadRequest, fmt.Sprintf("Required parameter '%s' not found in [%s]", p.Name, strings.Join(paramNames(q.params), ", ")))
+	// A streamed upload's form fields are read by its handler.
+	if !q.streaming {
+		for _, p := range op.Params {
+			if !p.Required || p.Name == "id" || p.Name == op.Sub {
+				continue
+			}
+			if _, sent := q.params[p.Name]; p.Present && sent || q.params.Get(p.Name) != "" {
+				continue
+			}
+			q.missingParam(p.Name)
 			return
 		}
 	}
-	if method == http.MethodHead {
+	if method == http.MethodHead && op.Method != http.MethodHead {
 		q.write(http.StatusOK, q.format, nil)
 		return
 	}
 	if err := op.handle(q); err != nil {
 		q.fail(err)
 	}
+}
+
+// missingParam answers a missing required parameter as Rabbit does: 400
+// with a plain-text message listing the parameters sent.
+func (q *request) missingParam(name string) {
+	q.plain(http.StatusBadRequest, fmt.Sprintf("Required parameter '%s' not found in [%s]", name, strings.Join(paramNames(q.params), ", ")))
+}
+
+// missingCapability reports whether the provider lacks op: an operation
+// without a handler, one of an optional collection the provider does not
+// serve, or image creation or destruction where the driver cannot. It
+// opens the provider without demanding credentials, so that 412 comes
+// before 401 as in the original (spec §15).
+func (q *request) missingCapability(op *operation) (bool, error) {
+	if op.handle == nil {
+		return true, nil
+	}
+	capability := deltacloud.Capability(op.Capability)
+	imageOp := capability == deltacloud.CapabilityCreateImage || capability == deltacloud.CapabilityDestroyImage
+	if !optionalCollection(op.Collection) && !imageOp {
+		return false, nil
+	}
+	p, err := q.openAny()
+	if err != nil {
+		return false, err
+	}
+	if imageOp {
+		return !p.Supports(capability), nil
+	}
+	return !slices.Contains(p.Collections(), op.Collection), nil
 }
 
 // capabilityMissing answers 412 with Expect, as the original's Rabbit does.

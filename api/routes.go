@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -10,9 +11,12 @@ import (
 // param is one parameter of an operation, as /api/docs lists it and as the
 // required-parameter check (plain-text 400) reads it.
 type param struct {
-	Name        string
-	Type        string // "string", "integer", "boolean", "enum"
-	Required    bool
+	Name     string
+	Type     string // "string", "integer", "boolean", "enum"
+	Required bool
+	// Present: a required parameter that may be empty, but must be sent
+	// (an attach's device).
+	Present     bool
 	Description string
 	// Feature names the feature that adds the parameter; such a parameter
 	// exists only where the provider advertises the feature.
@@ -30,8 +34,14 @@ type operation struct {
 	Method string
 	// Member: the route takes an id (/api/C/:id[/Action]).
 	Member bool
+	// Sub names a second id the route takes after the first, as blobs
+	// (/api/buckets/:id/:blob_id) and firewall rules do.
+	Sub string
 	// Action is the trailing path segment of member actions, if any.
-	Action      string
+	Action string
+	// Literal is the one fixed path segment of a collection-level page,
+	// e.g. "new" for /api/keys/new; it wins over a member id.
+	Literal     string
 	Description string
 	Params      []param
 	// Auth: the operation needs credentials (401 without them).
@@ -39,9 +49,37 @@ type operation struct {
 	// Formats the route answers in; default xml, json, html.
 	Formats []format
 	// Capability is sent as Expect with 412 when the provider lacks the
-	// operation; empty means the operation always exists.
+	// operation (the original driver method's name, as Rabbit names it);
+	// empty means the operation always exists. Operations of the optional
+	// collections exist where Provider.Collections lists the collection,
+	// image create and destroy where Provider.Supports says so.
 	Capability string
-	handle     func(*request) error
+	// Raw operations answer raw content (blob content) or nothing, and are
+	// not subject to format negotiation.
+	Raw bool
+	// Stream operations may read a request body of any size themselves: a
+	// blob upload's body is not parsed or capped beforehand.
+	Stream bool
+	handle func(*request) error
+}
+
+// pattern is the operation's path after the collection: ":id", ":blob_id"
+// and the like capture, other segments must match.
+func (op *operation) pattern() []string {
+	if op.Literal != "" {
+		return []string{op.Literal}
+	}
+	var p []string
+	if op.Member {
+		p = append(p, ":id")
+	}
+	if op.Sub != "" {
+		p = append(p, ":"+op.Sub)
+	}
+	if op.Action != "" {
+		p = append(p, op.Action)
+	}
+	return p
 }
 
 var defaultFormats = []format{formatXML, formatJSON, formatHTML}
@@ -64,6 +102,23 @@ func (op *operation) formats() []format {
 
 // idParam is the id of a member route.
 var idParam = param{Name: "id", Type: "string", Required: true, Description: "The id of the object"}
+
+// Optional reports whether c is one of the collections a driver may lack
+// (DESIGN.md: everything beyond realms, profiles, images and instances).
+func optionalCollection(c deltacloud.Collection) bool {
+	switch c {
+	case deltacloud.CollectionKeys, deltacloud.CollectionFirewalls, deltacloud.CollectionAddresses,
+		deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots, deltacloud.CollectionBuckets,
+		deltacloud.CollectionLoadBalancers, deltacloud.CollectionMetrics:
+		return true
+	}
+	return false
+}
+
+// idOf is the id parameter of a member route of collection c.
+func idOf(what string) param {
+	return param{Name: "id", Type: "string", Required: true, Description: "The id of the " + what}
+}
 
 // instanceCreateParams are the parameters of POST /api/instances; feature
 // parameters come from the feature table so the two agree.
@@ -133,13 +188,17 @@ func init() {
 				{Name: "owner_id", Type: "string", Description: featureParamDoc["owner_id"], Feature: deltacloud.FeatureOwnerID}}},
 		{Collection: deltacloud.CollectionImages, Name: "show", Method: http.MethodGet, Member: true, Auth: true, handle: imageShow,
 			Description: "One image", Params: []param{idParam}},
+		{Collection: deltacloud.CollectionImages, Name: "new", Method: http.MethodGet, Literal: "new", Auth: true,
+			Capability: "create_image", handle: imageNewPage, Formats: []format{formatHTML},
+			Description: "HTML form to create an image from an instance (404 without instance_id)",
+			Params:      []param{{Name: "instance_id", Type: "string", Description: "The instance to image"}}},
 		{Collection: deltacloud.CollectionImages, Name: "create", Method: http.MethodPost, Auth: true, Capability: "create_image",
-			Description: "Create an image from an instance",
+			handle: imageCreate, Description: "Create an image from an instance",
 			Params: []param{{Name: "instance_id", Type: "string", Required: true, Description: "The instance to image"},
 				{Name: "name", Type: "string", Description: "The image's name", Feature: deltacloud.FeatureImageName},
 				{Name: "description", Type: "string", Description: "The image's description", Feature: deltacloud.FeatureImageDescription}}},
 		{Collection: deltacloud.CollectionImages, Name: "destroy", Method: http.MethodDelete, Member: true, Auth: true, Capability: "destroy_image",
-			Description: "Delete an image", Params: []param{idParam}},
+			handle: imageDestroy, Description: "Delete an image", Params: []param{idParam}},
 
 		{Collection: deltacloud.CollectionInstances, Name: "index", Method: http.MethodGet, Auth: true, handle: instancesIndex,
 			Description: "The caller's instances",
@@ -171,14 +230,7 @@ func init() {
 			Formats:     []format{formatXML, formatJSON, formatHTML, formatGV},
 			Description: "The provider's instance lifecycle: states and the transitions between them"},
 	}
-}
-
-// laterCollections are the spec's collections this handler answers with 412
-// while no driver offers them (issue #5 adds them).
-var laterCollections = []deltacloud.Collection{
-	deltacloud.CollectionKeys, deltacloud.CollectionFirewalls, deltacloud.CollectionAddresses,
-	deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots, deltacloud.CollectionBuckets,
-	deltacloud.CollectionLoadBalancers, deltacloud.CollectionMetrics,
+	routes = append(routes, optionalRoutes()...)
 }
 
 // collectionOps returns the operations of a collection in table order.
@@ -204,30 +256,58 @@ func documentedCollections() []deltacloud.Collection {
 }
 
 // match finds the operation for a method and the path segments after the
-// collection. methodOK is false when the path exists with other methods
-// (405 with Allow).
-func match(c deltacloud.Collection, method string, rest []string) (op *operation, id string, allowed []string) {
-	for _, o := range collectionOps(c) {
-		var ok bool
-		switch {
-		case !o.Member:
-			ok = len(rest) == 0
-		case o.Action == "":
-			ok = len(rest) == 1
-		default:
-			ok = len(rest) == 2 && rest[1] == o.Action
-		}
+// collection, with the ids the path captures. A pattern with more fixed
+// segments wins ("/keys/new" over "/keys/:id"); HEAD falls back to GET.
+// When the path exists only with other methods, allowed lists them (405
+// with Allow).
+func match(c deltacloud.Collection, method string, rest []string) (op *operation, id, sub string, allowed []string) {
+	best, bestScore := -1, -1
+	var bestID, bestSub string
+	for i, o := range collectionOps(c) {
+		oid, osub, literals, ok := matchPattern(o.pattern(), rest)
 		if !ok {
 			continue
 		}
-		m := o.Method
-		if m == method || (method == http.MethodHead && m == http.MethodGet) {
-			if o.Member {
-				id = rest[0]
+		score := -1
+		switch {
+		case o.Method == method:
+			score = 2*literals + 1
+		case method == http.MethodHead && o.Method == http.MethodGet:
+			score = 2 * literals
+		default:
+			if !slices.Contains(allowed, o.Method) {
+				allowed = append(allowed, o.Method)
 			}
-			return o, id, nil
+			continue
 		}
-		allowed = append(allowed, m)
+		if score > bestScore {
+			best, bestScore, bestID, bestSub = i, score, oid, osub
+		}
 	}
-	return nil, "", allowed
+	if best < 0 {
+		return nil, "", "", allowed
+	}
+	return collectionOps(c)[best], bestID, bestSub, nil
+}
+
+// matchPattern matches path segments against a pattern: ":id" captures
+// id, another ":name" captures sub, anything else must be equal. literals
+// counts the fixed segments.
+func matchPattern(pattern, rest []string) (id, sub string, literals int, ok bool) {
+	if len(pattern) != len(rest) {
+		return "", "", 0, false
+	}
+	for i, p := range pattern {
+		switch {
+		case p == ":id":
+			id = rest[i]
+		case strings.HasPrefix(p, ":"):
+			sub = rest[i]
+		case p == rest[i]:
+			literals++
+		default:
+			return "", "", 0, false
+		}
+	}
+	return id, sub, literals, true
 }

@@ -202,12 +202,24 @@ func TestStatusCodes(t *testing.T) {
 		{name: "406 unacceptable", req: tuReq{Path: "/api/realms", Accept: "application/unknown", Creds: tuMockUser}, status: 406, check: empty},
 		{name: "412 firewalls", req: get("/api/firewalls"), status: 412,
 			check: plain("firewalls", "The required capability to execute this operation is missing")},
-		{name: "412 keys", req: get("/api/keys"), status: 412,
+		// The scoped test driver has none of the optional collections and
+		// cannot create or destroy images.
+		{name: "412 keys", req: get("/api;driver=" + tuScopedDriver + "/keys"), status: 412,
 			check: plain("keys", "The required capability to execute this operation is missing")},
-		{name: "412 create image", req: post("/api/images", url.Values{"instance_id": {"inst0"}}), status: 412,
+		{name: "412 before 401", req: tuReq{Path: "/api;driver=" + tuScopedDriver + "/keys/k1"}, status: 412,
+			check: plain("key", "The required capability to execute this operation is missing")},
+		{name: "412 before 400", req: tuReq{Method: http.MethodPost, Path: "/api;driver=" + tuScopedDriver + "/storage_volumes/v/attach"}, status: 412,
+			check: plain("attach_storage_volume", "The required capability to execute this operation is missing")},
+		{name: "412 blob content", req: get("/api;driver=" + tuScopedDriver + "/buckets/b/x/content"), status: 412,
+			check: plain("blob_data", "The required capability to execute this operation is missing")},
+		{name: "412 load balancers", req: get("/api/load_balancers"), status: 412,
+			check: plain("load_balancers", "The required capability to execute this operation is missing")},
+		{name: "412 create image", req: post("/api;driver="+tuScopedDriver+"/images", url.Values{"instance_id": {"inst0"}}), status: 412,
 			check: plain("create_image", "The required capability to execute this operation is missing")},
-		{name: "412 destroy image", req: tuReq{Method: http.MethodDelete, Path: "/api/images/img1", Creds: tuMockUser}, status: 412,
+		{name: "412 destroy image", req: tuReq{Method: http.MethodDelete, Path: "/api;driver=" + tuScopedDriver + "/images/img1", Creds: tuMockUser}, status: 412,
 			check: plain("destroy_image", "The required capability to execute this operation is missing")},
+		{name: "412 image form", req: get("/api;driver=" + tuScopedDriver + "/images/new?instance_id=inst0&format=html"), status: 412,
+			check: plain("create_image", "The required capability to execute this operation is missing")},
 		// The capability check comes before the required cmd (spec §15).
 		{name: "412 run", req: post("/api/instances/inst0/run", nil), status: 412,
 			check: plain("run_on_instance", "The required capability to execute this operation is missing")},
@@ -240,7 +252,8 @@ func TestStatusCodes(t *testing.T) {
 		{name: "OPTIONS operation", req: tuReq{Method: http.MethodOptions, Path: "/api/instances/reboot"}, status: 200,
 			check: allow("id:string:required")},
 		{name: "OPTIONS entry point", req: tuReq{Method: http.MethodOptions, Path: "/api"}, status: 200,
-			check: allow("drivers,realms,hardware_profiles,images,instances,instance_states")},
+			check: allow("drivers,realms,hardware_profiles,images,instances,instance_states,keys,firewalls,addresses," +
+				"storage_volumes,storage_snapshots,buckets,load_balancers,metrics")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
