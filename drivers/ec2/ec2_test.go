@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
@@ -466,15 +467,29 @@ func TestOpen(t *testing.T) {
 	}
 }
 
-// TestLive runs the conformance suite against real AWS; it launches and
-// terminates instances, so it needs DELTACLOUD_EC2_LIVE=1 and credentials
-// (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the SDK chain), and
-// DELTACLOUD_EC2_IMAGE plus optionally DELTACLOUD_EC2_PROFILE and AWS_REGION.
+// TestLive runs the conformance suite against real AWS, optional
+// collections included (key pairs, security groups, Elastic IPs, EBS
+// volumes and snapshots, AMIs, S3 buckets and blobs); it launches and
+// terminates instances and creates and deletes those, so it needs
+// DELTACLOUD_EC2_LIVE=1 and credentials (AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY or the SDK chain), and DELTACLOUD_EC2_IMAGE plus
+// optionally DELTACLOUD_EC2_PROFILE and AWS_REGION. It skips, saying why,
+// when any of these is missing.
 func TestLive(t *testing.T) {
 	if os.Getenv("DELTACLOUD_EC2_LIVE") != "1" {
 		t.Skip("set DELTACLOUD_EC2_LIVE=1 (with AWS credentials) to run against AWS")
 	}
 	region := os.Getenv("AWS_REGION")
+	cfg, err := config.LoadDefaultConfig(t.Context())
+	if err == nil {
+		_, err = cfg.Credentials.Retrieve(t.Context())
+	}
+	if err != nil {
+		t.Skipf("DELTACLOUD_EC2_LIVE=1, but the AWS SDK finds no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile): %v", err)
+	}
+	if os.Getenv("DELTACLOUD_EC2_IMAGE") == "" {
+		t.Skip("DELTACLOUD_EC2_LIVE=1 also needs DELTACLOUD_EC2_IMAGE, an AMI of the region to launch")
+	}
 	drivertest.RunConformance(t, drivertest.Harness{
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			return deltacloud.Open(ctx, "ec2", deltacloud.Config{Provider: region, PollInterval: 5 * time.Second})
