@@ -398,6 +398,9 @@ func TestCheckFirewallRule(t *testing.T) {
 		{"unknown protocol", deltacloud.FirewallRuleSpec{Protocol: "sctp", Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
 		{"empty protocol", deltacloud.FirewallRuleSpec{Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
 		{"tcp -1", deltacloud.FirewallRuleSpec{Protocol: "tcp", PortFrom: -1, PortTo: 1, Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
+		{"icmp echo request, any code", deltacloud.FirewallRuleSpec{Protocol: "icmp", PortFrom: 8, PortTo: -1, Sources: []deltacloud.RuleSource{group}},
+			deltacloud.FirewallRuleSpec{Protocol: "icmp", PortFrom: 8, PortTo: -1, Sources: []deltacloud.RuleSource{group}}, true},
+		{"icmp type 256", deltacloud.FirewallRuleSpec{Protocol: "icmp", PortFrom: 256, PortTo: 0, Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
 		{"icmp -2", deltacloud.FirewallRuleSpec{Protocol: "icmp", PortFrom: -2, PortTo: 1, Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
 		{"port too high", deltacloud.FirewallRuleSpec{Protocol: "tcp", PortFrom: 1, PortTo: 65536, Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
 		{"from above to", deltacloud.FirewallRuleSpec{Protocol: "tcp", PortFrom: 80, PortTo: 79, Sources: []deltacloud.RuleSource{group}}, deltacloud.FirewallRuleSpec{}, false},
@@ -482,8 +485,10 @@ func FuzzCheckFirewallRule(f *testing.F) {
 		if !cmp.Equal(got, again, cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })) {
 			t.Fatalf("normal form is not stable: %+v then %+v", got, again)
 		}
-		if got.PortFrom > got.PortTo || got.PortTo > 65535 || got.PortFrom < -1 {
-			t.Fatalf("accepted ports %d-%d", got.PortFrom, got.PortTo)
+		icmpOK := got.Protocol == "icmp" && got.PortFrom >= -1 && got.PortFrom <= 255 && got.PortTo >= -1 && got.PortTo <= 255
+		portsOK := got.Protocol != "icmp" && 0 <= got.PortFrom && got.PortFrom <= got.PortTo && got.PortTo <= 65535
+		if !icmpOK && !portsOK {
+			t.Fatalf("accepted %s ports %d-%d", got.Protocol, got.PortFrom, got.PortTo)
 		}
 	})
 }

@@ -21,8 +21,8 @@ type FirewallRule struct {
 	ID string
 	// Protocol is "tcp", "udp" or "icmp".
 	Protocol string
-	// PortFrom and PortTo bound the ports (for icmp: type and code, -1 for
-	// all).
+	// PortFrom and PortTo bound the ports; for icmp they are the ICMP type
+	// and code, -1 meaning any.
 	PortFrom, PortTo int
 	Sources          []RuleSource
 	// Direction is "ingress" or "egress" where the cloud says; empty means
@@ -102,8 +102,9 @@ func (p *Provider) DestroyFirewall(ctx context.Context, id string) error {
 }
 
 // AddFirewallRule adds a rule and returns the updated firewall. The protocol
-// is lower-cased; ports must lie in 0–65535 with PortFrom ≤ PortTo (icmp
-// also takes -1); at least one source is required.
+// is lower-cased; tcp and udp ports must lie in 0–65535 with PortFrom ≤
+// PortTo, icmp type and code in -1–255 (-1: any); at least one source is
+// required.
 func (p *Provider) AddFirewallRule(ctx context.Context, firewallID string, rule FirewallRuleSpec) (*Firewall, error) {
 	const op = "AddFirewallRule"
 	if err := requireID(op, "firewall", firewallID); err != nil {
@@ -137,21 +138,25 @@ func (p *Provider) DeleteFirewallRule(ctx context.Context, firewallID, ruleID st
 // so every layer agrees on what a valid rule is.
 func CheckFirewallRule(r FirewallRuleSpec) (FirewallRuleSpec, error) {
 	r.Protocol = strings.ToLower(strings.TrimSpace(r.Protocol))
-	lo := 0
 	switch r.Protocol {
 	case "tcp", "udp":
+		for _, port := range []int{r.PortFrom, r.PortTo} {
+			if port < 0 || port > 65535 {
+				return r, Errorf(InvalidArgument, "port %d is outside 0..65535", port)
+			}
+		}
+		if r.PortFrom > r.PortTo {
+			return r, Errorf(InvalidArgument, "port_from %d is above port_to %d", r.PortFrom, r.PortTo)
+		}
 	case "icmp":
-		lo = -1
+		// The "ports" are the ICMP type and code, not a range.
+		for _, v := range []int{r.PortFrom, r.PortTo} {
+			if v < -1 || v > 255 {
+				return r, Errorf(InvalidArgument, "icmp type or code %d is outside -1..255", v)
+			}
+		}
 	default:
 		return r, Errorf(InvalidArgument, "protocol %q is not one of tcp, udp, icmp", r.Protocol)
-	}
-	for _, port := range []int{r.PortFrom, r.PortTo} {
-		if port < lo || port > 65535 {
-			return r, Errorf(InvalidArgument, "port %d is outside %d..65535", port, lo)
-		}
-	}
-	if r.PortFrom > r.PortTo {
-		return r, Errorf(InvalidArgument, "port_from %d is above port_to %d", r.PortFrom, r.PortTo)
 	}
 	if len(r.Sources) == 0 {
 		return r, Errorf(InvalidArgument, "No sources. Specify at least one source ip address or group.")
