@@ -1,8 +1,10 @@
 package deltacloud_test
 
 import (
+	"context"
 	"testing"
 
+	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/drivertest"
 )
 
@@ -17,4 +19,15 @@ func TestConformance(t *testing.T) {
 // driver follows the server's links, so nothing assumes /api.
 func TestConformanceUnderOtherPath(t *testing.T) {
 	drivertest.RunConformance(t, harness("/cloud/api"))
+}
+
+// TestConformanceFirewalls runs the suite against a mock that serves
+// firewalls too (its firewalls option), so the remote firewalls are
+// covered.
+func TestConformanceFirewalls(t *testing.T) {
+	drivertest.RunConformance(t, drivertest.Harness{
+		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
+			return startServerWith(t, "", map[string]string{"firewalls": "true"}, nil).open(ctx, goodCreds)
+		},
+	})
 }

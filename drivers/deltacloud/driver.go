@@ -47,6 +47,19 @@
 // *ResponseError with the HTTP details. A 403 for an action on an instance
 // the server does not know (the original's answer) is ErrNotFound.
 //
+// The optional collections (keys, firewalls, addresses, storage volumes and
+// snapshots, buckets and blobs, metrics) and images from instances work
+// over their REST routes wherever the entry point lists them. Blob content
+// streams both ways: PutBlob sends the caller's reader as the raw body of
+// PUT …/buckets/:id/:blob_id (Content-Length when BlobSpec.Size is known,
+// chunked otherwise; Content-Type and X-Deltacloud-Blobmeta-* headers), and
+// BlobContent hands the body of GET …/content to the caller unread. A
+// content that turns out longer than its announced size fails before its
+// last byte is sent, so the server never completes a wrong blob. The
+// original server's 403 answers to state conflicts (an address in use, a
+// bucket holding blobs, an attached volume) are InvalidState, its 403 for a
+// taken key name Conflict.
+//
 // Provider.As hands out the *http.Client (target **http.Client) and what
 // the entry point said (target *Info).
 package deltacloud
@@ -375,8 +388,9 @@ func (c *conn) Lifecycle() *deltacloud.StateMachine { return c.lifecycle }
 // Features are the entry point's features this library defines.
 func (c *conn) Features() deltacloud.Features { return c.features.Clone() }
 
-// Collections lists the collections the server offers, in its order. The
-// root Provider does not ask drivers yet; see Info.
+// Collections lists the collections the server offers, in its order; the
+// Provider narrows the optional collections the driver implements to them,
+// so Provider.Collections shows exactly what the server serves.
 func (c *conn) Collections() []deltacloud.Collection { return slices.Clone(c.info.Collections) }
 
 // As hands out the *http.Client (target **http.Client) or what the entry

@@ -39,10 +39,21 @@ type server struct {
 // ends. wrap, if not nil, wraps the handler (fault injection, counting).
 func startServer(tb testing.TB, prefix string, wrap func(http.Handler) http.Handler) *server {
 	tb.Helper()
+	return startServerWith(tb, prefix, nil, wrap)
+}
+
+// startServerWith is startServer with more options for the mock (e.g.
+// firewalls=true).
+func startServerWith(tb testing.TB, prefix string, mockOpts map[string]string, wrap func(http.Handler) http.Handler) *server {
+	tb.Helper()
 	dir := tb.TempDir()
+	opts := map[string]string{"storage": dir}
+	for k, v := range mockOpts {
+		opts[k] = v
+	}
 	h := api.NewHandler(api.Options{
 		Prefix:        prefix,
-		DriverOptions: map[string]map[string]string{"mock": {"storage": dir}},
+		DriverOptions: map[string]map[string]string{"mock": opts},
 		Logger:        quiet,
 	})
 	var handler http.Handler = h

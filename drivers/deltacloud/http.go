@@ -179,6 +179,18 @@ func (c *conn) once(ctx context.Context, method string, u *url.URL, form url.Val
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
+	req, err := c.newRequest(ctx, method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return c.roundTrip(ctx, req, u)
+}
+
+// newRequest builds a request with the driver's headers and credentials.
+func (c *conn) newRequest(ctx context.Context, method string, u *url.URL, body io.Reader) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.InvalidArgument,
@@ -189,17 +201,24 @@ func (c *conn) once(ctx context.Context, method string, u *url.URL, form url.Val
 	for k, vs := range c.header {
 		req.Header[k] = slices.Clone(vs)
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
 	if c.creds.User != "" || c.creds.Password != "" {
 		req.SetBasicAuth(c.creds.User, c.creds.Password)
 	}
+	return req, nil
+}
+
+// roundTrip sends req and reads the whole answer.
+func (c *conn) roundTrip(ctx context.Context, req *http.Request, u *url.URL) (*response, error) {
 	hr, err := c.client.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, method, u, err)
+		return nil, c.transportError(ctx, req.Method, u, err)
 	}
 	defer hr.Body.Close()
+	return c.readResponse(ctx, req.Method, u, hr)
+}
+
+// readResponse reads an answer's body, at most maxBody bytes of it.
+func (c *conn) readResponse(ctx context.Context, method string, u *url.URL, hr *http.Response) (*response, error) {
 	data, err := io.ReadAll(io.LimitReader(hr.Body, maxBody+1))
 	if err != nil {
 		return nil, c.transportError(ctx, method, u, err)
