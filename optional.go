@@ -17,7 +17,9 @@ const (
 	CapabilityDestroyImage Capability = "destroy_image"
 )
 
-// Supports reports whether the driver implements an optional operation.
+// Supports reports whether the driver implements an optional operation. A
+// driver that relays to another server (drivers/deltacloud) implements them
+// all; the server may still refuse, which surfaces as ErrNotSupported.
 func (p *Provider) Supports(c Capability) bool {
 	switch c {
 	case CapabilityCreateImage:
