@@ -88,6 +88,9 @@ func (s *Subscription) view(r *vmRecord) *armcompute.VirtualMachineInstanceView 
 // vmOut is the response copy of a VM, with its instance view if asked.
 func (s *Subscription) vmOut(r *vmRecord, withView bool) armcompute.VirtualMachine {
 	v := clone(r.vm)
+	if v.Properties.OSProfile != nil {
+		v.Properties.OSProfile.CustomData = nil // kept for VM(), never returned, as in Azure
+	}
 	v.Properties.ProvisioningState = to.Ptr(strings.ToUpper(r.prov[:1]) + r.prov[1:])
 	if withView {
 		v.Properties.InstanceView = s.view(r)
@@ -493,7 +496,6 @@ func (s *Subscription) createVM(ctx context.Context, rg, name string, vm armcomp
 	od.ManagedDisk.ID = to.Ptr(diskID)
 	od.OSType = to.Ptr(osType)
 	op.AdminPassword = nil // write-only, as in Azure
-	op.CustomData = nil
 	for _, n := range nics {
 		n.nic.Properties.VirtualMachine = &armnetwork.SubResource{ID: to.Ptr(vmID)}
 		if n.ref.Properties == nil {

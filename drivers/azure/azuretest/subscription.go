@@ -65,6 +65,7 @@ type Subscription struct {
 
 	latency       time.Duration
 	actionLatency time.Duration
+	apiLatency    map[string]time.Duration
 	wake          chan struct{} // closed when latency is lowered
 	faults        []*Fault
 	settleReads   int
@@ -131,6 +132,7 @@ func New() *Subscription {
 		lroSteps:    1,
 		cascade:     true,
 		requests:    map[string]int{},
+		apiLatency:  map[string]time.Duration{},
 	}
 	s.AddResourceGroup(ResourceGroup)
 	s.addFixtures()
@@ -192,14 +194,30 @@ func (s *Subscription) SetLatency(d time.Duration) { s.setLatency(&s.latency, d)
 // SetActionLatency delays only VM start, stop, power-off and restart.
 func (s *Subscription) SetActionLatency(d time.Duration) { s.setLatency(&s.actionLatency, d) }
 
+// SetAPILatency delays the requests of one SDK operation, e.g.
+// "VirtualMachinesClient.BeginCreateOrUpdate".
+func (s *Subscription) SetAPILatency(api string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d < s.apiLatency[api] {
+		s.wakeLocked()
+	}
+	s.apiLatency[api] = d
+}
+
 func (s *Subscription) setLatency(p *time.Duration, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if d < *p {
-		close(s.wake)
-		s.wake = make(chan struct{})
+		s.wakeLocked()
 	}
 	*p = d
+}
+
+// wakeLocked ends the waits of delayed requests, which then go on.
+func (s *Subscription) wakeLocked() {
+	close(s.wake)
+	s.wake = make(chan struct{})
 }
 
 // SetSettleReads sets how many reads of a VM's instance view show a
@@ -281,7 +299,8 @@ func (s *Subscription) Resources() []string {
 }
 
 // VM returns a copy of a VM as stored (nil if there is none), for tests
-// that check what the driver asked for.
+// that check what the driver asked for; unlike Azure's answers it keeps the
+// custom data.
 func (s *Subscription) VM(group, name string) *armcompute.VirtualMachine {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -307,6 +326,7 @@ func (s *Subscription) Do(req *http.Request) (*http.Response, error) {
 	if isAction(api) {
 		delay = max(delay, s.actionLatency)
 	}
+	delay = max(delay, s.apiLatency[api])
 	wake := s.wake
 	s.mu.Unlock()
 	if !ok {
