@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud/api"
+	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
 	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
 	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
 	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
