@@ -334,10 +334,11 @@ func (q *request) fail(err error) {
 	if errors.As(err, &e) && e.Message != "" {
 		msg = e.Message
 	}
-	if q.op != nil && status < 500 && (q.op.Name == "index" || (q.op.Name == "show" && status == http.StatusNotFound)) {
+	if q.op != nil && status < 500 && (q.op.Name == "index" || (q.op.shows() && status == http.StatusNotFound)) {
 		// Index routes report only the status' generic text, wrong
 		// credentials included ("Unauthorized", spec §2), and a show of an
-		// unknown id answers the original's plain "Not Found" (spec §4).
+		// unknown id, a blob's too, answers the original's plain "Not
+		// Found" (spec §4).
 		msg = wire.StatusMessage(status)
 	}
 	if q.op.timed() && status != http.StatusUnauthorized {

@@ -93,6 +93,17 @@ func (op *operation) timed() bool {
 		op.Collection != deltacloud.CollectionDrivers && op.Collection != deltacloud.CollectionInstanceStates
 }
 
+// shows reports whether op reads one object: a show, and a blob's show,
+// metadata and content, which answer an unknown id with the original's
+// plain 404 "Not Found" (spec §4).
+func (op *operation) shows() bool {
+	switch op.Name {
+	case "show", "show_blob", "blob_metadata", "blob_content":
+		return true
+	}
+	return false
+}
+
 func (op *operation) formats() []format {
 	if len(op.Formats) > 0 {
 		return op.Formats

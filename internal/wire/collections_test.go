@@ -279,7 +279,7 @@ func TestCollectionJSONShapes(t *testing.T) {
 		want string
 	}{
 		{"key", wire.NewKey(base, sampleKeys()[0]).ShowJSON(), `{"key":{"id":"test-key","href":"` + base + `/keys/test-key",
-			"credential_type":"key","username":"","password":"","state":"AVAILABLE",
+			"credential_type":"key","username":null,"password":null,"state":"AVAILABLE",
 			"pem_rsa_key":"-----BEGIN RSA PRIVATE KEY-----\nMIIE]]>x\n-----END RSA PRIVATE KEY-----","fingerprint":"5e:ce:ab:12"}}`},
 		{"address", wire.NewIPAddresses(base, sampleAddresses()[:2]).JSON(), `{"addresses":[
 			{"id":"192.168.0.1","href":"` + base + `/addresses/192.168.0.1","associated":false},
@@ -290,13 +290,13 @@ func TestCollectionJSONShapes(t *testing.T) {
 			"sources":[{"type":"address","family":"ipv4","address":"10.0.0.0","prefix":"8"},{"type":"group","name":"web","owner":"123"},
 			{"type":"address","family":"ipv6","address":"2001:db8::","prefix":"32"}]}]}}`},
 		{"volume", wire.NewStorageVolume(base, sampleVolumes()[1]).ShowJSON(), `{"storage_volume":{"id":"vol3",
-			"href":"` + base + `/storage_volumes/vol3","name":"vol3","description":"","state":"IN-USE",
+			"href":"` + base + `/storage_volumes/vol3","name":"vol3","description":null,"state":"IN-USE",
 			"created":"Thu Jul 30 14:35:11 UTC 2009","realm":{"id":"us","href":"` + base + `/realms/us","rel":"realm"},
-			"device":"/dev/sda1","kind":"","capacity":1,"actions":[{"href":"` + base + `/storage_volumes/vol3/detach","rel":"detach"}],
+			"device":"/dev/sda1","kind":null,"capacity":1,"actions":[{"href":"` + base + `/storage_volumes/vol3/detach","rel":"detach"}],
 			"instance":{"id":"inst1","href":"` + base + `/instances/inst1","rel":"instance"}}}`},
 		{"free volume", wire.NewStorageVolume(base, sampleVolumes()[2]).JSON(), `{"id":"volume_1700000000",
-			"href":"` + base + `/storage_volumes/volume_1700000000","name":"data <disk>","description":"","state":"CREATING",
-			"created":"","realm":{},"device":"","kind":"gp3","capacity":250,"actions":[],"instance":{}}`},
+			"href":"` + base + `/storage_volumes/volume_1700000000","name":"data <disk>","description":null,"state":"CREATING",
+			"created":"","realm":{},"device":null,"kind":"gp3","capacity":250,"actions":[],"instance":{}}`},
 		{"snapshot", wire.NewStorageSnapshot(base, sampleSnapshots()[0]).ShowJSON(), `{"storage_snapshot":{"id":"snap1",
 			"href":"` + base + `/storage_snapshots/snap1","state":"COMPLETED",
 			"storage_volume":{"id":"vol1","href":"` + base + `/storage_volumes/vol1","rel":"storage_volume"},

@@ -164,16 +164,16 @@ func (d *Images) Model() ([]deltacloud.Image, error) {
 // ImageJSON is the image's JSON form. Note "owner", where the XML has
 // owner_id, and no actions.
 type ImageJSON struct {
-	ID               string    `json:"id"`
-	Href             string    `json:"href"`
-	Name             string    `json:"name"`
-	Description      string    `json:"description"`
-	Owner            string    `json:"owner"`
-	Architecture     string    `json:"architecture"`
-	State            string    `json:"state,omitempty"`
-	RootType         string    `json:"root_type"`
-	CreationTime     string    `json:"creation_time,omitempty"`
-	HardwareProfiles []RefJSON `json:"hardware_profiles,omitempty"`
+	ID               string     `json:"id"`
+	Href             string     `json:"href"`
+	Name             string     `json:"name"`
+	Description      NullString `json:"description"`
+	Owner            string     `json:"owner"`
+	Architecture     string     `json:"architecture"`
+	State            string     `json:"state,omitempty"`
+	RootType         string     `json:"root_type"`
+	CreationTime     string     `json:"creation_time,omitempty"`
+	HardwareProfiles []RefJSON  `json:"hardware_profiles,omitempty"`
 }
 
 // ImagesJSON is the index's JSON form, {"images":[…]}.
@@ -189,7 +189,7 @@ type ImageShowJSON struct {
 // JSON returns the image's JSON form.
 func (d Image) JSON() ImageJSON {
 	j := ImageJSON{
-		ID: d.ID, Href: d.Href, Name: d.Name, Description: d.Description, Owner: d.OwnerID,
+		ID: d.ID, Href: d.Href, Name: d.Name, Description: NullString(d.Description), Owner: d.OwnerID,
 		Architecture: d.Architecture, State: d.State, RootType: d.RootType, CreationTime: d.CreationTime,
 	}
 	if d.HardwareProfiles != nil {

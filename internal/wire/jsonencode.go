@@ -5,7 +5,7 @@ package wire
 // its struct tags: members in field order under their tag names; omitempty
 // fields left out when empty ("" strings, false, nil pointers, empty slices
 // and maps); other nil slices and maps as null; and the fields whose types
-// have a MarshalJSON method (Number, Limit, PropertyValues) as that method
+// have a MarshalJSON method (Number, NullString, Limit, PropertyValues) as that method
 // writes them.
 //
 // A field added to a JSON form must be added here too; the tests fill every
@@ -204,7 +204,7 @@ func (j *ImageJSON) write(w *jsonWriter) {
 	w.stringField("id", j.ID)
 	w.stringField("href", j.Href)
 	w.stringField("name", j.Name)
-	w.stringField("description", j.Description)
+	w.nullStringField("description", j.Description)
 	w.stringField("owner", j.Owner)
 	w.stringField("architecture", j.Architecture)
 	w.stringFieldOmitEmpty("state", j.State)
@@ -404,9 +404,9 @@ func (j *KeyJSON) write(w *jsonWriter) {
 	w.stringField("id", j.ID)
 	w.stringField("href", j.Href)
 	w.stringField("credential_type", j.CredentialType)
-	w.stringField("username", j.Username)
-	w.stringField("password", j.Password)
-	w.stringField("state", j.State)
+	w.nullStringField("username", j.Username)
+	w.nullStringField("password", j.Password)
+	w.nullStringField("state", j.State)
 	w.stringFieldOmitEmpty("pem_rsa_key", j.PEMRSAKey)
 	w.stringFieldOmitEmpty("fingerprint", j.Fingerprint)
 	w.close()
@@ -543,13 +543,13 @@ func (j *StorageVolumeJSON) write(w *jsonWriter) {
 	w.stringField("id", j.ID)
 	w.stringField("href", j.Href)
 	w.stringField("name", j.Name)
-	w.stringField("description", j.Description)
+	w.nullStringField("description", j.Description)
 	w.stringField("state", j.State)
 	w.stringField("created", j.Created)
 	w.key("realm")
 	j.Realm.write(w)
-	w.stringField("device", j.Device)
-	w.stringField("kind", j.Kind)
+	w.nullStringField("device", j.Device)
+	w.nullStringField("kind", j.Kind)
 	w.key("capacity")
 	w.number(j.Capacity)
 	w.key("actions")

@@ -66,6 +66,17 @@ func (w *jsonWriter) stringField(name, s string) {
 	w.string(s)
 }
 
+// nullStringField writes a NullString member as its MarshalJSON does: null
+// when empty.
+func (w *jsonWriter) nullStringField(name string, s NullString) {
+	w.key(name)
+	if s == "" {
+		w.null()
+		return
+	}
+	w.string(string(s))
+}
+
 // stringFieldOmitEmpty writes a string member unless s is empty, as a
 // string field `json:"name,omitempty"`.
 func (w *jsonWriter) stringFieldOmitEmpty(name, s string) {

@@ -124,14 +124,14 @@ func (d *Keys) Model() []deltacloud.Key {
 // KeyJSON is the key's JSON form (spec §5.7): {id, href, credential_type,
 // username, password, state, pem_rsa_key?, fingerprint?}. It has no name.
 type KeyJSON struct {
-	ID             string `json:"id"`
-	Href           string `json:"href"`
-	CredentialType string `json:"credential_type"`
-	Username       string `json:"username"`
-	Password       string `json:"password"`
-	State          string `json:"state"`
-	PEMRSAKey      string `json:"pem_rsa_key,omitempty"`
-	Fingerprint    string `json:"fingerprint,omitempty"`
+	ID             string     `json:"id"`
+	Href           string     `json:"href"`
+	CredentialType string     `json:"credential_type"`
+	Username       NullString `json:"username"`
+	Password       NullString `json:"password"`
+	State          NullString `json:"state"`
+	PEMRSAKey      string     `json:"pem_rsa_key,omitempty"`
+	Fingerprint    string     `json:"fingerprint,omitempty"`
 }
 
 // KeysJSON is the index's JSON form, {"keys":[…]}.
@@ -146,15 +146,15 @@ type KeyShowJSON struct {
 
 // JSON returns the key's JSON form.
 func (d Key) JSON() KeyJSON {
-	j := KeyJSON{ID: d.ID, Href: d.Href, CredentialType: d.Type, State: d.State, Fingerprint: d.Fingerprint}
+	j := KeyJSON{ID: d.ID, Href: d.Href, CredentialType: d.Type, State: NullString(d.State), Fingerprint: d.Fingerprint}
 	if d.PEM != nil {
 		j.PEMRSAKey = d.PEM.Text
 	}
 	if d.Username != nil {
-		j.Username = d.Username.Text
+		j.Username = NullString(d.Username.Text)
 	}
 	if d.Password != nil {
-		j.Password = d.Password.Text
+		j.Password = NullString(d.Password.Text)
 	}
 	return j
 }

@@ -209,12 +209,12 @@ type StorageVolumeJSON struct {
 	ID          string        `json:"id"`
 	Href        string        `json:"href"`
 	Name        string        `json:"name"`
-	Description string        `json:"description"`
+	Description NullString    `json:"description"`
 	State       string        `json:"state"`
 	Created     string        `json:"created"`
 	Realm       OptRefJSON    `json:"realm"`
-	Device      string        `json:"device"`
-	Kind        string        `json:"kind"`
+	Device      NullString    `json:"device"`
+	Kind        NullString    `json:"kind"`
 	Capacity    Number        `json:"capacity"`
 	Actions     []RelLinkJSON `json:"actions"`
 	Instance    OptRefJSON    `json:"instance"`
@@ -246,8 +246,8 @@ type StorageVolumeShowJSON struct {
 
 // JSON returns the volume's JSON form.
 func (d StorageVolume) JSON() StorageVolumeJSON {
-	j := StorageVolumeJSON{ID: d.ID, Href: d.Href, Name: d.Name, Description: d.Description, State: d.State,
-		Created: d.Created, Device: d.Device, Kind: d.Kind, Actions: []RelLinkJSON{}}
+	j := StorageVolumeJSON{ID: d.ID, Href: d.Href, Name: d.Name, Description: NullString(d.Description), State: d.State,
+		Created: d.Created, Device: NullString(d.Device), Kind: NullString(d.Kind), Actions: []RelLinkJSON{}}
 	if d.Capacity != nil {
 		j.Capacity = Number(d.Capacity.Value)
 	}
@@ -264,7 +264,7 @@ func (d StorageVolume) JSON() StorageVolumeJSON {
 			j.Instance = OptRefJSON{ID: m.Instance.ID, Href: m.Instance.Href, Rel: "instance"}
 		}
 		if m.Device != nil && j.Device == "" {
-			j.Device = m.Device.Name
+			j.Device = NullString(m.Device.Name)
 		}
 	}
 	return j

@@ -282,6 +282,41 @@ func (n Number) MarshalJSON() ([]byte, error) {
 	return json.Marshal(string(n))
 }
 
+// NullString is a JSON string member the original writes as null when it
+// has no value (a key's username and password, a volume's description,
+// device and kind, an image's description: Ruby's nil), rather than leaving
+// it out or writing "". Empty is null; null reads as empty.
+type NullString string
+
+// MarshalJSON writes null for the empty string, else the string.
+func (s NullString) MarshalJSON() ([]byte, error) {
+	if s == "" {
+		return []byte("null"), nil
+	}
+	// Not json.Marshal: the handler's encoders leave <, > and & as they
+	// are (SetEscapeHTML(false)), and a Marshaler's output is kept as is.
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(string(s)); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalJSON reads a string or null.
+func (s *NullString) UnmarshalJSON(b []byte) error {
+	var v *string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = ""
+	if v != nil {
+		*s = NullString(*v)
+	}
+	return nil
+}
+
 // UnmarshalJSON reads a number, a string or null.
 func (n *Number) UnmarshalJSON(b []byte) error {
 	var v any
