@@ -1,18 +1,22 @@
 package api_test
 
-// A real-browser test of the HTML interface: headless Chromium, driven with
+// Real-browser tests of the HTML interface: headless Chromium, driven with
 // chromedp, browses from the entry point to an image, launches it through
-// the launch form, and stops the new instance, all without JavaScript in
-// the pages.
+// the launch form, and stops the new instance; uploads a file through a
+// bucket's upload form and reads it back from the blob's content link; and
+// creates a key through keys/new. The pages need no JavaScript.
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,12 +49,24 @@ func browserPath(t *testing.T) string {
 	return ""
 }
 
-func TestBrowserLaunchAndStop(t *testing.T) {
+// browserSession is a headless Chromium tab on a fresh mock served on
+// 127.0.0.1, sending the mock's credentials with every request.
+type browserSession struct {
+	t     *testing.T
+	ctx   context.Context
+	B     string // the API's base URL
+	start time.Time
+}
+
+// newBrowserSession starts the server and the browser; both end with the
+// test.
+func newBrowserSession(t *testing.T) *browserSession {
+	t.Helper()
 	exe := browserPath(t)
 	start := time.Now()
 
 	h := api.NewHandler(api.Options{DriverOptions: map[string]map[string]string{"mock": {"storage": t.TempDir()}}})
-	defer h.Close()
+	t.Cleanup(func() { h.Close() })
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +75,7 @@ func TestBrowserLaunchAndStop(t *testing.T) {
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()
-	defer srv.Close()
-	B := srv.URL + "/api"
+	t.Cleanup(srv.Close)
 
 	// The browser's profile: removed after the browser has exited; a
 	// failure to remove it is not the test's concern.
@@ -68,11 +83,12 @@ func TestBrowserLaunchAndStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer os.RemoveAll(profile)
+	t.Cleanup(func() { os.RemoveAll(profile) })
 
-	// The whole test, browser included, is bounded.
+	// The whole test, browser included, is bounded. Cleanups run last
+	// first: the browser ends before the server and the profile go.
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -88,9 +104,9 @@ func TestBrowserLaunchAndStop(t *testing.T) {
 		chromedp.WindowSize(1200, 900),
 		chromedp.UserDataDir(profile),
 	)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
 
 	// Start the browser and send the mock's credentials with every
 	// request of the tab, as HTTP Basic.
@@ -106,46 +122,62 @@ func TestBrowserLaunchAndStop(t *testing.T) {
 		network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Authorization": auth}}); err != nil {
 		t.Fatal(err)
 	}
+	return &browserSession{t: t, ctx: bctx, B: srv.URL + "/api", start: start}
+}
 
-	// load runs steps that navigate, waits for the new page and checks
-	// that it is a 200 HTML page; it returns the page's URL.
-	load := func(what string, steps ...chromedp.Action[chromedp.Void]) string {
-		t.Helper()
-		resp, err := chromedp.RunResponse(bctx, steps...)
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		if resp.Status != http.StatusOK || resp.MimeType != "text/html" {
-			t.Fatalf("%s: %s answered %d %s", what, resp.URL, resp.Status, resp.MimeType)
-		}
-		loc, err := chromedp.Run(bctx, chromedp.Location())
-		if err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-		return loc
+// loadStatus runs steps that navigate, waits for the new page and checks
+// that it is an HTML page answered with status; it returns the page's URL.
+func (b *browserSession) loadStatus(what string, status int, steps ...chromedp.Action[chromedp.Void]) string {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, steps...)
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
 	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
+	if int(resp.Status) != status || resp.MimeType != "text/html" {
+		b.t.Fatalf("%s: %s answered %d %s, want %d text/html", what, resp.URL, resp.Status, resp.MimeType, status)
 	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
 	}
-	count := func(sel string) int {
-		t.Helper()
-		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
-		if err != nil {
-			t.Fatalf("counting %s: %v", sel, err)
-		}
-		return n
+	return loc
+}
+
+// load is loadStatus for a 200 page.
+func (b *browserSession) load(what string, steps ...chromedp.Action[chromedp.Void]) string {
+	b.t.Helper()
+	return b.loadStatus(what, http.StatusOK, steps...)
+}
+
+func (b *browserSession) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
 	}
+}
+
+func (b *browserSession) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (b *browserSession) count(sel string) int {
+	b.t.Helper()
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+"`"+sel+"`"+`).length`))
+	if err != nil {
+		b.t.Fatalf("counting %s: %v", sel, err)
+	}
+	return n
+}
+
+func TestBrowserLaunchAndStop(t *testing.T) {
+	b := newBrowserSession(t)
+	bctx, B, start := b.ctx, b.B, b.start
+	load, do, text, count := b.load, b.do, b.text, b.count
 
 	// Entry point → Images → img1 → Launch.
 	load("open the entry point", chromedp.Navigate(B))
@@ -206,4 +238,85 @@ func TestBrowserLaunchAndStop(t *testing.T) {
 		t.Errorf("a stopped instance offers %d Start buttons", n)
 	}
 	t.Logf("browser test took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestBrowserUploadBlob uploads a small file through the upload form of
+// bucket1 (multipart, streamed), lands on the new blob's page, follows its
+// content link and checks the bytes.
+func TestBrowserUploadBlob(t *testing.T) {
+	b := newBrowserSession(t)
+	B := b.B
+	content := []byte("uploaded by a browser\x00\xff\xfe\n")
+	file := filepath.Join(t.TempDir(), "upload.bin")
+	if err := os.WriteFile(file, content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	b.load("open bucket1", chromedp.Navigate(B+"/buckets/bucket1"))
+	b.do("fill the upload form",
+		chromedp.SendKeys(chromedp.CSS(`#blob_id`), "browser-blob"),
+		chromedp.SendKeys(chromedp.CSS(`#meta_name1`), "origin"),
+		chromedp.SendKeys(chromedp.CSS(`#meta_value1`), "chromium"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#blob_data`), []string{file}),
+	)
+	// The upload answers 302 to the blob's page.
+	if loc := b.load("upload", chromedp.Click(chromedp.CSS(`#upload-button`))); loc != B+"/buckets/bucket1/browser-blob" {
+		t.Fatalf("the upload landed on %s", loc)
+	}
+	if props := b.text("dl.props"); !strings.Contains(props, fmt.Sprintf("%d bytes", len(content))) ||
+		!strings.Contains(props, "origin = chromium") {
+		t.Errorf("the blob page does not show its size and metadata:\n%s", props)
+	}
+
+	// The content link is an attachment (a download, not a page), so the
+	// page fetches it, with the tab's credentials, and hands over the bytes.
+	href, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(`a#download`), "href"))
+	if err != nil || !href.Exists {
+		t.Fatalf("the blob page has no content link: %v", err)
+	}
+	if want := B + "/buckets/bucket1/browser-blob/content"; href.Value != want {
+		t.Errorf("content link %s, want %s", href.Value, want)
+	}
+	b64, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](
+		`fetch(document.querySelector("a#download").href).then(r => r.ok ? r.arrayBuffer() : Promise.reject(new Error("status " + r.status)))`+
+			`.then(buf => btoa(String.fromCharCode(...new Uint8Array(buf))))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("following the content link: %v", err)
+	}
+	got, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatalf("content as base64 %q: %v", b64, err)
+	}
+	if !bytes.Equal(got, content) {
+		t.Errorf("content %q, want %q", got, content)
+	}
+}
+
+// TestBrowserCreateKey creates a key through keys/new, sees the private key
+// on the answer (a page, not a redirect: the key is shown once), then the
+// key's own page.
+func TestBrowserCreateKey(t *testing.T) {
+	b := newBrowserSession(t)
+	B := b.B
+	b.load("open keys/new", chromedp.Navigate(B+"/keys/new"))
+	if h1 := b.text("h1"); h1 != "Create new SSH key" {
+		t.Errorf("keys/new heading %q", h1)
+	}
+	b.do("name the key", chromedp.SendKeys(chromedp.CSS(`#name`), "browser-key"))
+	b.loadStatus("create the key", http.StatusCreated, chromedp.Click(chromedp.CSS(`#create-key`)))
+	if h1 := b.text("h1"); !strings.Contains(h1, "browser-key") {
+		t.Errorf("created key heading %q", h1)
+	}
+	if pem := b.text("#pem"); !strings.Contains(pem, "PRIVATE KEY") {
+		t.Errorf("the created key's page shows no private key: %q", pem)
+	}
+	if loc := b.load("open the key's page", chromedp.Navigate(B+"/keys/browser-key")); loc != B+"/keys/browser-key" {
+		t.Fatalf("the key's page is %s", loc)
+	}
+	if h1 := b.text("h1"); !strings.Contains(h1, "browser-key") {
+		t.Errorf("key page heading %q", h1)
+	}
+	if n := b.count(`button[data-action=destroy]`); n != 1 {
+		t.Errorf("the key's page offers %d Delete buttons", n)
+	}
 }
