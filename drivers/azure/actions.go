@@ -34,7 +34,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		if err != nil {
 			return nil, err
 		}
-		if err := c.teardown(ctx, names); err != nil {
+		if err := c.teardown(ctx, names, false); err != nil {
 			return nil, wrap(err)
 		}
 		return nil, nil

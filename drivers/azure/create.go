@@ -51,23 +51,22 @@ type resourceNames struct {
 	disks []string
 }
 
-// CreateInstances creates one VM per spec.Count (the Provider allows one,
-// as instance_count is not advertised). See the package documentation for
-// what is created and how a failure is undone.
+// CreateInstances creates one VM (the Provider refuses more, as
+// instance_count is not advertised). See the package documentation for what
+// is created and how a failure is undone.
 func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
-	out := make([]deltacloud.Instance, 0, max(spec.Count, 1))
-	for range max(spec.Count, 1) {
-		plan, err := c.plan(ctx, spec)
-		if err != nil {
-			return out, err
-		}
-		in, err := c.create(ctx, plan)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, in)
+	if spec.Count > 1 {
+		return nil, invalid("count %d: the azure driver creates one instance at a time", spec.Count)
 	}
-	return out, nil
+	plan, err := c.plan(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	in, err := c.create(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	return []deltacloud.Instance{in}, nil
 }
 
 // plan checks a spec and resolves its image, key and subnet; it creates
@@ -261,12 +260,12 @@ func (c *conn) create(ctx context.Context, p createPlan) (deltacloud.Instance, e
 		return in, nil
 	}
 	done := make(chan error, 1)
-	c.cleanups.Add(1)
+	finished := c.startCleanup()
 	go func() {
-		defer c.cleanups.Done()
+		defer close(finished)
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
-		done <- c.teardown(cctx, p.names)
+		done <- c.teardown(cctx, p.names, true)
 	}()
 	select {
 	case cerr := <-done:
@@ -400,9 +399,22 @@ func (c *conn) build(ctx context.Context, p createPlan) (deltacloud.Instance, er
 }
 
 // teardown deletes an instance's resources, VM first; what is already gone
-// is skipped. It returns the errors of the deletions that failed.
-func (c *conn) teardown(ctx context.Context, n resourceNames) error {
+// is skipped. After a failed create (guard set) a VM of that name is
+// deleted only if it carries the ownership tag, should the random name have
+// met another VM's. It returns the errors of the deletions that failed.
+func (c *conn) teardown(ctx context.Context, n resourceNames, guard bool) error {
 	rg := c.scope.ResourceGroup
+	if n.vm != "" && guard {
+		vm, err := c.vms.Get(ctx, rg, n.vm, nil)
+		switch {
+		case isNotFound(err):
+			n.vm = ""
+		case err != nil:
+			return fmt.Errorf("reading VM %s: %w", n.vm, wrap(err))
+		case tag(vm.Tags, TagOwner) != c.opts.owner:
+			return fmt.Errorf("VM %s is not this provider's; left alone", n.vm)
+		}
+	}
 	if n.vm != "" {
 		poller, err := c.vms.BeginDelete(ctx, rg, n.vm, nil)
 		if err == nil {

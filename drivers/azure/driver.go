@@ -328,7 +328,27 @@ type conn struct {
 	subnetMu sync.Mutex
 	subnetID string // the default subnet, once ensured
 
-	cleanups sync.WaitGroup // background clean-ups of cancelled creates
+	cleanupMu sync.Mutex
+	cleanups  map[chan struct{}]bool // running clean-ups of failed creates
+}
+
+// startCleanup registers a clean-up; the caller closes the channel when it
+// is done.
+func (c *conn) startCleanup() chan struct{} {
+	ch := make(chan struct{})
+	c.cleanupMu.Lock()
+	defer c.cleanupMu.Unlock()
+	if c.cleanups == nil {
+		c.cleanups = map[chan struct{}]bool{}
+	}
+	c.cleanups[ch] = true
+	go func() {
+		<-ch
+		c.cleanupMu.Lock()
+		delete(c.cleanups, ch)
+		c.cleanupMu.Unlock()
+	}()
+	return ch
 }
 
 // features are what the driver honours.
@@ -365,9 +385,18 @@ func (c *conn) As(target any) bool {
 	return true
 }
 
-// Close waits for the background clean-ups of cancelled creates.
+// Close waits for the clean-ups of failed creates still running (those of
+// cancelled creates run in the background).
 func (c *conn) Close() error {
-	c.cleanups.Wait()
+	c.cleanupMu.Lock()
+	running := make([]chan struct{}, 0, len(c.cleanups))
+	for ch := range c.cleanups {
+		running = append(running, ch)
+	}
+	c.cleanupMu.Unlock()
+	for _, ch := range running {
+		<-ch
+	}
 	return nil
 }
 
