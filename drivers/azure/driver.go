@@ -25,6 +25,11 @@
 // workload identity, managed identity, Azure CLI, …). [ParseProvider] and
 // [ParseCredentials] implement the two formats.
 //
+// Over the REST API (package api) a request may only name a plain provider,
+// so it selects the location ("westeurope") while the operator sets
+// subscription_id and resource_group in the handler's DriverOptions; a full
+// provider string must be the server's default or in its AllowedProviders.
+//
 // Config.HTTPClient, when set, carries every request, to Resource Manager
 // and to the identity platform alike.
 //
