@@ -14,9 +14,11 @@ import (
 var goodCreds = deltacloud.Credentials{User: "AKIDEXAMPLE", Password: "secret"}
 
 // openFake opens the driver on a fake EC2 endpoint, with buckets on a fake
-// S3 (opts may name another with "s3_endpoint").
+// S3 and metrics on a fake CloudWatch (opts may name others with
+// "s3_endpoint" and "cloudwatch_endpoint").
 func openFake(ctx context.Context, s *ec2test.Server, creds deltacloud.Credentials, opts ...string) (*deltacloud.Provider, error) {
-	o := map[string]string{"endpoint": s.URL, "s3_endpoint": s.S3().URL, "s3_path_style": "true", "s3_part_size": "5"}
+	o := map[string]string{"endpoint": s.URL, "s3_endpoint": s.S3().URL, "s3_path_style": "true", "s3_part_size": "5",
+		"cloudwatch_endpoint": s.CloudWatch().URL}
 	for i := 0; i+1 < len(opts); i += 2 {
 		o[opts[i]] = opts[i+1]
 	}
@@ -26,7 +28,7 @@ func openFake(ctx context.Context, s *ec2test.Server, creds deltacloud.Credentia
 
 func TestConformance(t *testing.T) {
 	s := ec2test.NewServer(t)
-	s3 := s.S3()
+	s3, cw := s.S3(), s.CloudWatch()
 	drivertest.RunConformance(t, drivertest.Harness{
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			return openFake(ctx, s, goodCreds)
@@ -38,7 +40,8 @@ func TestConformance(t *testing.T) {
 			// Subtests run one at a time, so the latency ends with this one.
 			s.SetLatency(time.Hour)
 			s3.SetLatency(time.Hour)
-			t.Cleanup(func() { s.SetLatency(0); s3.SetLatency(0) })
+			cw.SetLatency(time.Hour)
+			t.Cleanup(func() { s.SetLatency(0); s3.SetLatency(0); cw.SetLatency(0) })
 		},
 		WaitTimeout: 30 * time.Second,
 	})

@@ -3,8 +3,9 @@
 // (availability zones), hardware profiles (instance types), images (AMIs)
 // and instances, with EC2's state machine (spec §8); and the optional ones:
 // keys (key pairs), firewalls (security groups), addresses (Elastic IPs),
-// storage volumes (EBS), storage snapshots, images made from instances, and
-// buckets and blobs through Amazon S3.
+// storage volumes (EBS), storage snapshots, images made from instances,
+// buckets and blobs through Amazon S3, and metrics through Amazon
+// CloudWatch (metrics.go).
 //
 // Config.Provider is the region (default "us-east-1"). Credentials are the
 // access key id (User) and secret access key (Password); when both are
@@ -22,10 +23,13 @@
 //	              rather than the host name, as most S3-compatible stores need
 //	s3_part_size  the multipart upload part size in MiB (default 8, at
 //	              least 5): the most blob content PutBlob holds in memory
+//	cloudwatch_endpoint
+//	              CloudWatch endpoint URL (metrics), for emulators and
+//	              compatible monitoring services
 //
 // Create accepts the driver option "subnet_id" in InstanceSpec.Options.
-// Provider.As hands out the SDK clients: target must be a **ec2.Client or
-// a **s3.Client.
+// Provider.As hands out the SDK clients: target must be a **ec2.Client, a
+// **s3.Client or a **cloudwatch.Client.
 //
 // Identifiers: keys are key pair names, firewalls security group ids
 // (sg-…; an instance lists the ids of its groups, and InstanceSpec.Firewalls
@@ -48,6 +52,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
@@ -85,6 +90,7 @@ type options struct {
 	s3Endpoint  string
 	pathStyle   bool
 	partSize    int
+	cwEndpoint  string
 }
 
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
@@ -108,6 +114,8 @@ func parseOptions(m map[string]string) (options, error) {
 			o.maxAttempts = n
 		case "s3_endpoint":
 			o.s3Endpoint = v
+		case "cloudwatch_endpoint":
+			o.cwEndpoint = v
 		case "s3_path_style":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -129,7 +137,7 @@ func parseOptions(m map[string]string) (options, error) {
 			}
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size)", k)
+				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint)", k)
 		}
 	}
 	return o, nil
@@ -176,6 +184,14 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 			so.HTTPClient = cfg.HTTPClient
 		}
 	})
+	cw := cloudwatch.NewFromConfig(awsCfg, func(co *cloudwatch.Options) {
+		if o.cwEndpoint != "" {
+			co.BaseEndpoint = aws.String(o.cwEndpoint)
+		}
+		if cfg.HTTPClient != nil {
+			co.HTTPClient = cfg.HTTPClient
+		}
+	})
 	attempts := o.maxAttempts
 	if attempts == 0 {
 		attempts = awsCfg.RetryMaxAttempts
@@ -183,7 +199,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if attempts == 0 {
 		attempts = defaultAttempts
 	}
-	return &conn{client: client, s3: s3c, owners: o.owners, region: region, partSize: o.partSize, attempts: attempts}, nil
+	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize, attempts: attempts}, nil
 }
 
 // defaultAttempts is the SDK standard retryer's default attempt count.
@@ -193,6 +209,7 @@ const defaultAttempts = 3
 type conn struct {
 	client   *ec2.Client
 	s3       *s3.Client
+	cw       *cloudwatch.Client
 	owners   []string
 	region   string
 	partSize int
@@ -222,14 +239,16 @@ func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
 
 func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
-// As hands out the SDK clients: target must be a **ec2.Client or a
-// **s3.Client.
+// As hands out the SDK clients: target must be a **ec2.Client, a
+// **s3.Client or a **cloudwatch.Client.
 func (c *conn) As(target any) bool {
 	switch p := target.(type) {
 	case **ec2.Client:
 		*p = c.client
 	case **s3.Client:
 		*p = c.s3
+	case **cloudwatch.Client:
+		*p = c.cw
 	default:
 		return false
 	}

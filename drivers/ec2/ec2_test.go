@@ -88,6 +88,20 @@ func TestCodeFor(t *testing.T) {
 		"InvalidAMIID.Malformed":       deltacloud.InvalidArgument,
 		"InvalidKeyPair.Format":        deltacloud.InvalidArgument,
 		"SomethingNew":                 deltacloud.CodeUnknown,
+		// CloudWatch: query-compatible codes and exception names.
+		"InvalidParameterCombination":       deltacloud.InvalidArgument,
+		"InvalidParameterValueException":    deltacloud.InvalidArgument,
+		"MissingParameter":                  deltacloud.InvalidArgument,
+		"MissingRequiredParameterException": deltacloud.InvalidArgument,
+		"InvalidNextToken":                  deltacloud.InvalidArgument,
+		"InternalServiceError":              deltacloud.Backend,
+		"InternalServiceFault":              deltacloud.Backend,
+		"InvalidClientTokenId":              deltacloud.AuthFailure,
+		"UnrecognizedClientException":       deltacloud.AuthFailure,
+		"AccessDeniedException":             deltacloud.Forbidden,
+		"ThrottlingException":               deltacloud.RateLimited,
+		"ResourceNotFound":                  deltacloud.NotFound,
+		"LimitExceededException":            deltacloud.Forbidden,
 	} {
 		if got := ec2.CodeFor(code); got != want {
 			t.Errorf("CodeFor(%q) = %s, want %s", code, got, want)
@@ -469,8 +483,9 @@ func TestOpen(t *testing.T) {
 
 // TestLive runs the conformance suite against real AWS, optional
 // collections included (key pairs, security groups, Elastic IPs, EBS
-// volumes and snapshots, AMIs, S3 buckets and blobs); it launches and
-// terminates instances and creates and deletes those, so it needs
+// volumes and snapshots, AMIs, S3 buckets and blobs, CloudWatch metrics);
+// it launches and terminates instances and creates and deletes those, so
+// it needs
 // DELTACLOUD_EC2_LIVE=1 and credentials (AWS_ACCESS_KEY_ID and
 // AWS_SECRET_ACCESS_KEY or the SDK chain), and DELTACLOUD_EC2_IMAGE plus
 // optionally DELTACLOUD_EC2_PROFILE and AWS_REGION. It skips, saying why,

@@ -15,21 +15,22 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// CodeFor classifies an EC2 or S3 API error code (smithy.APIError's
-// ErrorCode). Beyond the listed codes: "….NotFound" is NotFound,
+// CodeFor classifies an EC2, S3 or CloudWatch API error code
+// (smithy.APIError's ErrorCode; CloudWatch's are its query-compatible
+// codes, e.g. InvalidParameterValue, or its exception names). Beyond the listed codes: "….NotFound" is NotFound,
 // "….Duplicate" (a taken name or rule) Conflict, "….InUse" InvalidState,
 // "…LimitExceeded" (a quota) Forbidden and any other "Invalid…"
 // InvalidArgument.
 func CodeFor(apiCode string) deltacloud.Code {
 	switch apiCode {
 	case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed", "InvalidAMIID.NotFound",
-		"NoSuchBucket", "NoSuchKey", "NotFound", "NoSuchUpload":
+		"NoSuchBucket", "NoSuchKey", "NotFound", "NoSuchUpload", "ResourceNotFound", "ResourceNotFoundException":
 		return deltacloud.NotFound
 	case "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "MissingAuthenticationToken",
 		"UnrecognizedClientException", "OptInRequired", "PendingVerification", "InvalidAccessKeyId",
-		"ExpiredToken", "InvalidToken":
+		"ExpiredToken", "InvalidToken", "IncompleteSignature", "RequestExpired":
 		return deltacloud.AuthFailure
-	case "UnauthorizedOperation", "Blocked", "AccessDenied", "CannotDelete", "AllAccessDisabled":
+	case "UnauthorizedOperation", "Blocked", "AccessDenied", "AccessDeniedException", "CannotDelete", "AllAccessDisabled":
 		return deltacloud.Forbidden
 	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown", "TooManyRequests":
 		return deltacloud.RateLimited
@@ -41,13 +42,14 @@ func CodeFor(apiCode string) deltacloud.Code {
 		return deltacloud.Unavailable
 	case "IdempotentParameterMismatch", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "PreconditionFailed":
 		return deltacloud.Conflict
-	case "InstanceLimitExceeded", "VcpuLimitExceeded":
+	case "InstanceLimitExceeded", "VcpuLimitExceeded", "LimitExceededException":
 		return deltacloud.Forbidden
 	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "EntityTooSmall",
 		"EntityTooLarge", "MetadataTooLarge", "KeyTooLongError", "MalformedXML", "PermanentRedirect",
-		"AuthorizationHeaderMalformed", "IllegalLocationConstraintException":
+		"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "ValidationError",
+		"MissingRequiredParameterException":
 		return deltacloud.InvalidArgument
-	case "InternalError", "InternalFailure":
+	case "InternalError", "InternalFailure", "InternalServiceError", "InternalServiceFault":
 		return deltacloud.Backend
 	}
 	switch {

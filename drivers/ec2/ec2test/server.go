@@ -18,7 +18,8 @@
 // snapshots and new images through their states as they are read, and
 // injects throttling, errors, dropped responses and latency on request.
 // Every account starts with a "default" security group, which instances
-// launched without groups join. A buckets fake lives beside it (S3Server).
+// launched without groups join. A buckets fake lives beside it (S3Server),
+// and a CloudWatch fake serving the instances' metrics (CloudWatchServer).
 //
 // Signatures are not checked, but every request must carry an
 // Authorization header, and the access key "bad" is refused with
@@ -65,8 +66,11 @@ type Instance struct {
 	Snapshots  map[string]string
 	LaunchTime time.Time
 
-	reads        int
-	terminatedAt time.Time
+	// TerminatedAt is when the instance was terminated (zero while it
+	// lives); its metrics end there.
+	TerminatedAt time.Time
+
+	reads int
 }
 
 // Image is one AMI of the fake.
@@ -143,6 +147,8 @@ type Server struct {
 	cleanup interface{ Cleanup(func()) }
 	s3Once  sync.Once
 	s3      *S3Server
+	cwOnce  sync.Once
+	cw      *CloudWatchServer
 }
 
 // S3 returns the fake S3 endpoint that goes with this fake, starting it on
@@ -494,7 +500,7 @@ func (s *Server) advance(in *Instance) {
 		}
 	case "shutting-down":
 		if in.reads > s.stopReads {
-			in.State, in.reads, in.terminatedAt = "terminated", 0, time.Now()
+			in.State, in.reads, in.TerminatedAt = "terminated", 0, time.Now()
 		}
 	}
 }
@@ -504,7 +510,7 @@ func (s *Server) live() []*Instance {
 	var out []*Instance
 	for _, id := range s.order {
 		in := s.instances[id]
-		if in.State == "terminated" && s.terminateTTL > 0 && time.Since(in.terminatedAt) > s.terminateTTL {
+		if in.State == "terminated" && s.terminateTTL > 0 && time.Since(in.TerminatedAt) > s.terminateTTL {
 			continue
 		}
 		out = append(out, in)
