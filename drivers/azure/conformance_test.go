@@ -20,8 +20,15 @@ func open(ctx context.Context, s *azuretest.Subscription, options ...string) (*d
 
 func TestConformance(t *testing.T) {
 	s := azuretest.New()
+	// Buckets and blobs are Azurite's, when it is installed.
+	var storage []string
+	if a, why := startAzurite(t); a != nil {
+		storage = storageOptions(s, a)
+	} else {
+		t.Logf("the buckets collection is not tested: %s", why)
+	}
 	drivertest.RunConformance(t, drivertest.Harness{
-		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) { return open(ctx, s) },
+		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) { return open(ctx, s, storage...) },
 		OpenBadCredentials: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			cfg := s.Config()
 			cfg.Credentials.Password = "wrong-secret"

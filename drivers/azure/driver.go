@@ -2,7 +2,9 @@
 // as "azure", built on github.com/Azure/azure-sdk-for-go. It serves the core
 // collections: realms (the location's availability zones and the location
 // itself), hardware profiles (VM sizes), images (marketplace URNs and the
-// resource group's own images) and instances (virtual machines).
+// resource group's own images) and instances (virtual machines); and, when a
+// storage account is configured, buckets and blobs (Blob Storage containers
+// and block blobs, through azblob).
 //
 // # Credentials and scope
 //
@@ -56,6 +58,20 @@
 //	               for none)
 //	poll_interval  delay between polls of a long-running operation (Go
 //	               duration, default 5s; the SDK's minimum is 1s outside tests)
+//	storage_account   the Blob Storage account that serves buckets; without
+//	               it the provider has no buckets collection
+//	storage_key    the account's access key (base64), for Shared Key
+//	               authentication; without it the driver's Azure AD credential
+//	               is used, which needs a data role such as Storage Blob Data
+//	               Contributor on the account
+//	storage_endpoint  the blob service URL; default
+//	               https://<storage_account>.blob.core.windows.net/ (or the
+//	               China / Government suffix of the cloud option); Azurite's is
+//	               http://127.0.0.1:10000/devstoreaccount1
+//	blob_block_size   MiB per block of an upload (default 4, 1-4000)
+//	blob_concurrency  blocks one upload sends at once (default 2, 1-64);
+//	               an upload holds at most blob_concurrency × blob_block_size
+//	               of content in memory
 //
 // InstanceSpec.Options accepts public_ip, subnet_id and admin_user for one
 // create.
@@ -75,9 +91,31 @@
 // waiting for each; they are also created with Azure's delete option so the
 // platform removes them with the VM should the destroy be interrupted.
 //
+// # Buckets and blobs
+//
+// A bucket is a container of the storage account (private, no anonymous
+// access), a blob a block blob. Container names follow Blob Storage's rule
+// (3-63 lower-case letters, digits and single dashes); bucket_location is
+// not advertised, since a container lives where its account does, and a
+// bucket's Location is empty. Content streams both ways: BlobContent hands
+// out the Get Blob body as it arrives, and PutBlob reads the content into at
+// most blob_concurrency blocks at a time, whatever its length, staging
+// blocks (Put Block) and committing them (Put Block List) only once the
+// content has reached its end, so a failed or cancelled upload commits
+// nothing: a new blob does not appear and a replaced one keeps its content.
+//
+// Blob Storage wants metadata names that are C# identifiers and compares
+// them without regard to case; the driver does not rewrite names, it
+// refuses with ErrInvalidArgument a name that is not an ASCII identifier
+// (letters, digits, underscores, not starting with a digit: "owner_id", not
+// "owner-id"), two names differing only in case, and values outside
+// printable ASCII ([CheckMetadata]). Names come back in HTTP's canonical
+// case ("owner_id" as "Owner_id").
+//
 // Provider.As hands out the SDK: targets **armcompute.ClientFactory,
 // **armnetwork.ClientFactory, **armcompute.VirtualMachinesClient,
-// *azcore.TokenCredential and *Scope.
+// *azcore.TokenCredential, *Scope and, with a storage account,
+// **service.Client (azblob's service client).
 package azure
 
 import (
@@ -94,6 +132,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -154,14 +193,16 @@ type options struct {
 	adminUser                     string
 	maxRetries                    int32 // -1: SDK default
 	pollInterval                  time.Duration
+	storage                       storageOptions
 }
 
-var knownOptions = "subscription_id, resource_group, location, cloud, owner, images, vm_size, subnet_id, public_ip, stop, admin_user, max_retries, poll_interval"
+var knownOptions = "subscription_id, resource_group, location, cloud, owner, images, vm_size, subnet_id, public_ip, stop, admin_user, max_retries, poll_interval, storage_account, storage_key, storage_endpoint, blob_block_size, blob_concurrency"
 
 func parseOptions(m map[string]string) (options, error) {
 	o := options{
 		cloud: cloud.AzurePublic, owner: DefaultOwner, vmSize: DefaultVMSize, publicIP: true,
 		adminUser: DefaultAdminUser, maxRetries: -1, pollInterval: DefaultPollInterval,
+		storage: storageOptions{blockMiB: DefaultBlobBlockMiB, concurrency: DefaultBlobConcurrency},
 	}
 	images := DefaultImages
 	for k, v := range m {
@@ -239,7 +280,11 @@ func parseOptions(m map[string]string) (options, error) {
 			}
 			o.pollInterval = d
 		default:
-			return o, invalid("unknown option %q (known: %s)", k, knownOptions)
+			if ok, err := parseStorageOption(&o.storage, k, v); err != nil {
+				return o, err
+			} else if !ok {
+				return o, invalid("unknown option %q (known: %s)", k, knownOptions)
+			}
 		}
 	}
 	for _, s := range images {
@@ -295,8 +340,12 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "azure: cannot build the network clients", Err: err}
 	}
+	blobs, err := newBlobService(o, cred, co)
+	if err != nil {
+		return nil, err
+	}
 	return &conn{
-		scope: scope, opts: o, cred: cred,
+		scope: scope, opts: o, cred: cred, blobs: blobs,
 		compute: compute, network: network,
 		vms:     compute.NewVirtualMachinesClient(),
 		skus:    compute.NewResourceSKUsClient(),
@@ -329,6 +378,7 @@ type conn struct {
 	ips     *armnetwork.PublicIPAddressesClient
 	vnets   *armnetwork.VirtualNetworksClient
 	subnets *armnetwork.SubnetsClient
+	blobs   *service.Client // nil without a storage account
 
 	subnetMu sync.Mutex
 	subnetID string // the default subnet, once ensured
@@ -371,7 +421,8 @@ func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
 // As hands out the SDK: targets **armcompute.ClientFactory,
 // **armnetwork.ClientFactory, **armcompute.VirtualMachinesClient,
-// *azcore.TokenCredential and *Scope.
+// *azcore.TokenCredential, *Scope and, with a storage account,
+// **service.Client.
 func (c *conn) As(target any) bool {
 	switch p := target.(type) {
 	case **armcompute.ClientFactory:
@@ -384,6 +435,11 @@ func (c *conn) As(target any) bool {
 		*p = c.cred
 	case *Scope:
 		*p = c.scope
+	case **service.Client:
+		if c.blobs == nil {
+			return false
+		}
+		*p = c.blobs
 	default:
 		return false
 	}

@@ -15,13 +15,19 @@
 // NIC in use by a VM cannot be deleted, …). Tests can add latency, inject
 // errors (with Retry-After), make VM creation fail half-way, and list every
 // resource to check that nothing leaked.
+//
+// Blob Storage is not faked: StartAzurite runs Azurite, the real Azure
+// Storage emulator, on 127.0.0.1, and Forward lets the subscription's HTTP
+// client reach it, so one provider serves both.
 package azuretest
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -75,6 +81,7 @@ type Subscription struct {
 	createFailure *Fault
 	ipCount       int
 	requests      map[string]int
+	forward       map[string]bool // loopback hosts served by the network
 	nextID        atomic.Int64
 }
 
@@ -178,6 +185,25 @@ func (s *Subscription) AddResourceGroup(name string) {
 		disks: map[string]*armcompute.Disk{}, images: map[string]*armcompute.Image{},
 		keys: map[string]*armcompute.SSHPublicKeyResource{},
 	}
+}
+
+// Forward makes the subscription's HTTP client send the requests for host
+// ("127.0.0.1:port") over the network instead of serving them, so one
+// provider reaches both the fake Resource Manager and a real local service
+// such as Azurite (StartAzurite). It panics unless host is a loopback
+// address with a port: tests must not reach anything else.
+func (s *Subscription) Forward(host string) {
+	h, _, err := net.SplitHostPort(host)
+	ip, perr := netip.ParseAddr(h)
+	if err != nil || perr != nil || !ip.IsLoopback() {
+		panic("azuretest: Forward(" + host + "): want a loopback address with a port")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.forward == nil {
+		s.forward = map[string]bool{}
+	}
+	s.forward[host] = true
 }
 
 // AddPrincipal registers another service principal.
@@ -317,6 +343,12 @@ func (s *Subscription) VM(group, name string) *armcompute.VirtualMachine {
 func (s *Subscription) Do(req *http.Request) (*http.Response, error) {
 	if strings.HasPrefix(req.URL.Host, "login.") {
 		return s.identity(req)
+	}
+	s.mu.Lock()
+	fwd := s.forward[req.URL.Host]
+	s.mu.Unlock()
+	if fwd {
+		return http.DefaultTransport.RoundTrip(req)
 	}
 	api, _ := req.Context().Value(runtime.CtxAPINameKey{}).(string)
 	s.mu.Lock()
