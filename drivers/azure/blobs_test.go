@@ -32,10 +32,11 @@ func TestBlobsStagedBlocks(t *testing.T) {
 	s := azuretest.New()
 	opts := append(storageOptions(s, a), "blob_block_size", "1", "blob_concurrency", "1")
 	drivertest.RunConformance(t, drivertest.Harness{
-		Open:        func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) { return open(ctx, s, opts...) },
-		Spec:        deltacloud.InstanceSpec{Password: testPassword},
-		WaitTimeout: 30 * time.Second,
-		BlobSize:    3<<20 + 17,
+		Open:         func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) { return open(ctx, s, opts...) },
+		Spec:         deltacloud.InstanceSpec{Password: testPassword},
+		WaitTimeout:  30 * time.Second,
+		VolumeDevice: "lun1",
+		BlobSize:     3<<20 + 17,
 	})
 }
 

@@ -43,7 +43,8 @@ func TestConformance(t *testing.T) {
 			s.SetActionLatency(time.Hour)
 			return func() { s.SetActionLatency(0) }
 		},
-		WaitTimeout: 30 * time.Second,
+		WaitTimeout:  30 * time.Second,
+		VolumeDevice: "lun1",
 	})
 	// Everything the suite created is gone; what is left is the fixtures
 	// and the shared network.

@@ -2,9 +2,11 @@
 // as "azure", built on github.com/Azure/azure-sdk-for-go. It serves the core
 // collections: realms (the location's availability zones and the location
 // itself), hardware profiles (VM sizes), images (marketplace URNs and the
-// resource group's own images) and instances (virtual machines); and, when a
-// storage account is configured, buckets and blobs (Blob Storage containers
-// and block blobs, through azblob).
+// resource group's own images) and instances (virtual machines); keys (SSH
+// public key resources), storage volumes (managed disks) and storage
+// snapshots (managed disk snapshots); and, when a storage account is
+// configured, buckets and blobs (Blob Storage containers and block blobs,
+// through azblob).
 //
 // # Credentials and scope
 //
@@ -90,6 +92,30 @@
 // Destroy deletes the VM, then its network interface, public IP and OS disk,
 // waiting for each; they are also created with Azure's delete option so the
 // platform removes them with the VM should the destroy be interrupted.
+//
+// # Keys, storage volumes and snapshots
+//
+// Keys are the resource group's SSH public key resources, all of them (any
+// may be an instance's keyname), with the key's name as id and its OpenSSH
+// SHA-256 fingerprint. CreateKey without a public key has Azure generate an
+// RSA pair and returns the PEM private key once; with one (import_key) it
+// stores it (Azure takes ssh-rsa and ssh-ed25519).
+//
+// Storage volumes are the managed data disks tagged with the owner (OS
+// disks are not volumes): id and name are the disk's name (volume_name; a
+// generated "vol-…" without one), the description (volume_description) is
+// a tag, the realm is the disk's zone, Kind its SKU (new disks are
+// StandardSSD_LRS, 32 GB unless a capacity or a snapshot says otherwise).
+// Attach adds the disk to the VM's data disks at a LUN, named as device
+// "lun<N>" (empty: the lowest free LUN; a LUN in use is ErrConflict), and
+// detach removes it; both update the VM and wait for it. Azure refuses to
+// delete an attached disk (OperationNotAllowed, ErrInvalidState) and to
+// attach a zonal disk to a VM of another zone (ErrInvalidArgument).
+// Destroying an instance detaches its data disks and keeps them.
+//
+// Storage snapshots are incremental managed disk snapshots tagged with the
+// owner, named "<volume>-snap-<random>"; the requested name and description
+// are tags. A volume created with a snapshot id is a copy of it.
 //
 // # Buckets and blobs
 //
@@ -347,16 +373,17 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	return &conn{
 		scope: scope, opts: o, cred: cred, blobs: blobs,
 		compute: compute, network: network,
-		vms:     compute.NewVirtualMachinesClient(),
-		skus:    compute.NewResourceSKUsClient(),
-		vmImgs:  compute.NewVirtualMachineImagesClient(),
-		images:  compute.NewImagesClient(),
-		disks:   compute.NewDisksClient(),
-		sshKeys: compute.NewSSHPublicKeysClient(),
-		nics:    network.NewInterfacesClient(),
-		ips:     network.NewPublicIPAddressesClient(),
-		vnets:   network.NewVirtualNetworksClient(),
-		subnets: network.NewSubnetsClient(),
+		vms:       compute.NewVirtualMachinesClient(),
+		skus:      compute.NewResourceSKUsClient(),
+		vmImgs:    compute.NewVirtualMachineImagesClient(),
+		images:    compute.NewImagesClient(),
+		disks:     compute.NewDisksClient(),
+		sshKeys:   compute.NewSSHPublicKeysClient(),
+		snapshots: compute.NewSnapshotsClient(),
+		nics:      network.NewInterfacesClient(),
+		ips:       network.NewPublicIPAddressesClient(),
+		vnets:     network.NewVirtualNetworksClient(),
+		subnets:   network.NewSubnetsClient(),
 	}, nil
 }
 
@@ -368,17 +395,18 @@ type conn struct {
 	compute *armcompute.ClientFactory
 	network *armnetwork.ClientFactory
 
-	vms     *armcompute.VirtualMachinesClient
-	skus    *armcompute.ResourceSKUsClient
-	vmImgs  *armcompute.VirtualMachineImagesClient
-	images  *armcompute.ImagesClient
-	disks   *armcompute.DisksClient
-	sshKeys *armcompute.SSHPublicKeysClient
-	nics    *armnetwork.InterfacesClient
-	ips     *armnetwork.PublicIPAddressesClient
-	vnets   *armnetwork.VirtualNetworksClient
-	subnets *armnetwork.SubnetsClient
-	blobs   *service.Client // nil without a storage account
+	vms       *armcompute.VirtualMachinesClient
+	skus      *armcompute.ResourceSKUsClient
+	vmImgs    *armcompute.VirtualMachineImagesClient
+	images    *armcompute.ImagesClient
+	disks     *armcompute.DisksClient
+	sshKeys   *armcompute.SSHPublicKeysClient
+	snapshots *armcompute.SnapshotsClient
+	nics      *armnetwork.InterfacesClient
+	ips       *armnetwork.PublicIPAddressesClient
+	vnets     *armnetwork.VirtualNetworksClient
+	subnets   *armnetwork.SubnetsClient
+	blobs     *service.Client // nil without a storage account
 
 	subnetMu sync.Mutex
 	subnetID string // the default subnet, once ensured
@@ -413,6 +441,9 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureUserData,
 	deltacloud.FeatureAuthenticationKey,
 	deltacloud.FeatureAuthenticationPassword,
+	deltacloud.FeatureImportKey,
+	deltacloud.FeatureVolumeName,
+	deltacloud.FeatureVolumeDescription,
 ).WithConstraint(deltacloud.FeatureUserName, "max_length", strconv.Itoa(maxNameLen))
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }

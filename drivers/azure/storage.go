@@ -143,9 +143,11 @@ var coreCollections = []deltacloud.Collection{
 }
 
 // Collections lists what the provider serves (deltacloud.CollectionLister):
-// buckets only when a storage account is configured.
+// keys, storage volumes and snapshots always, buckets only when a storage
+// account is configured.
 func (c *conn) Collections() []deltacloud.Collection {
 	cs := append([]deltacloud.Collection{}, coreCollections...)
+	cs = append(cs, deltacloud.CollectionKeys, deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots)
 	if c.blobs != nil {
 		cs = append(cs, deltacloud.CollectionBuckets)
 	}

@@ -108,7 +108,7 @@ func (s *Subscription) transition(r *vmRecord, prov, power, finalProv, finalPowe
 }
 
 func (s *Subscription) computeServers() *computefake.ServerFactory {
-	return &computefake.ServerFactory{
+	f := &computefake.ServerFactory{
 		VirtualMachinesServer: computefake.VirtualMachinesServer{
 			BeginCreateOrUpdate: s.createVM,
 			Get: func(ctx context.Context, rg, name string, o *armcompute.VirtualMachinesClientGetOptions) (resp azfake.Responder[armcompute.VirtualMachinesClientGetResponse], e azfake.ErrorResponder) {
@@ -351,6 +351,8 @@ func (s *Subscription) computeServers() *computefake.ServerFactory {
 			},
 		},
 	}
+	s.diskServers(f)
+	return f
 }
 
 func notFoundCode(kind, name, rg string) (int, string) {
@@ -532,6 +534,19 @@ func (s *Subscription) deleteVM(g *group, r *vmRecord) {
 		nic.Properties.VirtualMachine = nil
 		if s.cascade && ref.Properties != nil && ref.Properties.DeleteOption != nil && *ref.Properties.DeleteOption == armcompute.DeleteOptionsDelete {
 			s.deleteNIC(g, key, true)
+		}
+	}
+	for _, dd := range p.StorageProfile.DataDisks {
+		if dd.ManagedDisk == nil {
+			continue
+		}
+		key := strings.ToLower(lastSegment(str(dd.ManagedDisk.ID)))
+		if d := g.disks[key]; d != nil {
+			d.ManagedBy = nil
+			d.Properties.DiskState = to.Ptr(armcompute.DiskStateUnattached)
+			if s.cascade && dd.DeleteOption != nil && *dd.DeleteOption == armcompute.DiskDeleteOptionTypesDelete {
+				delete(g.disks, key)
+			}
 		}
 	}
 	if od := p.StorageProfile.OSDisk; od != nil && od.Name != nil {

@@ -95,6 +95,7 @@ type group struct {
 	disks  map[string]*armcompute.Disk
 	images map[string]*armcompute.Image
 	keys   map[string]*armcompute.SSHPublicKeyResource
+	snaps  map[string]*armcompute.Snapshot
 }
 
 // vmRecord is a VM with its states; a pending change applies after
@@ -183,7 +184,7 @@ func (s *Subscription) AddResourceGroup(name string) {
 		vms:  map[string]*vmRecord{}, nics: map[string]*armnetwork.Interface{},
 		ips: map[string]*armnetwork.PublicIPAddress{}, vnets: map[string]*armnetwork.VirtualNetwork{},
 		disks: map[string]*armcompute.Disk{}, images: map[string]*armcompute.Image{},
-		keys: map[string]*armcompute.SSHPublicKeyResource{},
+		keys: map[string]*armcompute.SSHPublicKeyResource{}, snaps: map[string]*armcompute.Snapshot{},
 	}
 }
 
@@ -292,7 +293,8 @@ func (s *Subscription) Requests() map[string]int {
 }
 
 // Resources lists the ids of every resource in every resource group, sorted
-// (VMs, disks, interfaces, public IPs, virtual networks, images, keys).
+// (VMs, disks, interfaces, public IPs, virtual networks, images, keys,
+// snapshots).
 func (s *Subscription) Resources() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -317,6 +319,9 @@ func (s *Subscription) Resources() []string {
 			ids = append(ids, *v.ID)
 		}
 		for _, v := range g.keys {
+			ids = append(ids, *v.ID)
+		}
+		for _, v := range g.snaps {
 			ids = append(ids, *v.ID)
 		}
 	}
