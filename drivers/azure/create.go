@@ -457,8 +457,9 @@ func (c *conn) teardown(ctx context.Context, n resourceNames, guard bool) error 
 }
 
 // namesOf collects what destroying a VM must delete: the VM, its interfaces
-// and their public IPs when they carry the ownership tag, and its managed
-// OS disk, all in the resource group.
+// and their public IPs (not addresses of the addresses collection) when
+// they carry the ownership tag, and its managed OS disk, all in the
+// resource group.
 func (c *conn) namesOf(ctx context.Context, vm *armcompute.VirtualMachine) (resourceNames, error) {
 	n := resourceNames{vm: str(vm.Name)}
 	inGroup := func(id string) (string, bool) {
@@ -485,9 +486,17 @@ func (c *conn) namesOf(ctx context.Context, vm *armcompute.VirtualMachine) (reso
 		}
 		n.nics = append(n.nics, name)
 		for _, ipID := range publicIPRefs(&nic.Interface) {
-			if ip, ok := inGroup(ipID); ok {
-				n.ips = append(n.ips, ip)
+			ip, ok := inGroup(ipID)
+			if !ok {
+				continue
 			}
+			// An address of the addresses collection outlives the instance.
+			if got, err := c.ips.Get(ctx, c.scope.ResourceGroup, ip, nil); err == nil && c.isAddress(&got.PublicIPAddress) {
+				continue
+			} else if err != nil && !isNotFound(err) {
+				return n, wrap(err)
+			}
+			n.ips = append(n.ips, ip)
 		}
 	}
 	if p := vm.Properties; p != nil && p.StorageProfile != nil && p.StorageProfile.OSDisk != nil {

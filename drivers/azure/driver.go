@@ -3,7 +3,8 @@
 // collections: realms (the location's availability zones and the location
 // itself), hardware profiles (VM sizes), images (marketplace URNs and the
 // resource group's own images) and instances (virtual machines); keys (SSH
-// public key resources), storage volumes (managed disks) and storage
+// public key resources), addresses (public IPs), storage volumes (managed
+// disks) and storage
 // snapshots (managed disk snapshots); and, when a storage account is
 // configured, buckets and blobs (Blob Storage containers and block blobs,
 // through azblob).
@@ -112,6 +113,16 @@
 // delete an attached disk (OperationNotAllowed, ErrInvalidState) and to
 // attach a zonal disk to a VM of another zone (ErrInvalidArgument).
 // Destroying an instance detaches its data disks and keeps them.
+//
+// Addresses are static Standard public IPs the driver made with
+// CreateAddress (tagged with the owner and "deltacloud-address"; an
+// instance's own public IP is not one), with the resource name as id.
+// Associate puts the address on the primary IP configuration of the
+// instance's primary network interface, replacing the public IP there as an
+// EC2 Elastic IP does: the instance's own IP is deleted, another address
+// becomes free. Disassociate leaves the instance without a public IP.
+// Destroying an instance frees its address and keeps it; Azure refuses to
+// delete an associated address (ErrInvalidState).
 //
 // Storage snapshots are incremental managed disk snapshots tagged with the
 // owner, named "<volume>-snap-<random>"; the requested name and description

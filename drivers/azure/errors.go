@@ -39,6 +39,8 @@ func CodeFor(armCode string, status int, message string) deltacloud.Code {
 			return deltacloud.Forbidden
 		}
 		return deltacloud.InvalidState
+	case "publicipaddresscannotbedeleted", "disksizedecreasenotallowed":
+		return deltacloud.InvalidState
 	case "conflict", "anotheroperationinprogress", "conflictingoperation", "resourceexists",
 		"nicinuse", "inusenetworkinterfacecannotbedeleted", "inusepublicipaddresscannotbedeleted",
 		"publicipaddressinuse", "operationpreempted":

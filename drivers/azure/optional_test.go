@@ -1,6 +1,7 @@
 package azure_test
 
 import (
+	"context"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/azure"
@@ -190,5 +192,75 @@ func TestVolumeCreateFails(t *testing.T) {
 		if strings.Contains(r, "/disks/") {
 			t.Errorf("left after a failed create: %s", r)
 		}
+	}
+}
+
+func TestAddresses(t *testing.T) {
+	s := azuretest.New()
+	p := mustOpen(t, s)
+	ctx := t.Context()
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: ubuntu, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := in.ID + "-ip"
+	a, err := p.CreateAddress(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.IP == "" || a.Associated() || !strings.HasPrefix(a.ID, "addr-") {
+		t.Errorf("CreateAddress = %+v", a)
+	}
+	if err := p.AssociateAddress(ctx, a.ID, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The address replaced the instance's own public IP, which is gone.
+	got, err := p.Instance(ctx, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.PublicAddresses) != 1 || got.PublicAddresses[0].Value != a.IP {
+		t.Errorf("instance's public addresses = %+v, want [%s]", got.PublicAddresses, a.IP)
+	}
+	for _, r := range s.Resources() {
+		if strings.HasSuffix(r, "/"+own) {
+			t.Errorf("the instance's own public IP %s is left after the address replaced it", r)
+		}
+	}
+	// Azure refuses to delete an associated public IP: ErrInvalidState.
+	if c := deltacloud.CodeOf(p.DestroyAddress(ctx, a.ID)); c != deltacloud.InvalidState {
+		t.Errorf("DestroyAddress of an associated address: code %v, want InvalidState", c)
+	}
+	var nf *armnetwork.ClientFactory
+	if !p.As(&nf) {
+		t.Fatal("As(**armnetwork.ClientFactory) = false")
+	}
+	_, err = nf.NewPublicIPAddressesClient().BeginDelete(ctx, azuretest.ResourceGroup, a.ID, nil)
+	var re *azcore.ResponseError
+	if !errors.As(err, &re) || azure.CodeFor(re.ErrorCode, re.StatusCode, "") != deltacloud.InvalidState {
+		t.Errorf("deleting an associated public IP through the SDK = %v, want an error classified InvalidState", err)
+	}
+	// Destroying the instance frees the address and keeps it.
+	if err := p.Destroy(ctx, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	after, err := p.Address(ctx, a.ID)
+	if err != nil || after.Associated() || after.IP != a.IP {
+		t.Errorf("address after its instance was destroyed = %+v, %v; want it free, same IP", after, err)
+	}
+	if err := p.DestroyAddress(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The instance's own public IP is not an address.
+	in2, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: ubuntu, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Destroy(context.Background(), in2.ID)
+	if as, err := p.Addresses(ctx); err != nil || len(as) != 0 {
+		t.Errorf("Addresses = %+v, %v; want none (an instance's own IP is not one)", as, err)
+	}
+	if _, err := p.Address(ctx, in2.ID+"-ip"); !errors.Is(err, deltacloud.ErrNotFound) {
+		t.Errorf("Address of an instance's own IP = %v, want ErrNotFound", err)
 	}
 }

@@ -143,11 +143,12 @@ var coreCollections = []deltacloud.Collection{
 }
 
 // Collections lists what the provider serves (deltacloud.CollectionLister):
-// keys, storage volumes and snapshots always, buckets only when a storage
+// keys, addresses, storage volumes and snapshots always, buckets only when a storage
 // account is configured.
 func (c *conn) Collections() []deltacloud.Collection {
 	cs := append([]deltacloud.Collection{}, coreCollections...)
-	cs = append(cs, deltacloud.CollectionKeys, deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots)
+	cs = append(cs, deltacloud.CollectionKeys, deltacloud.CollectionAddresses, deltacloud.CollectionStorageVolumes,
+		deltacloud.CollectionStorageSnapshots)
 	if c.blobs != nil {
 		cs = append(cs, deltacloud.CollectionBuckets)
 	}

@@ -245,6 +245,10 @@ func (s *Subscription) createNIC(ctx context.Context, rg, name string, nic armne
 		return
 	}
 	id := networkID(g.name, "networkInterfaces", name)
+	old := g.nics[strings.ToLower(name)] // an update of an existing interface
+	ownConfig := func(ip *armnetwork.PublicIPAddress) bool {
+		return old != nil && strings.HasPrefix(strings.ToLower(str(ip.Properties.IPConfiguration.ID)), strings.ToLower(id)+"/")
+	}
 	var ips []*armnetwork.PublicIPAddress
 	for _, ipc := range nic.Properties.IPConfigurations {
 		if ipc.Properties == nil || ipc.Properties.Subnet == nil {
@@ -263,7 +267,7 @@ func (s *Subscription) createNIC(ctx context.Context, rg, name string, nic armne
 				e.SetResponseError(http.StatusBadRequest, "InvalidResourceReference")
 				return
 			}
-			if ip.Properties.IPConfiguration != nil {
+			if ip.Properties.IPConfiguration != nil && !ownConfig(ip) {
 				e.SetResponseError(http.StatusBadRequest, "PublicIPAddressInUse")
 				return
 			}
@@ -274,18 +278,44 @@ func (s *Subscription) createNIC(ctx context.Context, rg, name string, nic armne
 	nic.ID, nic.Name, nic.Type = to.Ptr(id), to.Ptr(name), to.Ptr("Microsoft.Network/networkInterfaces")
 	nic.Properties.ProvisioningState = to.Ptr(armnetwork.ProvisioningStateSucceeded)
 	nic.Properties.MacAddress = to.Ptr(fmt.Sprintf("00-0D-3A-%02X-%02X-%02X", n/65536%256, n/256%256, n%256))
+	private := map[string]*string{}
+	if old != nil {
+		// An update keeps what Azure keeps: the MAC, the VM, the private
+		// addresses; public IPs no longer referenced are freed.
+		nic.Properties.MacAddress = old.Properties.MacAddress
+		nic.Properties.VirtualMachine = old.Properties.VirtualMachine
+		for _, ipc := range old.Properties.IPConfigurations {
+			private[strings.ToLower(str(ipc.Name))] = ipc.Properties.PrivateIPAddress
+			if ref := ipc.Properties.PublicIPAddress; ref != nil {
+				if ip := g.ips[strings.ToLower(lastSegment(str(ref.ID)))]; ip != nil {
+					ip.Properties.IPConfiguration = nil
+				}
+			}
+		}
+	}
 	for i, ipc := range nic.Properties.IPConfigurations {
 		if ipc.Name == nil {
 			ipc.Name = to.Ptr(fmt.Sprintf("ipconfig%d", i+1))
 		}
 		ipc.ID = to.Ptr(id + "/ipConfigurations/" + *ipc.Name)
 		ipc.Properties.PrivateIPAddress = to.Ptr(fmt.Sprintf("10.0.%d.%d", n/250%250, n%250+4))
+		if p := private[strings.ToLower(*ipc.Name)]; p != nil {
+			ipc.Properties.PrivateIPAddress = p
+		}
 		ipc.Properties.PrivateIPAddressVersion = to.Ptr(armnetwork.IPVersionIPv4)
 	}
 	for i, ip := range ips {
 		ip.Properties.IPConfiguration = &armnetwork.IPConfiguration{ID: nic.Properties.IPConfigurations[min(i, len(nic.Properties.IPConfigurations)-1)].ID}
 	}
 	g.nics[strings.ToLower(name)] = &nic
+	if old != nil {
+		// An update answers 200 throughout, with the operation to poll.
+		for range s.lroSteps {
+			resp.AddNonTerminalResponse(http.StatusOK, nil)
+		}
+		resp.SetTerminalResponse(http.StatusOK, armnetwork.InterfacesClientCreateOrUpdateResponse{Interface: clone(&nic)}, nil)
+		return
+	}
 	resp = poller(s, http.StatusCreated, armnetwork.InterfacesClientCreateOrUpdateResponse{Interface: clone(&nic)})
 	return
 }
