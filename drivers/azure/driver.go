@@ -3,7 +3,8 @@
 // collections: realms (the location's availability zones and the location
 // itself), hardware profiles (VM sizes), images (marketplace URNs and the
 // resource group's own images) and instances (virtual machines); keys (SSH
-// public key resources), addresses (public IPs), storage volumes (managed
+// public key resources), firewalls (network security groups), addresses
+// (public IPs), storage volumes (managed
 // disks) and storage
 // snapshots (managed disk snapshots); and, when a storage account is
 // configured, buckets and blobs (Blob Storage containers and block blobs,
@@ -113,6 +114,20 @@
 // delete an attached disk (OperationNotAllowed, ErrInvalidState) and to
 // attach a zonal disk to a VM of another zone (ErrInvalidArgument).
 // Destroying an instance detaches its data disks and keeps them.
+//
+// Firewalls are the network security groups tagged with the owner: id and
+// name are the group's name (a taken name is ErrConflict), the description
+// a tag, the owner the subscription. Rules are the group's own inbound and
+// outbound allow rules (Azure's default rules are not listed) whose
+// protocol is tcp, udp or icmp and whose sources include address prefixes;
+// a rule's id is the security rule's name. AddFirewallRule adds an inbound
+// allow rule at the lowest free priority from 1000 with the sources as
+// source address prefixes ("*" reads back as 0.0.0.0/0). Group sources are
+// ErrNotSupported (a security rule's other sources are application security
+// groups, which this model does not have), and so is an icmp rule with a
+// type or code other than -1, since Azure cannot match them. Azure refuses
+// to delete a group an interface or subnet uses (ErrInvalidState). The
+// driver does not attach groups to instances (no firewalls feature).
 //
 // Addresses are static Standard public IPs the driver made with
 // CreateAddress (tagged with the owner and "deltacloud-address"; an
@@ -395,6 +410,8 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		ips:       network.NewPublicIPAddressesClient(),
 		vnets:     network.NewVirtualNetworksClient(),
 		subnets:   network.NewSubnetsClient(),
+		nsgs:      network.NewSecurityGroupsClient(),
+		rules:     network.NewSecurityRulesClient(),
 	}, nil
 }
 
@@ -417,6 +434,8 @@ type conn struct {
 	ips       *armnetwork.PublicIPAddressesClient
 	vnets     *armnetwork.VirtualNetworksClient
 	subnets   *armnetwork.SubnetsClient
+	nsgs      *armnetwork.SecurityGroupsClient
+	rules     *armnetwork.SecurityRulesClient
 	blobs     *service.Client // nil without a storage account
 
 	subnetMu sync.Mutex

@@ -39,11 +39,11 @@ func CodeFor(armCode string, status int, message string) deltacloud.Code {
 			return deltacloud.Forbidden
 		}
 		return deltacloud.InvalidState
-	case "publicipaddresscannotbedeleted", "disksizedecreasenotallowed":
+	case "publicipaddresscannotbedeleted", "disksizedecreasenotallowed", "inusenetworksecuritygroupcannotbedeleted":
 		return deltacloud.InvalidState
 	case "conflict", "anotheroperationinprogress", "conflictingoperation", "resourceexists",
 		"nicinuse", "inusenetworkinterfacecannotbedeleted", "inusepublicipaddresscannotbedeleted",
-		"publicipaddressinuse", "operationpreempted":
+		"publicipaddressinuse", "operationpreempted", "securityruleconflict":
 		return deltacloud.Conflict
 	case "invalidparameter", "badrequest", "invalidrequestformat", "invalidrequestcontent",
 		"invalidresourcename", "missingrequiredparameter", "invalidtemplate", "linkedinvalidpropertyid",

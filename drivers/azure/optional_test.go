@@ -5,10 +5,12 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/compute/armcompute/v6"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 
@@ -262,5 +264,94 @@ func TestAddresses(t *testing.T) {
 	}
 	if _, err := p.Address(ctx, in2.ID+"-ip"); !errors.Is(err, deltacloud.ErrNotFound) {
 		t.Errorf("Address of an instance's own IP = %v, want ErrNotFound", err)
+	}
+}
+
+func TestFirewalls(t *testing.T) {
+	s := azuretest.New()
+	p := mustOpen(t, s)
+	ctx := t.Context()
+	fw, err := p.CreateFirewall(ctx, deltacloud.FirewallSpec{Name: "web", Description: "web servers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fw.ID != "web" || fw.Description != "web servers" || len(fw.Rules) != 0 || fw.Owner != azuretest.SubscriptionID {
+		t.Errorf("CreateFirewall = %+v (Azure's default rules must not be listed)", fw)
+	}
+	if _, err := p.CreateFirewall(ctx, deltacloud.FirewallSpec{Name: "web", Description: "again"}); !errors.Is(err, deltacloud.ErrConflict) {
+		t.Errorf("CreateFirewall of a taken name = %v, want ErrConflict", err)
+	}
+	src := func(s ...string) []deltacloud.RuleSource {
+		var out []deltacloud.RuleSource
+		for _, p := range s {
+			out = append(out, deltacloud.RuleSource{Type: deltacloud.SourceAddress, Prefix: netip.MustParsePrefix(p)})
+		}
+		return out
+	}
+	rules := []deltacloud.FirewallRuleSpec{
+		{Protocol: "tcp", PortFrom: 80, PortTo: 443, Sources: src("0.0.0.0/0")},
+		{Protocol: "udp", PortFrom: 53, PortTo: 53, Sources: src("10.0.0.0/8", "192.168.1.0/24")},
+		{Protocol: "icmp", PortFrom: -1, PortTo: -1, Sources: src("203.0.113.7/32")},
+	}
+	for _, r := range rules {
+		if fw, err = p.AddFirewallRule(ctx, "web", r); err != nil {
+			t.Fatalf("AddFirewallRule(%+v): %v", r, err)
+		}
+	}
+	if len(fw.Rules) != 3 {
+		t.Fatalf("firewall has rules %+v, want 3", fw.Rules)
+	}
+	for i, r := range fw.Rules {
+		want := rules[i]
+		if r.Protocol != want.Protocol || r.PortFrom != want.PortFrom || r.PortTo != want.PortTo || len(r.Sources) != len(want.Sources) ||
+			r.Sources[0] != want.Sources[0] || r.Direction != "ingress" {
+			t.Errorf("rule %d = %+v, want %+v", i, r, want)
+		}
+	}
+	for _, bad := range []deltacloud.FirewallRuleSpec{
+		{Protocol: "tcp", PortFrom: 22, PortTo: 22, Sources: []deltacloud.RuleSource{{Type: deltacloud.SourceGroup, Group: "other"}}},
+		{Protocol: "icmp", PortFrom: 8, PortTo: 0, Sources: src("0.0.0.0/0")},
+	} {
+		if _, err := p.AddFirewallRule(ctx, "web", bad); !errors.Is(err, deltacloud.ErrNotSupported) {
+			t.Errorf("AddFirewallRule(%+v) = %v, want ErrNotSupported", bad, err)
+		}
+	}
+	if err := p.DeleteFirewallRule(ctx, "web", "no-such-rule"); !errors.Is(err, deltacloud.ErrNotFound) {
+		t.Errorf("DeleteFirewallRule of an unknown rule = %v, want ErrNotFound", err)
+	}
+	// A group an interface uses cannot be deleted: ErrInvalidState.
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: ubuntu, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nf *armnetwork.ClientFactory
+	p.As(&nf)
+	nics := nf.NewInterfacesClient()
+	nic, err := nics.Get(ctx, azuretest.ResourceGroup, in.ID+"-nic", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nic.Properties.NetworkSecurityGroup = &armnetwork.SecurityGroup{ID: to.Ptr("/subscriptions/" + azuretest.SubscriptionID +
+		"/resourceGroups/" + azuretest.ResourceGroup + "/providers/Microsoft.Network/networkSecurityGroups/web")}
+	poller, err := nics.BeginCreateOrUpdate(ctx, azuretest.ResourceGroup, in.ID+"-nic", nic.Interface, nil)
+	if err == nil {
+		_, err = poller.PollUntilDone(ctx, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DestroyFirewall(ctx, "web"); !errors.Is(err, deltacloud.ErrInvalidState) {
+		t.Errorf("DestroyFirewall of a group in use = %v, want ErrInvalidState", err)
+	}
+	if err := p.Destroy(ctx, in.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range fw.Rules {
+		if err := p.DeleteFirewallRule(ctx, "web", r.ID); err != nil {
+			t.Errorf("DeleteFirewallRule(%s): %v", r.ID, err)
+		}
+	}
+	if err := p.DestroyFirewall(ctx, "web"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -143,11 +143,11 @@ var coreCollections = []deltacloud.Collection{
 }
 
 // Collections lists what the provider serves (deltacloud.CollectionLister):
-// keys, addresses, storage volumes and snapshots always, buckets only when a storage
+// keys, firewalls, addresses, storage volumes and snapshots always, buckets only when a storage
 // account is configured.
 func (c *conn) Collections() []deltacloud.Collection {
 	cs := append([]deltacloud.Collection{}, coreCollections...)
-	cs = append(cs, deltacloud.CollectionKeys, deltacloud.CollectionAddresses, deltacloud.CollectionStorageVolumes,
+	cs = append(cs, deltacloud.CollectionKeys, deltacloud.CollectionFirewalls, deltacloud.CollectionAddresses, deltacloud.CollectionStorageVolumes,
 		deltacloud.CollectionStorageSnapshots)
 	if c.blobs != nil {
 		cs = append(cs, deltacloud.CollectionBuckets)

@@ -17,7 +17,7 @@ func networkID(rg, kind, name string) string {
 }
 
 func (s *Subscription) networkServers() *networkfake.ServerFactory {
-	return &networkfake.ServerFactory{
+	f := &networkfake.ServerFactory{
 		InterfacesServer: networkfake.InterfacesServer{
 			BeginCreateOrUpdate: s.createNIC,
 			Get: func(ctx context.Context, rg, name string, _ *armnetwork.InterfacesClientGetOptions) (resp azfake.Responder[armnetwork.InterfacesClientGetResponse], e azfake.ErrorResponder) {
@@ -215,6 +215,8 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 			},
 		},
 	}
+	s.securityServers(f)
+	return f
 }
 
 // subnet finds a subnet of a virtual network of the group.

@@ -96,6 +96,7 @@ type group struct {
 	images map[string]*armcompute.Image
 	keys   map[string]*armcompute.SSHPublicKeyResource
 	snaps  map[string]*armcompute.Snapshot
+	nsgs   map[string]*armnetwork.SecurityGroup
 }
 
 // vmRecord is a VM with its states; a pending change applies after
@@ -185,6 +186,7 @@ func (s *Subscription) AddResourceGroup(name string) {
 		ips: map[string]*armnetwork.PublicIPAddress{}, vnets: map[string]*armnetwork.VirtualNetwork{},
 		disks: map[string]*armcompute.Disk{}, images: map[string]*armcompute.Image{},
 		keys: map[string]*armcompute.SSHPublicKeyResource{}, snaps: map[string]*armcompute.Snapshot{},
+		nsgs: map[string]*armnetwork.SecurityGroup{},
 	}
 }
 
@@ -294,7 +296,7 @@ func (s *Subscription) Requests() map[string]int {
 
 // Resources lists the ids of every resource in every resource group, sorted
 // (VMs, disks, interfaces, public IPs, virtual networks, images, keys,
-// snapshots).
+// snapshots, network security groups).
 func (s *Subscription) Resources() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -322,6 +324,9 @@ func (s *Subscription) Resources() []string {
 			ids = append(ids, *v.ID)
 		}
 		for _, v := range g.snaps {
+			ids = append(ids, *v.ID)
+		}
+		for _, v := range g.nsgs {
 			ids = append(ids, *v.ID)
 		}
 	}
