@@ -9,10 +9,12 @@
 //	p, err := deltacloud.Open(ctx, "azure", s.Config())
 //
 // The subscription keeps virtual machines (with provisioning and power
-// states that settle after a number of reads), managed OS disks, network
-// interfaces, public IPs, virtual networks, images, SSH public keys, VM sizes
-// and marketplace images, and enforces what Azure enforces between them (a
-// NIC in use by a VM cannot be deleted, …). Tests can add latency, inject
+// states that settle after a number of reads, and data disks at LUNs),
+// managed disks and snapshots, network interfaces, public IPs, network
+// security groups and their rules, virtual networks, images, SSH public keys
+// (with key pair generation), VM sizes and marketplace images, and enforces
+// what Azure enforces between them (a NIC in use by a VM, an attached disk,
+// an associated public IP or a security group in use cannot be deleted, …). Tests can add latency, inject
 // errors (with Retry-After), make VM creation fail half-way, and list every
 // resource to check that nothing leaked.
 //
