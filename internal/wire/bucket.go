@@ -79,6 +79,10 @@ func DecodeBuckets(data []byte) (*Buckets, error) { return decode[Buckets](data)
 // the document lists no blobs.
 func (d *Bucket) Model() (deltacloud.Bucket, error) {
 	b := deltacloud.Bucket{ID: text(d.ID), Name: text(d.Name), Size: -1}
+	if b.Name == "" {
+		// The document's name falls back to the id.
+		b.Name = b.ID
+	}
 	if s := text(d.Size); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {

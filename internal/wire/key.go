@@ -100,6 +100,16 @@ func (d *Key) Model() deltacloud.Key {
 		Fingerprint: text(d.Fingerprint),
 		State:       text(d.State),
 	}
+	if k.Name == "" {
+		// The document's name falls back to the id, so a nameless key is
+		// one named by its id.
+		k.Name = k.ID
+	}
+	if k.Type == "" {
+		// A document without a type is a key pair, the type NewKey writes
+		// for an untyped key.
+		k.Type = deltacloud.KeyTypeKey
+	}
 	if d.PEM != nil {
 		k.PrivateKey = d.PEM.Text
 	}

@@ -164,6 +164,10 @@ func (d *StorageVolume) Model() (deltacloud.StorageVolume, error) {
 		RealmID:     text(d.RealmID),
 		Device:      text(d.Device),
 	}
+	if v.Name == "" {
+		// The document's name falls back to the id.
+		v.Name = v.ID
+	}
 	if d.Realm != nil && text(d.Realm.ID) != "" {
 		v.RealmID = text(d.Realm.ID)
 	}
