@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/service"
 
@@ -92,6 +93,16 @@ func (c *conn) DestroyBucket(ctx context.Context, id string) error {
 	if !validContainer(id) {
 		return noBucket(id)
 	}
-	_, err := c.blobs.NewContainerClient(id).Delete(ctx, nil)
+	// Blob Storage deletes a container with everything in it; the portable
+	// contract is that only an empty bucket goes, so look first.
+	cc := c.blobs.NewContainerClient(id)
+	page, err := cc.NewListBlobsFlatPager(&container.ListBlobsFlatOptions{MaxResults: to.Ptr[int32](1)}).NextPage(ctx)
+	if err != nil {
+		return wrap(err)
+	}
+	if page.Segment != nil && len(page.Segment.BlobItems) > 0 {
+		return deltacloud.Errorf(deltacloud.InvalidState, "azure: container %q still holds blobs; delete them first", id)
+	}
+	_, err = cc.Delete(ctx, nil)
 	return wrap(err)
 }
