@@ -287,10 +287,7 @@ func (s *Subscription) computeServers() *computefake.ServerFactory {
 				defer s.mu.Unlock()
 				var imgs []*armcompute.Image
 				if g := s.groups[strings.ToLower(rg)]; g != nil {
-					for _, k := range sortedKeys(g.images) {
-						c := clone(g.images[k])
-						imgs = append(imgs, &c)
-					}
+					imgs = clonesOf(g.images)
 				}
 				return pages(s, imgs, func(p []*armcompute.Image) armcompute.ImagesClientListByResourceGroupResponse {
 					return armcompute.ImagesClientListByResourceGroupResponse{ImageListResult: armcompute.ImageListResult{Value: p}}
@@ -580,6 +577,17 @@ func str(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// clonesOf returns deep copies of a group's resources in name order, so a
+// listing neither shares state with the fake nor depends on map order.
+func clonesOf[T any](m map[string]*T) []*T {
+	out := make([]*T, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		c := clone(m[k])
+		out = append(out, &c)
+	}
+	return out
 }
 
 func sortedKeys[V any](m map[string]V) []string {

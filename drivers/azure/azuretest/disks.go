@@ -35,10 +35,7 @@ func (s *Subscription) diskServers(f *computefake.ServerFactory) {
 		defer s.mu.Unlock()
 		var ds []*armcompute.Disk
 		if g := s.groups[strings.ToLower(rg)]; g != nil {
-			for _, k := range sortedKeys(g.disks) {
-				d := clone(g.disks[k])
-				ds = append(ds, &d)
-			}
+			ds = clonesOf(g.disks)
 		}
 		return pages(s, ds, func(p []*armcompute.Disk) armcompute.DisksClientListByResourceGroupResponse {
 			return armcompute.DisksClientListByResourceGroupResponse{DiskList: armcompute.DiskList{Value: p}}
@@ -81,10 +78,7 @@ func (s *Subscription) diskServers(f *computefake.ServerFactory) {
 			defer s.mu.Unlock()
 			var ss []*armcompute.Snapshot
 			if g := s.groups[strings.ToLower(rg)]; g != nil {
-				for _, k := range sortedKeys(g.snaps) {
-					sn := clone(g.snaps[k])
-					ss = append(ss, &sn)
-				}
+				ss = clonesOf(g.snaps)
 			}
 			return pages(s, ss, func(p []*armcompute.Snapshot) armcompute.SnapshotsClientListByResourceGroupResponse {
 				return armcompute.SnapshotsClientListByResourceGroupResponse{SnapshotList: armcompute.SnapshotList{Value: p}}
@@ -113,10 +107,7 @@ func (s *Subscription) diskServers(f *computefake.ServerFactory) {
 		defer s.mu.Unlock()
 		var ks []*armcompute.SSHPublicKeyResource
 		if g := s.groups[strings.ToLower(rg)]; g != nil {
-			for _, k := range sortedKeys(g.keys) {
-				kr := clone(g.keys[k])
-				ks = append(ks, &kr)
-			}
+			ks = clonesOf(g.keys)
 		}
 		return pages(s, ks, func(p []*armcompute.SSHPublicKeyResource) armcompute.SSHPublicKeysClientListByResourceGroupResponse {
 			return armcompute.SSHPublicKeysClientListByResourceGroupResponse{SSHPublicKeysGroupListResult: armcompute.SSHPublicKeysGroupListResult{Value: p}}

@@ -94,10 +94,7 @@ func (s *Subscription) securityServers(f *networkfake.ServerFactory) {
 			defer s.mu.Unlock()
 			var out []*armnetwork.SecurityGroup
 			if g := s.groups[strings.ToLower(rg)]; g != nil {
-				for _, k := range sortedKeys(g.nsgs) {
-					c := clone(g.nsgs[k])
-					out = append(out, &c)
-				}
+				out = clonesOf(g.nsgs)
 			}
 			return pages(s, out, func(p []*armnetwork.SecurityGroup) armnetwork.SecurityGroupsClientListResponse {
 				return armnetwork.SecurityGroupsClientListResponse{SecurityGroupListResult: armnetwork.SecurityGroupListResult{Value: p}}

@@ -40,10 +40,7 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 				defer s.mu.Unlock()
 				var out []*armnetwork.Interface
 				if g := s.groups[strings.ToLower(rg)]; g != nil {
-					for _, k := range sortedKeys(g.nics) {
-						c := clone(g.nics[k])
-						out = append(out, &c)
-					}
+					out = clonesOf(g.nics)
 				}
 				return pages(s, out, func(p []*armnetwork.Interface) armnetwork.InterfacesClientListResponse {
 					return armnetwork.InterfacesClientListResponse{InterfaceListResult: armnetwork.InterfaceListResult{Value: p}}
@@ -115,10 +112,7 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 				defer s.mu.Unlock()
 				var out []*armnetwork.PublicIPAddress
 				if g := s.groups[strings.ToLower(rg)]; g != nil {
-					for _, k := range sortedKeys(g.ips) {
-						c := clone(g.ips[k])
-						out = append(out, &c)
-					}
+					out = clonesOf(g.ips)
 				}
 				return pages(s, out, func(p []*armnetwork.PublicIPAddress) armnetwork.PublicIPAddressesClientListResponse {
 					return armnetwork.PublicIPAddressesClientListResponse{PublicIPAddressListResult: armnetwork.PublicIPAddressListResult{Value: p}}
