@@ -6,7 +6,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -15,12 +14,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
 	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
+	"github.com/deltacloud-go/deltacloud/internal/procstatus"
 )
 
 func main() {
@@ -55,7 +53,10 @@ func run(endpoint, account, key string, size int64, block, concurrency string) e
 		return err
 	}
 	defer p.DestroyBucket(context.Background(), bucket)
-	base := peakKiB()
+	base, err := procstatus.KiB("VmHWM")
+	if err != nil {
+		return err
+	}
 	var seed [32]byte
 	up := sha256.New()
 	content := io.TeeReader(io.LimitReader(rand.NewChaCha8(seed), size), up)
@@ -80,26 +81,13 @@ func run(endpoint, account, key string, size int64, block, concurrency string) e
 	if err := p.DestroyBlob(ctx, bucket, "big"); err != nil {
 		return err
 	}
+	peak, err := procstatus.KiB("VmHWM")
+	if err != nil {
+		return err
+	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"size": n, "up_seconds": upTime.Seconds(), "down_seconds": downTime.Seconds(),
 		"digest_ok":    n == size && string(up.Sum(nil)) == string(down.Sum(nil)),
-		"peak_rss_kib": peakKiB(), "base_rss_kib": base,
+		"peak_rss_kib": peak, "base_rss_kib": base,
 	})
-}
-
-// peakKiB reads VmHWM from /proc/self/status (0 where there is none).
-func peakKiB() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return n
-		}
-	}
-	return 0
 }

@@ -15,11 +15,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,14 +26,13 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/api"
 	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/mock"
+	"github.com/deltacloud-go/deltacloud/internal/procstatus"
 )
 
 // Report is what blobmem prints, as one JSON object.
@@ -102,7 +99,7 @@ func run(size int64, dir string) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Size: size}
-	if rep.BaseRSSKiB, err = status("VmRSS"); err != nil {
+	if rep.BaseRSSKiB, err = procstatus.KiB("VmRSS"); err != nil {
 		return nil, err
 	}
 
@@ -137,7 +134,7 @@ func run(size int64, dir string) (*Report, error) {
 	if err := p.DestroyBucket(ctx, b.ID); err != nil {
 		return nil, err
 	}
-	if rep.PeakRSSKiB, err = status("VmHWM"); err != nil {
+	if rep.PeakRSSKiB, err = procstatus.KiB("VmHWM"); err != nil {
 		return nil, err
 	}
 	return rep, nil
@@ -146,29 +143,4 @@ func run(size int64, dir string) (*Report, error) {
 // content is n bytes from a fixed-seed generator.
 func content(n int64) io.Reader {
 	return io.LimitReader(rand.NewChaCha8([32]byte{'b', 'l', 'o', 'b', 'm', 'e', 'm'}), n)
-}
-
-// status reads a "kB" field of /proc/self/status.
-func status(field string) (int64, error) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		name, rest, ok := strings.Cut(sc.Text(), ":")
-		if !ok || name != field {
-			continue
-		}
-		v, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("/proc/self/status %s: %w", field, err)
-		}
-		return v, nil
-	}
-	if err := sc.Err(); err != nil {
-		return 0, err
-	}
-	return 0, errors.New("/proc/self/status has no " + field)
 }
