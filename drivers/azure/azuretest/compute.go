@@ -268,18 +268,9 @@ func (s *Subscription) computeServers() *computefake.ServerFactory {
 		},
 		ImagesServer: computefake.ImagesServer{
 			Get: func(ctx context.Context, rg, name string, _ *armcompute.ImagesClientGetOptions) (resp azfake.Responder[armcompute.ImagesClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Compute/images", func(g *group) map[string]*armcompute.Image { return g.images }, &e); ok {
+					resp.SetResponse(http.StatusOK, armcompute.ImagesClientGetResponse{Image: v}, nil)
 				}
-				img := g.images[strings.ToLower(name)]
-				if img == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Compute/images", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armcompute.ImagesClientGetResponse{Image: clone(img)}, nil)
 				return
 			},
 			NewListByResourceGroupPager: func(rg string, _ *armcompute.ImagesClientListByResourceGroupOptions) azfake.PagerResponder[armcompute.ImagesClientListByResourceGroupResponse] {
@@ -296,18 +287,9 @@ func (s *Subscription) computeServers() *computefake.ServerFactory {
 		},
 		DisksServer: computefake.DisksServer{
 			Get: func(ctx context.Context, rg, name string, _ *armcompute.DisksClientGetOptions) (resp azfake.Responder[armcompute.DisksClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Compute/disks", func(g *group) map[string]*armcompute.Disk { return g.disks }, &e); ok {
+					resp.SetResponse(http.StatusOK, armcompute.DisksClientGetResponse{Disk: v}, nil)
 				}
-				d := g.disks[strings.ToLower(name)]
-				if d == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Compute/disks", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armcompute.DisksClientGetResponse{Disk: clone(d)}, nil)
 				return
 			},
 			BeginDelete: func(ctx context.Context, rg, name string, _ *armcompute.DisksClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.DisksClientDeleteResponse], e azfake.ErrorResponder) {
@@ -332,18 +314,9 @@ func (s *Subscription) computeServers() *computefake.ServerFactory {
 		},
 		SSHPublicKeysServer: computefake.SSHPublicKeysServer{
 			Get: func(ctx context.Context, rg, name string, _ *armcompute.SSHPublicKeysClientGetOptions) (resp azfake.Responder[armcompute.SSHPublicKeysClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Compute/sshPublicKeys", func(g *group) map[string]*armcompute.SSHPublicKeyResource { return g.keys }, &e); ok {
+					resp.SetResponse(http.StatusOK, armcompute.SSHPublicKeysClientGetResponse{SSHPublicKeyResource: v}, nil)
 				}
-				k := g.keys[strings.ToLower(name)]
-				if k == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Compute/sshPublicKeys", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armcompute.SSHPublicKeysClientGetResponse{SSHPublicKeyResource: clone(k)}, nil)
 				return
 			},
 		},
@@ -577,6 +550,24 @@ func str(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// getClone looks a resource of a resource group up under the lock and
+// returns a copy, or sets Azure's error for a missing group or resource.
+func getClone[T any](s *Subscription, rg, name, typ string, of func(*group) map[string]*T, e *azfake.ErrorResponder) (T, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var zero T
+	g := s.group(rg, e)
+	if g == nil {
+		return zero, false
+	}
+	v := of(g)[strings.ToLower(name)]
+	if v == nil {
+		e.SetResponseError(notFoundCode(typ, name, rg))
+		return zero, false
+	}
+	return clone(v), true
 }
 
 // clonesOf returns deep copies of a group's resources in name order, so a

@@ -44,18 +44,9 @@ func (s *Subscription) diskServers(f *computefake.ServerFactory) {
 	f.SnapshotsServer = computefake.SnapshotsServer{
 		BeginCreateOrUpdate: s.createSnapshot,
 		Get: func(ctx context.Context, rg, name string, _ *armcompute.SnapshotsClientGetOptions) (resp azfake.Responder[armcompute.SnapshotsClientGetResponse], e azfake.ErrorResponder) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			g := s.group(rg, &e)
-			if g == nil {
-				return
+			if v, ok := getClone(s, rg, name, "Microsoft.Compute/snapshots", func(g *group) map[string]*armcompute.Snapshot { return g.snaps }, &e); ok {
+				resp.SetResponse(http.StatusOK, armcompute.SnapshotsClientGetResponse{Snapshot: v}, nil)
 			}
-			sn := g.snaps[strings.ToLower(name)]
-			if sn == nil {
-				e.SetResponseError(notFoundCode("Microsoft.Compute/snapshots", name, rg))
-				return
-			}
-			resp.SetResponse(http.StatusOK, armcompute.SnapshotsClientGetResponse{Snapshot: clone(sn)}, nil)
 			return
 		},
 		BeginDelete: func(ctx context.Context, rg, name string, _ *armcompute.SnapshotsClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.SnapshotsClientDeleteResponse], e azfake.ErrorResponder) {

@@ -54,18 +54,9 @@ func (s *Subscription) securityServers(f *networkfake.ServerFactory) {
 			return
 		},
 		Get: func(ctx context.Context, rg, name string, _ *armnetwork.SecurityGroupsClientGetOptions) (resp azfake.Responder[armnetwork.SecurityGroupsClientGetResponse], e azfake.ErrorResponder) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			g := s.group(rg, &e)
-			if g == nil {
-				return
+			if v, ok := getClone(s, rg, name, "Microsoft.Network/networkSecurityGroups", func(g *group) map[string]*armnetwork.SecurityGroup { return g.nsgs }, &e); ok {
+				resp.SetResponse(http.StatusOK, armnetwork.SecurityGroupsClientGetResponse{SecurityGroup: v}, nil)
 			}
-			sg := g.nsgs[strings.ToLower(name)]
-			if sg == nil {
-				e.SetResponseError(notFoundCode("Microsoft.Network/networkSecurityGroups", name, rg))
-				return
-			}
-			resp.SetResponse(http.StatusOK, armnetwork.SecurityGroupsClientGetResponse{SecurityGroup: clone(sg)}, nil)
 			return
 		},
 		BeginDelete: func(ctx context.Context, rg, name string, _ *armnetwork.SecurityGroupsClientBeginDeleteOptions) (resp azfake.PollerResponder[armnetwork.SecurityGroupsClientDeleteResponse], e azfake.ErrorResponder) {

@@ -21,18 +21,9 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 		InterfacesServer: networkfake.InterfacesServer{
 			BeginCreateOrUpdate: s.createNIC,
 			Get: func(ctx context.Context, rg, name string, _ *armnetwork.InterfacesClientGetOptions) (resp azfake.Responder[armnetwork.InterfacesClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Network/networkInterfaces", func(g *group) map[string]*armnetwork.Interface { return g.nics }, &e); ok {
+					resp.SetResponse(http.StatusOK, armnetwork.InterfacesClientGetResponse{Interface: v}, nil)
 				}
-				nic := g.nics[strings.ToLower(name)]
-				if nic == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Network/networkInterfaces", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armnetwork.InterfacesClientGetResponse{Interface: clone(nic)}, nil)
 				return
 			},
 			NewListPager: func(rg string, _ *armnetwork.InterfacesClientListOptions) azfake.PagerResponder[armnetwork.InterfacesClientListResponse] {
@@ -93,18 +84,9 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 				return
 			},
 			Get: func(ctx context.Context, rg, name string, _ *armnetwork.PublicIPAddressesClientGetOptions) (resp azfake.Responder[armnetwork.PublicIPAddressesClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Network/publicIPAddresses", func(g *group) map[string]*armnetwork.PublicIPAddress { return g.ips }, &e); ok {
+					resp.SetResponse(http.StatusOK, armnetwork.PublicIPAddressesClientGetResponse{PublicIPAddress: v}, nil)
 				}
-				ip := g.ips[strings.ToLower(name)]
-				if ip == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Network/publicIPAddresses", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armnetwork.PublicIPAddressesClientGetResponse{PublicIPAddress: clone(ip)}, nil)
 				return
 			},
 			NewListPager: func(rg string, _ *armnetwork.PublicIPAddressesClientListOptions) azfake.PagerResponder[armnetwork.PublicIPAddressesClientListResponse] {
@@ -159,18 +141,9 @@ func (s *Subscription) networkServers() *networkfake.ServerFactory {
 				return
 			},
 			Get: func(ctx context.Context, rg, name string, _ *armnetwork.VirtualNetworksClientGetOptions) (resp azfake.Responder[armnetwork.VirtualNetworksClientGetResponse], e azfake.ErrorResponder) {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				g := s.group(rg, &e)
-				if g == nil {
-					return
+				if v, ok := getClone(s, rg, name, "Microsoft.Network/virtualNetworks", func(g *group) map[string]*armnetwork.VirtualNetwork { return g.vnets }, &e); ok {
+					resp.SetResponse(http.StatusOK, armnetwork.VirtualNetworksClientGetResponse{VirtualNetwork: v}, nil)
 				}
-				v := g.vnets[strings.ToLower(name)]
-				if v == nil {
-					e.SetResponseError(notFoundCode("Microsoft.Network/virtualNetworks", name, rg))
-					return
-				}
-				resp.SetResponse(http.StatusOK, armnetwork.VirtualNetworksClientGetResponse{VirtualNetwork: clone(v)}, nil)
 				return
 			},
 		},
