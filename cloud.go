@@ -80,12 +80,16 @@ func lookupDriver(name string) (Driver, error) {
 
 // Credentials are Deltacloud's Basic-auth pair; what they mean is up to the
 // driver (EC2: access key id and secret key). Empty credentials ask a real
-// cloud's driver to use its SDK's default chain (environment, config files,
-// instance roles).
+// cloud's driver to use the host's ambient identity (its SDK's default
+// chain: environment, config files, instance roles), unless
+// Config.NoAmbientCredentials forbids it.
 type Credentials struct {
 	User     string
 	Password string
 }
+
+// IsZero reports whether both the user and the password are empty.
+func (c Credentials) IsZero() bool { return c.User == "" && c.Password == "" }
 
 // String never prints the password, so credentials are safe to log.
 func (c Credentials) String() string {
@@ -101,6 +105,16 @@ type Config struct {
 	// (driver-defined; empty for the driver's default).
 	Provider    string
 	Credentials Credentials
+	// NoAmbientCredentials restricts the driver to Credentials: it never
+	// falls back to an identity of the host it runs on (environment
+	// variables, credential files, instance metadata endpoints, managed
+	// identities, nor user information embedded in Provider). With it and
+	// empty Credentials, every call that needs the cloud fails with
+	// ErrAuthFailure before anything is sent; data a driver holds itself
+	// (such as a static catalogue) is still served. A server acting for
+	// others sets it, so that a request acts only with the credentials it
+	// carries; a program opening its own providers usually leaves it unset.
+	NoAmbientCredentials bool
 	// HTTPClient is used by drivers that speak HTTP; nil means the driver's
 	// default.
 	HTTPClient *http.Client
