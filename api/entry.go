@@ -67,7 +67,7 @@ func (q *request) entryPoint(method string) {
 // apiDoc is the entry point document for p.
 func (q *request) apiDoc(p *deltacloud.Provider) wire.API {
 	return wire.NewAPI(q.base, wire.APIInfo{
-		Driver: q.driver, Provider: q.provider, Version: wire.APIVersion,
+		Driver: q.driver, Provider: shownProvider(q.provider), Version: wire.APIVersion,
 		Collections: p.Collections(), Features: p.Features(),
 	})
 }
@@ -77,7 +77,7 @@ func (q *request) apiDoc(p *deltacloud.Provider) wire.API {
 func (q *request) switchDriver() {
 	target := q.base
 	driver := strings.ToLower(q.params.Get("driver"))
-	provider := strings.ToLower(q.params.Get("provider"))
+	provider := normalizeProvider(q.params.Get("provider"))
 	if driver == "" {
 		if _, rest, ok := strings.Cut(q.r.Referer(), ";driver="); ok {
 			if end := strings.IndexAny(rest, ";/?#"); end >= 0 {

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -46,6 +47,16 @@ type Options struct {
 	// DefaultCredentials, when set, replace the credentials of every
 	// request (the original's API_USER/API_PASSWORD).
 	DefaultCredentials *deltacloud.Credentials
+	// AllowAmbientCredentials lets requests without credentials act with
+	// the server host's own cloud identity (the SDKs' default chains:
+	// environment, credential files, instance roles, managed identities)
+	// and with credentials embedded in the default provider's URL. Off by
+	// default: every provider is opened with
+	// deltacloud.Config.NoAmbientCredentials, so a request acts only with
+	// the credentials it carries, and empty credentials are answered 401
+	// wherever the cloud must be called. Turn it on only for a server that
+	// no one but the host's owner can reach.
+	AllowAmbientCredentials bool
 	// HTTPClient and Logger are passed to drivers; Logger also receives
 	// one record per request failure (default slog.Default()).
 	HTTPClient *http.Client
@@ -77,7 +88,7 @@ func NewHandler(opts Options) *Handler {
 		opts.Driver = "mock"
 	}
 	opts.Driver = strings.ToLower(opts.Driver)
-	opts.Provider = strings.ToLower(opts.Provider)
+	opts.Provider = normalizeProvider(opts.Provider)
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
@@ -134,26 +145,67 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // plainNames are provider values that are names, not endpoints.
 var plainName = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
+// normalizeProvider lower-cases a plain provider name ("US-West-1"), as the
+// original does, but never an endpoint URL, whose path and embedded
+// credentials are case-sensitive.
+func normalizeProvider(p string) string {
+	p = strings.TrimSpace(p)
+	if l := strings.ToLower(p); plainName.MatchString(l) {
+		return l
+	}
+	return p
+}
+
+// shownProvider is a provider value as responses may show it: without the
+// user information of an endpoint URL, which is a secret of the operator's.
+func shownProvider(p string) string {
+	if !strings.Contains(p, "@") {
+		return p
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		// Not a URL we can take apart: show none of it rather than a secret.
+		return "(hidden)"
+	}
+	u.User = nil
+	return u.String()
+}
+
 // providerAllowed reports whether a request may select provider p.
 func (h *Handler) providerAllowed(p string) bool {
+	_, ok := h.allowedProvider(p)
+	return ok
+}
+
+// allowedProvider returns the provider to open for a request's p: p itself
+// when it is the default or a plain name, the operator's own spelling of an
+// allow-listed endpoint, or false when the request may not select it.
+func (h *Handler) allowedProvider(p string) (string, bool) {
 	if p == "" || p == h.opts.Provider || plainName.MatchString(p) {
-		return true
+		return p, true
 	}
-	return slices.ContainsFunc(h.opts.AllowedProviders, func(a string) bool { return strings.EqualFold(a, p) })
+	i := slices.IndexFunc(h.opts.AllowedProviders, func(a string) bool { return strings.EqualFold(a, p) })
+	if i < 0 {
+		return "", false
+	}
+	return h.opts.AllowedProviders[i], true
 }
 
 // openProvider opens (or reuses) the provider a request selected.
 func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, func(), error) {
-	if !h.providerAllowed(provider) {
+	allowed, ok := h.allowedProvider(provider)
+	if !ok {
 		return nil, nil, &deltacloud.Error{Code: deltacloud.Forbidden,
-			Message: fmt.Sprintf("provider %q is not on this server's list of allowed endpoints", provider)}
+			Message: fmt.Sprintf("provider %q is not on this server's list of allowed endpoints", shownProvider(provider))}
 	}
+	provider = allowed
 	cfg := deltacloud.Config{
-		Provider:    provider,
-		Credentials: creds,
-		HTTPClient:  h.opts.HTTPClient,
-		Logger:      h.opts.Logger,
-		Options:     h.opts.DriverOptions[driver],
+		Provider:             provider,
+		Credentials:          creds,
+		NoAmbientCredentials: !h.opts.AllowAmbientCredentials,
+		HTTPClient:           h.opts.HTTPClient,
+		Logger:               h.opts.Logger,
+		Options:              h.opts.DriverOptions[driver],
 	}
 	return h.cache.get(ctx, driver, cfg)
 }

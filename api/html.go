@@ -148,11 +148,11 @@ func (p page) NewImageURL(href string) string {
 
 // pageData wraps a page's data with the layout's context.
 func (q *request) pageData(data any) page {
-	p := page{Base: q.base, Driver: q.driver, Provider: q.provider, Drivers: deltacloud.Drivers(), Data: data}
+	p := page{Base: q.base, Driver: q.driver, Provider: shownProvider(q.provider), Drivers: deltacloud.Drivers(), Data: data}
 	if q.driver != q.h.opts.Driver || q.provider != q.h.opts.Provider {
 		p.Matrix = ";driver=" + url.PathEscape(q.driver)
 		if q.provider != "" {
-			p.Matrix += ";provider=" + url.PathEscape(q.provider)
+			p.Matrix += ";provider=" + url.PathEscape(shownProvider(q.provider))
 		}
 	}
 	for _, c := range documentedCollections() {

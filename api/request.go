@@ -40,7 +40,9 @@ type request struct {
 	// operation to stream (blob uploads); params hold the query only.
 	streaming bool
 
-	creds    deltacloud.Credentials
+	creds deltacloud.Credentials
+	// hasCreds: the request may act on the cloud — it carried non-empty
+	// credentials, or the operator supplied them or allowed the host's.
 	hasCreds bool
 	prov     *deltacloud.Provider
 	release  func()
@@ -131,7 +133,7 @@ func (q *request) selectDriver(matrix map[string]string) {
 	if v := q.r.Header.Get("X-Deltacloud-Provider"); v != "" {
 		q.provider = v
 	}
-	q.driver, q.provider = strings.ToLower(q.driver), strings.ToLower(q.provider)
+	q.driver, q.provider = strings.ToLower(q.driver), normalizeProvider(q.provider)
 	if q.provider == "default" {
 		q.provider = ""
 	}
@@ -193,13 +195,16 @@ func (q *request) negotiate(offered []format) bool {
 }
 
 // credentials reads HTTP Basic credentials (or the operator's defaults).
+// Empty ones ("curl -u :") count as none: they would ask a driver for the
+// host's own identity, which only the operator may allow.
 func (q *request) credentials() {
 	if c := q.h.opts.DefaultCredentials; c != nil {
 		q.creds, q.hasCreds = *c, true
 		return
 	}
-	u, p, ok := q.r.BasicAuth()
-	q.creds, q.hasCreds = deltacloud.Credentials{User: u, Password: p}, ok
+	u, p, _ := q.r.BasicAuth()
+	q.creds = deltacloud.Credentials{User: u, Password: p}
+	q.hasCreds = !q.creds.IsZero() || q.h.opts.AllowAmbientCredentials
 }
 
 // open returns the selected provider for the operation. Operations that
@@ -249,7 +254,7 @@ func (q *request) setCommonHeaders() {
 	h.Set("Server", serverHeader)
 	h.Set("X-Deltacloud-Driver", q.driver)
 	if q.provider != "" {
-		h.Set("X-Deltacloud-Provider", q.provider)
+		h.Set("X-Deltacloud-Provider", shownProvider(q.provider))
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
 }
@@ -355,7 +360,7 @@ func (q *request) fail(err error) {
 		q.h.log.Warn("deltacloud api: request failed", "url", q.path, "driver", q.driver, "status", status, "err", err)
 	}
 	doc := wire.NewErrorDoc(wire.ErrorInfo{
-		Status: status, URL: q.path, Driver: q.driver, Provider: q.provider,
+		Status: status, URL: q.path, Driver: q.driver, Provider: shownProvider(q.provider),
 		Message: msg, Params: q.requestParams(),
 	})
 	f := q.format

@@ -10,7 +10,13 @@
 // Config.Provider is the region (default "us-east-1"). Credentials are the
 // access key id (User) and secret access key (Password); when both are
 // empty the SDK's default chain is used (environment, shared files,
-// instance roles). Config.HTTPClient is used when set.
+// instance roles) — unless Config.NoAmbientCredentials is set, as the api
+// handler sets it for every request: then the driver never reads the
+// host's credentials, every call that needs AWS fails with ErrAuthFailure
+// before a request is signed or sent, and HardwareProfiles answers from a
+// built-in catalogue of common instance types (catalogue.go), as the
+// original server served them to anonymous clients. Config.HTTPClient is
+// used when set.
 //
 // Options (Config.Options):
 //
@@ -46,6 +52,7 @@ package ec2
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -154,9 +161,18 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		region = DefaultRegion
 	}
 	loads := []func(*config.LoadOptions) error{config.WithRegion(region)}
-	if cfg.Credentials.User != "" || cfg.Credentials.Password != "" {
+	anonymous := cfg.Credentials.IsZero() && cfg.NoAmbientCredentials
+	switch {
+	case anonymous:
+		loads = append(loads, config.WithCredentialsProvider(noCredentials{}))
+	case !cfg.Credentials.IsZero():
 		loads = append(loads, config.WithCredentialsProvider(
 			credentials.NewStaticCredentialsProvider(cfg.Credentials.User, cfg.Credentials.Password, "")))
+	}
+	if cfg.NoAmbientCredentials {
+		// Nothing from the host's credential files, not even a profile's
+		// credential_process or role to assume.
+		loads = append(loads, config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
 	}
 	if o.maxAttempts > 0 {
 		loads = append(loads, config.WithRetryMaxAttempts(o.maxAttempts))
@@ -199,7 +215,20 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if attempts == 0 {
 		attempts = defaultAttempts
 	}
-	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize, attempts: attempts}, nil
+	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
+		attempts: attempts, anonymous: anonymous}, nil
+}
+
+// errNoCredentials is why an anonymous provider signs nothing.
+var errNoCredentials = errors.New("ec2: no credentials given, and this provider may not use the host's (Config.NoAmbientCredentials)")
+
+// noCredentials is the credentials provider of an anonymous provider: the
+// SDK asks it before signing a request and gets an error, so the request is
+// never sent.
+type noCredentials struct{}
+
+func (noCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, errNoCredentials
 }
 
 // defaultAttempts is the SDK standard retryer's default attempt count.
@@ -215,6 +244,8 @@ type conn struct {
 	partSize int
 	// attempts is how many times the SDK tries a request, for RetryAfter.
 	attempts int
+	// anonymous: no credentials and no host identity; see noCredentials.
+	anonymous bool
 }
 
 // features are what the driver honours: spec §6's list for ec2, plus

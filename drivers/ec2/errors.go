@@ -72,6 +72,9 @@ func classify(err error) deltacloud.Code {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return deltacloud.Timeout
 	}
+	if errors.Is(err, errNoCredentials) {
+		return deltacloud.AuthFailure
+	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		if c := CodeFor(api.ErrorCode()); c != deltacloud.CodeUnknown {

@@ -10,8 +10,12 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// HardwareProfiles lists the region's instance types, one fixed profile each.
+// HardwareProfiles lists the region's instance types, one fixed profile
+// each; an anonymous provider lists the built-in catalogue instead.
 func (c *conn) HardwareProfiles(ctx context.Context) ([]deltacloud.HardwareProfile, error) {
+	if c.anonymous {
+		return catalogueProfiles(), nil
+	}
 	var hs []deltacloud.HardwareProfile
 	pg := ec2.NewDescribeInstanceTypesPaginator(c.client, &ec2.DescribeInstanceTypesInput{})
 	for pg.HasMorePages() {

@@ -7,8 +7,10 @@
 //
 // Flags: -i driver (default mock), -r host (default localhost), -p port
 // (default 3001), -P provider, -storage (mock state directory; default
-// $DELTACLOUD_MOCK_STORAGE or /var/tmp/deltacloud-$USER/mock, so instances
-// survive restarts as with the original). SIGINT or SIGTERM shut the server
+// $DELTACLOUD_MOCK_STORAGE or $TMPDIR/deltacloud-$USER/mock, so instances
+// survive restarts as with the original), -allow-ambient-credentials (off:
+// a request acts only with the credentials it carries, never with this
+// host's cloud identity). SIGINT or SIGTERM shut the server
 // down gracefully: requests in flight may finish for up to ten seconds.
 package main
 
@@ -62,6 +64,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	port := fs.Int("p", 3001, "port to listen on (0: any free port)")
 	provider := fs.String("P", "", "provider to use by default")
 	storage := fs.String("storage", defaultStorage(), "mock driver: directory of the persistent mock state")
+	ambient := fs.Bool("allow-ambient-credentials", false,
+		"let requests without credentials act with this host's own cloud identity (environment, credential files, instance roles) and the -P URL's user:password; only for a server no one else can reach")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -74,7 +78,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	h := api.NewHandler(api.Options{
-		Driver: *driver, Provider: *provider, Logger: log,
+		Driver: *driver, Provider: *provider, Logger: log, AllowAmbientCredentials: *ambient,
 		DriverOptions: map[string]map[string]string{"mock": {"storage": *storage}},
 	})
 	defer h.Close()
