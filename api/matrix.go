@@ -14,6 +14,12 @@ func splitMatrix(escapedPath string) (segments []string, matrix map[string]map[s
 	matrix = map[string]map[string]string{}
 	for _, raw := range strings.Split(strings.Trim(escapedPath, "/"), "/") {
 		parts := strings.Split(raw, ";")
+		if raw == "" {
+			// "/api//instances" is "/api/instances", as the original
+			// answers it (the Ruby client builds such paths from a base
+			// URL ending in "/").
+			continue
+		}
 		name, err := url.PathUnescape(parts[0])
 		if err != nil {
 			return nil, nil, false

@@ -80,6 +80,13 @@ func (q *request) serve() {
 	if len(prefix) == 0 && len(rest) > 0 && rest[0] == "" {
 		rest = rest[1:] // "/;driver=ec2/instances" at the root
 	}
+	if len(rest) > 0 && strings.HasSuffix(q.r.URL.EscapedPath(), "/") {
+		// "/api/instances/" names an empty id, not the collection: the
+		// original answers 404, for every collection.
+		q.format = formatXML
+		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
+		return
+	}
 	q.streaming = streamedUpload(q.r, rest)
 	if err := q.parseParams(); err != nil {
 		q.format = formatXML
