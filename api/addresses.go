@@ -18,6 +18,7 @@ func addressesIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	as = onlyID(q, as, func(x deltacloud.IPAddress) string { return x.ID })
 	doc := wire.NewIPAddresses(q.base, as)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "addresses", doc)
 }

@@ -31,6 +31,7 @@ func bucketsIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	bs = onlyID(q, bs, func(x deltacloud.Bucket) string { return x.ID })
 	doc := wire.NewBuckets(q.base, bs)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "buckets", doc)
 }

@@ -130,3 +130,14 @@ func statesIndex(q *request) error {
 	doc := wire.NewStates(m)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "instance_states", doc)
 }
+
+// onlyID keeps the items whose id the request's "id" parameter names, when
+// it names one: every collection's index takes that filter, as the
+// original's do (an unknown id lists nothing).
+func onlyID[T any](q *request, items []T, id func(T) string) []T {
+	want := q.params.Get("id")
+	if want == "" {
+		return items
+	}
+	return slices.DeleteFunc(items, func(x T) bool { return id(x) != want })
+}

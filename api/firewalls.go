@@ -18,6 +18,7 @@ func firewallsIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	fws = onlyID(q, fws, func(x deltacloud.Firewall) string { return x.ID })
 	doc := wire.NewFirewalls(q.base, fws)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "firewalls", doc)
 }

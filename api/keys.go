@@ -18,6 +18,7 @@ func keysIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	ks = onlyID(q, ks, func(x deltacloud.Key) string { return x.ID })
 	doc := wire.NewKeys(q.base, ks)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "keys", doc)
 }

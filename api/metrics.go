@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
@@ -17,6 +18,7 @@ func metricsIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	ms = onlyID(q, ms, func(x deltacloud.Metric) string { return x.ID })
 	doc := wire.NewMetrics(q.base, ms)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "metrics", doc)
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -34,6 +35,42 @@ func TestPathsAsTheOriginal(t *testing.T) {
 		r := s.do(t, tuReq{Path: c.path, Creds: tuMockUser, Accept: "application/xml"})
 		if r.Status != c.status {
 			t.Errorf("GET %s = %d, want %d\n%s", c.path, r.Status, c.status, r)
+		}
+	}
+}
+
+// TestIDFilterOnEveryIndex: "?id=" filters every collection's index, as
+// the original's: an unknown id lists nothing, a known one only itself.
+func TestIDFilterOnEveryIndex(t *testing.T) {
+	opts := tuMockOptions(t)
+	opts.DriverOptions["mock"]["firewalls"] = "true"
+	s := tuStart(t, opts)
+	for _, c := range []struct{ collection, known string }{
+		{"keys", "test-key"},
+		{"addresses", ""},
+		{"buckets", "bucket1"},
+		{"storage_volumes", "vol1"},
+		{"storage_snapshots", "snap1"},
+		{"firewalls", ""},
+		{"metrics", ""},
+		{"instances", "inst0"},
+		{"realms", "us"},
+		{"images", "img1"},
+	} {
+		r := s.do(t, tuReq{Path: "/api/" + c.collection + "?id=unknown-id", Creds: tuMockUser, Accept: "application/xml"})
+		if r.Status != http.StatusOK {
+			t.Errorf("%s?id=unknown-id = %d\n%s", c.collection, r.Status, r)
+			continue
+		}
+		if n := strings.Count(string(r.Body), " href="); n != 0 {
+			t.Errorf("%s?id=unknown-id lists %d items:\n%s", c.collection, n, r.Body)
+		}
+		if c.known == "" {
+			continue
+		}
+		r = s.do(t, tuReq{Path: "/api/" + c.collection + "?id=" + c.known, Creds: tuMockUser, Accept: "application/xml"})
+		if !strings.Contains(string(r.Body), "id='"+c.known+"'") && !strings.Contains(string(r.Body), `id="`+c.known+`"`) {
+			t.Errorf("%s?id=%s does not list it:\n%s", c.collection, c.known, r.Body)
 		}
 	}
 }

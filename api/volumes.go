@@ -22,6 +22,7 @@ func volumesIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	vs = onlyID(q, vs, func(x deltacloud.StorageVolume) string { return x.ID })
 	doc := wire.NewStorageVolumes(q.base, vs)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "storage_volumes", doc)
 }
@@ -166,6 +167,7 @@ func snapshotsIndex(q *request) error {
 	if err != nil {
 		return err
 	}
+	ss = onlyID(q, ss, func(x deltacloud.StorageSnapshot) string { return x.ID })
 	doc := wire.NewStorageSnapshots(q.base, ss)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "storage_snapshots", doc)
 }
