@@ -123,8 +123,12 @@ func blobCreate(q *request) error {
 		return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed multipart form: " + err.Error()}
 	}
 	ctx := q.r.Context()
-	params := q.params // the query's; the form's fields win
+	params := maps.Clone(q.params) // the query's; the form's fields win
+	if params == nil {
+		params = url.Values{}
+	}
 	budget := q.h.opts.MaxBodyBytes
+	fields := 0
 	var (
 		blob    *deltacloud.Blob
 		putMeta map[string]string
@@ -149,6 +153,11 @@ func blobCreate(q *request) error {
 		}
 		name := part.FormName()
 		if name != "blob_data" {
+			if fields++; fields > MaxFormFields {
+				part.Close()
+				return &deltacloud.Error{Code: deltacloud.InvalidArgument,
+					Message: fmt.Sprintf("the form has more than %d fields", MaxFormFields)}
+			}
 			b, err := io.ReadAll(io.LimitReader(part, budget+1))
 			part.Close()
 			if err != nil {
@@ -159,7 +168,7 @@ func blobCreate(q *request) error {
 					Message: fmt.Sprintf("the form's fields are larger than %d bytes", q.h.opts.MaxBodyBytes)}
 			}
 			if name != "" {
-				params = withParam(params, name, string(b))
+				params[name] = []string{string(b)}
 			}
 			continue
 		}
@@ -217,16 +226,10 @@ func blobCreate(q *request) error {
 	return q.blobCreated(blob)
 }
 
-// withParam is a copy of v with name set to value (the form's value
-// replacing the query's), so the query stays as it was.
-func withParam(v url.Values, name, value string) url.Values {
-	out := make(url.Values, len(v)+1)
-	for k, vs := range v {
-		out[k] = vs
-	}
-	out[name] = []string{value}
-	return out
-}
+// MaxFormFields caps the fields of a streamed blob form: a blob with its
+// metadata needs a handful (blob_id, meta_params and a name and value per
+// entry), and each field costs a part header to parse.
+const MaxFormFields = 1000
 
 // blobCreateFromParams creates a blob from a urlencoded form or the query:
 // blob_data is the content (capped with the body at MaxBodyBytes), its
