@@ -10,7 +10,9 @@
 // $DELTACLOUD_MOCK_STORAGE or $TMPDIR/deltacloud-$USER/mock, so instances
 // survive restarts as with the original), -allow-ambient-credentials (off:
 // a request acts only with the credentials it carries, never with this
-// host's cloud identity). SIGINT or SIGTERM shut the server
+// host's cloud identity), -read-header-timeout (10s), -body-idle-timeout
+// (30s: how long a request body, a blob upload say, may send nothing) and
+// -idle-timeout (2m, keep-alive connections). SIGINT or SIGTERM shut the server
 // down gracefully: requests in flight may finish for up to ten seconds.
 package main
 
@@ -66,6 +68,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	storage := fs.String("storage", defaultStorage(), "mock driver: directory of the persistent mock state")
 	ambient := fs.Bool("allow-ambient-credentials", false,
 		"let requests without credentials act with this host's own cloud identity (environment, credential files, instance roles) and the -P URL's user:password; only for a server no one else can reach")
+	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "longest time to read a request's headers")
+	bodyIdle := fs.Duration("body-idle-timeout", 30*time.Second,
+		"longest time a request body may send nothing (uploads may take long, but may not stall); 0: no bound")
+	idleTimeout := fs.Duration("idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -102,7 +108,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		fmt.Fprintf(stderr, "server: %v\n", err)
 		return 1
 	}
-	srv := &http.Server{Handler: root, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: idleBodies(root, *bodyIdle), ReadHeaderTimeout: *headerTimeout, IdleTimeout: *idleTimeout}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
