@@ -110,11 +110,6 @@ type Cloud struct {
 	// it. Every change to the store is made under mu, so each one either
 	// completes before the release or is refused.
 	closed bool
-	// instSeq is the number of the next instance id ("inst<N>"). It only
-	// grows, so a destroyed instance's id is never handed out again (real
-	// clouds never reuse ids, and callers key logs and caches on them);
-	// with storage it is kept in the store's sequence file.
-	instSeq int
 
 	pendingFor   time.Duration
 	pendingPolls int
@@ -159,7 +154,6 @@ func newCloud(st *state) *Cloud {
 		latency:   map[Op]time.Duration{},
 	}
 	c.gen = uint64(time.Now().UnixNano())
-	c.instSeq = maxInstNumber(st.instances)
 	return c
 }
 
@@ -253,32 +247,6 @@ func (c *Cloud) AddInstances(n int) {
 		c.instances[id] = &record{ID: id, Name: "bulk-" + id, Owner: User, ImageID: "img1", RealmID: "us",
 			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"}
 	}
-}
-
-// saveSeq advances the instance sequence to n, storing it first when the
-// cloud is backed by a directory. The caller holds c.mu.
-func (c *Cloud) saveSeq(n int) error {
-	if err := c.writable(); err != nil {
-		return err
-	}
-	if c.store != nil {
-		if err := storageErr(c.store.putSeq(n)); err != nil {
-			return err
-		}
-	}
-	c.instSeq = n
-	return nil
-}
-
-// maxInstNumber returns one more than the highest N of the "inst<N>" ids.
-func maxInstNumber(rs []*record) int {
-	next := 0
-	for _, r := range rs {
-		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "inst")); err == nil && strings.HasPrefix(r.ID, "inst") && n >= next {
-			next = n + 1
-		}
-	}
-	return next
 }
 
 // freeID returns the first N ≥ from with no instance "inst<N>". The caller
@@ -441,13 +409,9 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 	}
 	now := time.Now()
 	out := make([]deltacloud.Instance, 0, spec.Count)
+	next := 0
 	for range spec.Count {
-		next := c.freeID(c.instSeq)
-		// The sequence is stored before the instance, so a crash between
-		// the two can skip a number but never reuse one.
-		if err := c.saveSeq(next + 1); err != nil {
-			return nil, err
-		}
+		next = c.freeID(next)
 		id := "inst" + strconv.Itoa(next)
 		r := &record{
 			ID: id, Name: cmp.Or(spec.Name, fmt.Sprintf("i-%d", now.Unix())), Owner: owner,

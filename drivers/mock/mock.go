@@ -143,13 +143,8 @@ func openShared(dir string) (*Cloud, error) {
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: cannot open storage " + key, Err: err}
 	}
-	seq, err := st.getSeq()
-	if err != nil {
-		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: cannot read the storage's id sequence", Err: storageErr(err)}
-	}
 	c := newCloud(objs)
 	c.store, c.key, c.refs = st, key, 1
-	c.instSeq = max(c.instSeq, seq)
 	shared[key] = c
 	return c, nil
 }
