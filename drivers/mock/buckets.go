@@ -3,8 +3,10 @@ package mock
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"slices"
@@ -150,7 +152,7 @@ func (c *Cloud) blobContent(ctx context.Context, bucket, id string) (*deltacloud
 	}
 	f, err := os.Open(c.store.contentPath(r.File))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, storageErr(err)
 	}
 	return r.blob(), &ctxReader{ctx: ctx, r: f, c: f}, nil
 }
@@ -197,11 +199,23 @@ func (c *Cloud) putBlob(ctx context.Context, bucket string, spec deltacloud.Blob
 		if tmp != "" {
 			os.Remove(tmp)
 		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = storageErr(err)
+		}
 		return nil, fmt.Errorf("mock: blob %s/%s: %w", bucket, spec.ID, err)
 	}
 
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if err := c.writable(); err != nil {
+		// Closed while the content streamed: the temp file goes, and the
+		// blob is neither committed nor acknowledged.
+		if tmp != "" {
+			os.Remove(tmp)
+		}
+		return nil, err
+	}
 	if c.buckets[bucket] == nil {
 		if tmp != "" {
 			os.Remove(tmp)
@@ -217,14 +231,14 @@ func (c *Cloud) putBlob(ctx context.Context, bucket string, spec deltacloud.Blob
 		r.File = contentName(bucket, spec.ID, c.gen)
 		if err := os.Rename(tmp, st.contentPath(r.File)); err != nil {
 			os.Remove(tmp)
-			return nil, err
+			return nil, storageErr(err)
 		}
 		// The JSON file is the commit point: until it is written, the old
 		// record names the old content, and a crash leaves the new content
 		// unnamed, to be removed at the next open.
 		if err := st.put(dirBlobs, blobFileKey(bucket, spec.ID), r); err != nil {
 			os.Remove(st.contentPath(r.File))
-			return nil, err
+			return nil, storageErr(err)
 		}
 		if old != nil && old.File != r.File {
 			os.Remove(st.contentPath(old.File))
@@ -243,10 +257,10 @@ func (c *Cloud) destroyBlob(bucket, id string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.drop(dirBlobs, blobFileKey(bucket, id)); err != nil {
+		return err
+	}
 	if c.store != nil {
-		if err := c.store.remove(dirBlobs, blobFileKey(bucket, id)); err != nil {
-			return err
-		}
 		os.Remove(c.store.contentPath(r.File))
 	}
 	delete(c.blobs, blobKey{bucket, id})

@@ -3,8 +3,11 @@ package mock
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,6 +101,15 @@ type Cloud struct {
 	metricSeed uint64
 	key        string // storage directory, for sharing
 	refs       int
+	// closed is set, under mu, when the last Provider on a storage
+	// directory closes. From then on every write to the store fails with
+	// ErrUnavailable instead of reaching the disk, so a call still running
+	// on the released cloud can neither acknowledge a change a new Provider
+	// on the same directory (which loads the directory afresh) would not
+	// see, nor write a file back after that Provider has loaded or changed
+	// it. Every change to the store is made under mu, so each one either
+	// completes before the release or is refused.
+	closed bool
 
 	pendingFor   time.Duration
 	pendingPolls int
@@ -488,17 +500,50 @@ func (c *Cloud) persist(r *record) error { return c.save(dirInstances, r.ID, r) 
 // save writes one object of a collection when the cloud is backed by a
 // directory. The caller holds c.mu.
 func (c *Cloud) save(coll, id string, v any) error {
-	if c.store == nil {
+	if err := c.writable(); err != nil || c.store == nil {
+		return err
+	}
+	return storageErr(c.store.put(coll, id, v))
+}
+
+// writable refuses changes to a cloud whose last Provider has closed. The
+// caller holds c.mu.
+func (c *Cloud) writable() error {
+	if c.closed {
+		return errReleased
+	}
+	return nil
+}
+
+// errReleased answers a call that was still running when the last Provider
+// on its storage directory closed.
+var errReleased = &deltacloud.Error{Code: deltacloud.Unavailable,
+	Message: "mock: the provider was closed while the call was running; nothing was changed"}
+
+// storageErr turns a file-system error into a Backend error that names the
+// failed operation and the system's reason but not the path: paths are the
+// operator's internals (and temp names mean nothing to a caller), and the
+// api layer shows error messages to clients.
+func storageErr(err error) error {
+	if err == nil {
 		return nil
 	}
-	return c.store.put(coll, id, v)
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: storage " + pe.Op + " failed: " + pe.Err.Error(), Err: pe.Err}
+	case errors.As(err, &le):
+		return &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: storage " + le.Op + " failed: " + le.Err.Error(), Err: le.Err}
+	}
+	return &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: storage failed: " + err.Error(), Err: err}
 }
 
 // drop deletes one object's file when the cloud is backed by a directory.
 // The caller holds c.mu.
 func (c *Cloud) drop(coll, id string) error {
-	if c.store == nil {
-		return nil
+	if err := c.writable(); err != nil || c.store == nil {
+		return err
 	}
-	return c.store.remove(coll, id)
+	return storageErr(c.store.remove(coll, id))
 }

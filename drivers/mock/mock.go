@@ -76,6 +76,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -156,6 +157,7 @@ func (c *Cloud) release() {
 	last := c.refs == 0
 	if last && c.key != "" {
 		delete(shared, c.key)
+		c.closed = true
 	}
 	c.mu.Unlock()
 	sharedMu.Unlock()
@@ -211,7 +213,15 @@ type conn struct {
 	cloud     *Cloud
 	creds     deltacloud.Credentials
 	closeOnce sync.Once
+	closedF   atomic.Bool
 }
+
+// errClosed answers calls made on a Provider after its Close.
+// The root Provider refuses such calls itself with the same code; this
+// covers a driver used directly.
+var errClosed = &deltacloud.Error{Code: deltacloud.InvalidState, Message: "mock: the provider is closed"}
+
+func (c *conn) isClosed() bool { return c.closedF.Load() }
 
 // auth checks the credentials, as every call that needs them does.
 func (c *conn) auth() error {
@@ -223,6 +233,9 @@ func (c *conn) auth() error {
 
 // begin runs the checks every credentialed call starts with.
 func (c *conn) begin(ctx context.Context, op Op) error {
+	if c.isClosed() {
+		return errClosed
+	}
 	if err := c.cloud.enter(ctx, op); err != nil {
 		return err
 	}
@@ -316,7 +329,14 @@ func (c *conn) As(target any) bool {
 	return ok
 }
 
+// Close releases the cloud. It does not wait for running calls: a streamed
+// PutBlob may take as long as its reader does. A call that has not yet
+// committed when the last Provider on a storage directory closes fails with
+// ErrUnavailable and leaves nothing behind (see Cloud.closed); one that
+// committed first is on disk before Close returns, so a Provider opened
+// afterwards sees exactly the acknowledged changes.
 func (c *conn) Close() error {
+	c.closedF.Store(true)
 	c.closeOnce.Do(c.cloud.release)
 	return nil
 }
