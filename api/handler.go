@@ -80,6 +80,12 @@ type Handler struct {
 	opts  Options
 	log   *slog.Logger
 	cache *providerCache
+	// crossOrigin refuses state-changing requests a browser sends from
+	// another site (Sec-Fetch-Site, or Origin against Host): a browser that
+	// cached the Basic credentials would otherwise stop or destroy instances
+	// for any page that posts a form here. Clients that send neither header
+	// (curl, the Ruby client, our remote driver) pass.
+	crossOrigin *http.CrossOriginProtection
 }
 
 // NewHandler returns a handler serving opts.
@@ -112,7 +118,8 @@ func NewHandler(opts Options) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Handler{opts: opts, log: log, cache: newProviderCache(opts.CacheSize, opts.CacheTTL, deltacloud.Open)}
+	return &Handler{opts: opts, log: log, cache: newProviderCache(opts.CacheSize, opts.CacheTTL, deltacloud.Open),
+		crossOrigin: http.NewCrossOriginProtection()}
 }
 
 // Close closes the cached providers.

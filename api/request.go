@@ -54,6 +54,11 @@ func (q *request) serve() {
 		q.plain(http.StatusBadRequest, "Unable to find HTTP Host header")
 		return
 	}
+	if err := q.h.crossOrigin.Check(q.r); err != nil {
+		q.driver, q.format = q.h.opts.Driver, formatXML
+		q.fail(&deltacloud.Error{Code: deltacloud.Forbidden, Message: "cross-site request refused: " + err.Error()})
+		return
+	}
 	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
 	var prefix []string // nil when the API is served at the root
 	if p := strings.Trim(q.h.opts.Prefix, "/"); p != "" {
@@ -264,7 +269,20 @@ func (q *request) setCommonHeaders() {
 		h.Set("X-Deltacloud-Provider", shownProvider(q.provider))
 	}
 	h.Set("X-Content-Type-Options", "nosniff")
+	// What the original's rack-protection sent with every response, and
+	// a policy that lets the HTML UI load nothing but its own inline
+	// stylesheet and images, post forms only to itself, and be framed by
+	// no other site.
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("X-XSS-Protection", "1; mode=block")
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("Referrer-Policy", "same-origin")
 }
+
+// contentSecurityPolicy is the policy of every response (see
+// setCommonHeaders); the pages have no scripts at all.
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'self'; base-uri 'none'"
 
 // plain answers with a plain-text body (the original's Rabbit answers: 400
 // for a missing parameter, 412 for a missing capability).
