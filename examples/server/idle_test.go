@@ -80,3 +80,36 @@ func TestBodyIdleTimeout(t *testing.T) {
 		t.Errorf("the server held a stalled upload for 30 s: %v", err)
 	}
 }
+
+// TestRootSendsAPIClientsToAPI: an XML or JSON client pointed at the server
+// root is redirected to /api instead of getting the HTML front page.
+func TestRootSendsAPIClientsToAPI(t *testing.T) {
+	addr := startServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, c := range []struct {
+		accept, query string
+		redirect      bool
+	}{
+		{"application/xml", "", true},
+		{"application/json", "", true},
+		{"", "?format=xml", true},
+		{"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "", false},
+		{"*/*", "", false},
+		{"", "", false},
+	} {
+		req, _ := http.NewRequest("GET", "http://"+addr+"/"+c.query, nil)
+		if c.accept != "" {
+			req.Header.Set("Accept", c.accept)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		got := resp.StatusCode == http.StatusMovedPermanently && resp.Header.Get("Location") == "/api"
+		if got != c.redirect {
+			t.Errorf("GET /%s Accept %q: %d Location %q; redirect to /api wanted: %v",
+				c.query, c.accept, resp.StatusCode, resp.Header.Get("Location"), c.redirect)
+		}
+	}
+}

@@ -94,6 +94,10 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/api"):
 			h.ServeHTTP(w, r)
+		case r.URL.Path == "/" && !wantsHTML(r):
+			// A client pointed at the server root instead of /api would
+			// otherwise get this page and fail later, misleadingly.
+			http.Redirect(w, r, "/api", http.StatusMovedPermanently)
 		case r.URL.Path == "/":
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Deltacloud</title></head>`+
@@ -131,4 +135,16 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	}
 	log.Info("deltacloud API stopped")
 	return 0
+}
+
+// wantsHTML reports whether the request asks for a page (a browser, or no
+// preference) rather than a Deltacloud document (XML or JSON).
+func wantsHTML(r *http.Request) bool {
+	accept := r.Header.Get("Accept")
+	f := r.URL.Query().Get("format")
+	if f == "xml" || f == "json" {
+		return false
+	}
+	return accept == "" || strings.Contains(accept, "html") || strings.HasPrefix(accept, "*/*") ||
+		!(strings.Contains(accept, "xml") || strings.Contains(accept, "json"))
 }
