@@ -113,3 +113,32 @@ func TestRootSendsAPIClientsToAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestDriverOptionFlag: -o sets a driver option, so the mock's firewalls
+// can be served over REST.
+func TestDriverOptionFlag(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		status int
+	}{
+		{nil, http.StatusPreconditionFailed},
+		{[]string{"-o", "firewalls=true"}, http.StatusOK},
+		{[]string{"-o", "mock.firewalls=true"}, http.StatusOK},
+	} {
+		addr := startServer(t, c.args...)
+		req, _ := http.NewRequest("GET", "http://"+addr+"/api/firewalls?format=xml", nil)
+		req.SetBasicAuth("mockuser", "mockpassword")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%q: GET firewalls = %d, want %d", c.args, resp.StatusCode, c.status)
+		}
+	}
+	var out bytes.Buffer
+	if code := run(t.Context(), []string{"-o", "nonsense"}, &out, nil); code != 2 {
+		t.Errorf("-o nonsense exit %d, want 2", code)
+	}
+}

@@ -12,7 +12,9 @@
 // a request acts only with the credentials it carries, never with this
 // host's cloud identity), -read-header-timeout (10s), -body-idle-timeout
 // (30s: how long a request body, a blob upload say, may send nothing) and
-// -idle-timeout (2m, keep-alive connections). SIGINT or SIGTERM shut the server
+// -idle-timeout (2m, keep-alive connections), -o [driver.]name=value (a
+// driver option, repeatable; e.g. -o firewalls=true serves the mock's
+// firewalls). SIGINT or SIGTERM shut the server
 // down gracefully: requests in flight may finish for up to ten seconds.
 package main
 
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	storage := fs.String("storage", defaultStorage(), "mock driver: directory of the persistent mock state")
 	ambient := fs.Bool("allow-ambient-credentials", false,
 		"let requests without credentials act with this host's own cloud identity (environment, credential files, instance roles) and the -P URL's user:password; only for a server no one else can reach")
+	driverOpts := driverOptions{}
+	fs.Var(driverOpts, "o", "driver option [driver.]name=value, repeatable (default driver: -i), e.g. -o firewalls=true")
 	headerTimeout := fs.Duration("read-header-timeout", 10*time.Second, "longest time to read a request's headers")
 	bodyIdle := fs.Duration("body-idle-timeout", 30*time.Second,
 		"longest time a request body may send nothing (uploads may take long, but may not stall); 0: no bound")
@@ -82,10 +86,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 		fmt.Fprintln(stderr, "server: bad arguments; see -h")
 		return 2
 	}
+	opts := driverOpts.resolve(*driver, *storage)
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	h := api.NewHandler(api.Options{
 		Driver: *driver, Provider: *provider, Logger: log, AllowAmbientCredentials: *ambient,
-		DriverOptions: map[string]map[string]string{"mock": {"storage": *storage}},
+		DriverOptions: opts,
 	})
 	defer h.Close()
 	// The API owns every path under /api, including /api;driver=…/…,
