@@ -108,7 +108,10 @@ var ambientCalls = []struct {
 		_, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{})
 		return err
 	}},
-	{"Instances", func(ctx context.Context, p *deltacloud.Provider) error { _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); return err }},
+	{"Instances", func(ctx context.Context, p *deltacloud.Provider) error {
+		_, err := p.Instances(ctx, deltacloud.InstanceFilter{})
+		return err
+	}},
 	{"CreateInstance", func(ctx context.Context, p *deltacloud.Provider) error {
 		_, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: ubuntu, Password: testPassword})
 		return err
