@@ -31,6 +31,17 @@
 // workload identity, managed identity, Azure CLI, …). [ParseProvider] and
 // [ParseCredentials] implement the two formats.
 //
+// With Config.NoAmbientCredentials and empty credentials the driver never
+// uses the host's identity: its token credential contacts nothing and
+// refuses every token, so each call that needs Azure fails with
+// deltacloud.ErrAuthFailure before a request leaves the host. The operator's
+// storage_key is refused likewise (buckets and blobs fail with
+// ErrAuthFailure): the account key is the server's identity too, and an
+// anonymous request of a REST server must not act with it. With explicit
+// credentials the key is used as without the flag. The REST handler sets
+// the flag for every request; programs opening their own providers leave
+// it unset and keep the default chain.
+//
 // Over the REST API (package api) a request may only name a plain provider,
 // so it selects the location ("westeurope") while the operator sets
 // subscription_id and resource_group in the handler's DriverOptions; a full
@@ -368,7 +379,10 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		co.Transport = cfg.HTTPClient
 	}
 	var cred azcore.TokenCredential
-	if explicit {
+	noAmbient := cfg.NoAmbientCredentials && !explicit
+	if noAmbient {
+		cred = refusingCredential{}
+	} else if explicit {
 		cred, err = azidentity.NewClientSecretCredential(sp.TenantID, sp.ClientID, sp.Secret,
 			&azidentity.ClientSecretCredentialOptions{ClientOptions: co})
 	} else {
@@ -392,7 +406,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "azure: cannot build the network clients", Err: err}
 	}
-	blobs, err := newBlobService(o, cred, co)
+	blobs, err := newBlobService(o, cred, co, noAmbient)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -83,7 +84,7 @@ func classify(err error) deltacloud.Code {
 		return deltacloud.Timeout
 	}
 	var authErr *azidentity.AuthenticationFailedError
-	if errors.As(err, &authErr) {
+	if errors.As(err, &authErr) || errors.Is(err, errNoAmbient) {
 		return deltacloud.AuthFailure
 	}
 	// A credential that cannot get a token at all (the default chain with
@@ -175,4 +176,19 @@ func wrap(err error) error {
 func isNotFound(err error) bool {
 	var re *azcore.ResponseError
 	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+}
+
+// errNoAmbient is the error of refusingCredential.
+var errNoAmbient = errors.New("azure: no credentials given, and Config.NoAmbientCredentials forbids the host's identity")
+
+// refusingCredential is the token credential of a provider opened with
+// Config.NoAmbientCredentials and no credentials: it contacts nothing and
+// fails every GetToken, so the SDK's bearer policy sends no request and the
+// call fails with deltacloud.ErrAuthFailure instead of acting with the
+// host's identity.
+type refusingCredential struct{}
+
+// GetToken always fails with errNoAmbient.
+func (refusingCredential) GetToken(context.Context, policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	return azcore.AccessToken{}, errNoAmbient
 }

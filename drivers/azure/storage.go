@@ -98,7 +98,11 @@ func blobSuffix(c cloud.Configuration) string {
 // authenticates with Shared Key; without one the driver's Azure AD
 // credential is used, which needs a data role such as Storage Blob Data
 // Contributor on the account.
-func newBlobService(o options, cred azcore.TokenCredential, co azcore.ClientOptions) (*service.Client, error) {
+//
+// With noAmbient (Config.NoAmbientCredentials without explicit
+// credentials) the operator's storage_key is not used and cred refuses
+// every token, so nothing reaches Blob Storage.
+func newBlobService(o options, cred azcore.TokenCredential, co azcore.ClientOptions, noAmbient bool) (*service.Client, error) {
 	so := o.storage
 	if so.account == "" {
 		if so.key != "" || so.endpoint != "" {
@@ -121,7 +125,7 @@ func newBlobService(o options, cred azcore.TokenCredential, co azcore.ClientOpti
 		c   *service.Client
 		err error
 	)
-	if so.key != "" {
+	if so.key != "" && !noAmbient {
 		key, kerr := service.NewSharedKeyCredential(so.account, so.key)
 		if kerr != nil {
 			return nil, &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "azure: option storage_key is not a base64 account key", Err: kerr}

@@ -24,6 +24,7 @@
 package azuretest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -84,6 +85,7 @@ type Subscription struct {
 	ipCount       int
 	requests      map[string]int
 	forward       map[string]bool // loopback hosts served by the network
+	hooks         map[string]func(*http.Request)
 	nextID        atomic.Int64
 }
 
@@ -251,6 +253,25 @@ func (s *Subscription) wakeLocked() {
 	s.wake = make(chan struct{})
 }
 
+// OnRequest runs fn whenever a request of the SDK operation api arrives,
+// before latency, faults and the fakes, so a test can act at an exact step
+// of a driver call (cancel its context, change the model) instead of
+// guessing the step with a wall-clock deadline. A request whose context fn
+// ends fails with the context's error without reaching the fakes. A nil fn
+// removes the hook.
+func (s *Subscription) OnRequest(api string, fn func(*http.Request)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.hooks == nil {
+		s.hooks = map[string]func(*http.Request){}
+	}
+	if fn == nil {
+		delete(s.hooks, api)
+		return
+	}
+	s.hooks[api] = fn
+}
+
 // SetSettleReads sets how many reads of a VM's instance view show a
 // transitional state (deallocating, starting, …) before it settles.
 func (s *Subscription) SetSettleReads(n int) { s.mu.Lock(); s.settleReads = max(n, 0); s.mu.Unlock() }
@@ -372,7 +393,14 @@ func (s *Subscription) Do(req *http.Request) (*http.Response, error) {
 	}
 	delay = max(delay, s.apiLatency[api])
 	wake := s.wake
+	hook := s.hooks[api]
 	s.mu.Unlock()
+	if hook != nil {
+		hook(req)
+		if err := req.Context().Err(); err != nil {
+			return nil, err
+		}
+	}
 	if !ok {
 		return armError(req, http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.", 0), nil
 	}
@@ -390,12 +418,38 @@ func (s *Subscription) Do(req *http.Request) (*http.Response, error) {
 	if f := s.fault(api); f != nil {
 		return armError(req, f.Status, f.Code, f.Message, f.RetryAfter), nil
 	}
+	return s.serve(req)
+}
+
+// serve hands req to the SDK's fake server transports, one request at a
+// time. The fakes never see the request's cancellation: their Do runs the
+// handler in a goroutine and, when the context ends first, closes the
+// result channel the handler still sends on (a data race and "send on
+// closed channel" panic upstream). So a request, once here, is served to
+// the end, as Azure would go on with a request whose client went away, and
+// the caller gets its context's error if that ended meanwhile.
+func (s *Subscription) serve(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	inner := req.WithContext(context.WithoutCancel(ctx))
 	s.serial.Lock()
-	defer s.serial.Unlock()
+	var resp *http.Response
+	var err error
 	if strings.Contains(strings.ToLower(req.URL.Path), "/providers/microsoft.network/") {
-		return s.network.Do(req)
+		resp, err = s.network.Do(inner)
+	} else {
+		resp, err = s.compute.Do(inner)
 	}
-	return s.compute.Do(req)
+	s.serial.Unlock()
+	if cerr := ctx.Err(); cerr != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, cerr
+	}
+	if resp != nil {
+		resp.Request = req
+	}
+	return resp, err
 }
 
 // isAction reports whether api is a VM power action.
