@@ -18,7 +18,9 @@
 // A URL with matrix parameters ("http://host:3001/api;driver=ec2") selects
 // the remote driver and provider too; user information in the URL
 // ("http://user:pass@host/api") is used as the credentials when
-// Config.Credentials is empty, and never sent in the URL. Credentials go
+// Config.Credentials is empty — but never with Config.NoAmbientCredentials,
+// as a server acting for others opens it — and is never sent in the URL
+// nor shown in messages. Credentials go
 // to the server as HTTP Basic with every request.
 //
 // Options (Config.Options):
@@ -243,7 +245,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		links:   map[string]instanceLinks{},
 		params:  map[string]map[string]string{},
 	}
-	if c.creds == (deltacloud.Credentials{}) && user != nil {
+	if c.creds.IsZero() && user != nil && !cfg.NoAmbientCredentials {
+		// User information in the URL is the opener's own identity; a
+		// server acting for others (NoAmbientCredentials) never lends it.
 		c.creds.User = user.Username()
 		c.creds.Password, _ = user.Password()
 	}
