@@ -20,7 +20,10 @@
 // ("http://user:pass@host/api") is used as the credentials when
 // Config.Credentials is empty — but never with Config.NoAmbientCredentials,
 // as a server acting for others opens it — and is never sent in the URL
-// nor shown in messages. Credentials go
+// nor shown in messages. Redirects are followed only within the URL's
+// origin (scheme, host and port), at most five: a redirect elsewhere fails
+// with a Backend error before anything is sent there, so neither the
+// credentials nor a request's body ever leave the origin. Credentials go
 // to the server as HTTP Basic with every request.
 //
 // Options (Config.Options):
@@ -267,6 +270,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		c.ownTr.MaxIdleConnsPerHost = 16
 		c.client = &http.Client{Transport: c.ownTr}
 	}
+	c.client = sameOriginOnly(c.client, base)
 	if err := c.readEntryPoint(ctx); err != nil {
 		c.Close()
 		return nil, err

@@ -235,6 +235,10 @@ func (c *conn) transportError(ctx context.Context, method string, u *url.URL, er
 	if ctx.Err() != nil {
 		return contextError(ctx, err)
 	}
+	var refused *deltacloud.Error
+	if errors.As(err, &refused) {
+		return refused // a redirect the driver would not follow
+	}
 	code := deltacloud.Unavailable
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
