@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"net/http/httptest"
 	"regexp"
@@ -101,10 +102,13 @@ func TestRunMockWithoutActivity(t *testing.T) {
 func TestRunStopsWhenContextEnds(t *testing.T) {
 	// Stands in for Ctrl-C: run is watching with no -duration when its
 	// context is cancelled.
-	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+	// Cancelled once the first listing is out, however long a loaded
+	// machine takes to get there; the bound only keeps a broken run from
+	// hanging the test.
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	var out, errOut bytes.Buffer
-	if code := run(ctx, []string{"-interval", "10ms"}, &out, &errOut); code != 0 {
+	if code := run(ctx, []string{"-interval", "10ms"}, cancelOnOutput(&out, "RUNNING", cancel), &errOut); code != 0 {
 		t.Errorf("exit code = %d, want 0; stderr:\n%s", code, errOut.String())
 	}
 	if !strings.HasPrefix(out.String(), "Found 4 instances in the following states:\n") {
@@ -229,10 +233,13 @@ func TestWatchRetriesTemporaryErrors(t *testing.T) {
 			}
 			c.FailNext(mock.OpInstances, 2, tt.fault)
 
-			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			// Cancelled once the listing is out (the watch retried past
+			// the faults), not after a wall-clock time a loaded machine
+			// may need more of.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 			defer cancel()
 			var out, errOut bytes.Buffer
-			if code := watch(ctx, p, 10*time.Millisecond, &out, &errOut); code != tt.wantCode {
+			if code := watch(ctx, p, 10*time.Millisecond, cancelOnOutput(&out, "RUNNING: 4\n", cancel), &errOut); code != tt.wantCode {
 				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
 			}
 			if diff := cmp.Diff(tt.wantStdout, out.String()); diff != "" {
@@ -318,3 +325,20 @@ func TestRunRemote(t *testing.T) {
 		t.Errorf("wrong password: exit code %d, stdout %q, stderr %q; want 1, nothing, Unauthorized", code, stdout, stderr)
 	}
 }
+
+// cancelOnOutput writes to w and calls cancel once what was written holds
+// want: a test stops a watch when it has seen what it waits for.
+func cancelOnOutput(w *bytes.Buffer, want string, cancel context.CancelFunc) io.Writer {
+	return writerFunc(func(p []byte) (int, error) {
+		n, err := w.Write(p)
+		if strings.Contains(w.String(), want) {
+			cancel()
+		}
+		return n, err
+	})
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
