@@ -281,7 +281,7 @@ func (q *request) setCommonHeaders() {
 
 // contentSecurityPolicy is the policy of every response (see
 // setCommonHeaders); the pages have no scripts at all.
-const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; " +
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
 	"form-action 'self'; frame-ancestors 'self'; base-uri 'none'"
 
 // plain answers with a plain-text body (the original's Rabbit answers: 400
