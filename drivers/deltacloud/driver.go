@@ -39,6 +39,16 @@
 // Host header writes them, is taken relative to it, so credentials never
 // go anywhere else.
 //
+// Redirects are followed only within that origin, at most 5 in a row, and
+// never for a blob upload (its body is streamed, so a 307 or 308 could not
+// resend it and a 302 or 303 would turn the upload into a GET). A redirect
+// to another scheme, host or port is not followed at all, so nothing (no
+// connection, no Authorization header, no user_data) reaches its target:
+// the call fails with a Backend *deltacloud.Error naming the target without
+// its user information or query. This holds for a Config.HTTPClient too:
+// the driver sends with a copy of it whose CheckRedirect is the driver's,
+// and leaves the caller's client as it was.
+//
 // The driver speaks XML. Every error is a *deltacloud.Error whose Code
 // follows the server's status (401 AuthFailure, 404 NotFound, 400
 // InvalidArgument, 405 InvalidState, 409 Conflict, 412 and 501
@@ -60,8 +70,9 @@
 // bucket holding blobs, an attached volume) are InvalidState, its 403 for a
 // taken key name Conflict.
 //
-// Provider.As hands out the *http.Client (target **http.Client) and what
-// the entry point said (target *Info).
+// Provider.As hands out the *http.Client the driver sends with (target
+// **http.Client; the copy described above) and what the entry point said
+// (target *Info).
 package deltacloud
 
 import (
@@ -253,16 +264,17 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if p := cmp.Or(o.provider, matrix["provider"]); p != "" {
 		c.header.Set("X-Deltacloud-Provider", p)
 	}
-	c.client = cfg.HTTPClient
-	if c.client == nil {
+	given := cfg.HTTPClient
+	if given == nil {
 		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
 			c.ownTr = dt.Clone()
 		} else {
 			c.ownTr = &http.Transport{Proxy: http.ProxyFromEnvironment}
 		}
 		c.ownTr.MaxIdleConnsPerHost = 16
-		c.client = &http.Client{Transport: c.ownTr}
+		given = &http.Client{Transport: c.ownTr}
 	}
+	c.client = c.httpClient(given)
 	if err := c.readEntryPoint(ctx); err != nil {
 		c.Close()
 		return nil, err

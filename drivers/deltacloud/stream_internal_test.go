@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -186,5 +187,29 @@ func TestBlobContentCancel(t *testing.T) {
 	_, err = io.ReadAll(rc)
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrTimeout) {
 		t.Errorf("read after cancel = %v, want context.Canceled as ErrTimeout", err)
+	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"http://h:3001/api", "http://h:3001/other", true},
+		{"http://H:3001/api", "http://h:3001/", true},
+		{"http://h/api", "http://h:80/api", true},
+		{"https://h/api", "https://h:443/x", true},
+		{"http://h:3001/api", "http://h:3002/api", false},
+		{"http://h/api", "https://h/api", false},
+		{"https://h/api", "https://h:80/api", false},
+		{"http://h/api", "http://h.evil/api", false},
+		{"http://h/api", "http://user:pw@g/api", false},
+	}
+	for _, tt := range tests {
+		a, _ := url.Parse(tt.a)
+		b, _ := url.Parse(tt.b)
+		if got := sameOrigin(a, b); got != tt.want {
+			t.Errorf("sameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
 	}
 }
