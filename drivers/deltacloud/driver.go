@@ -18,8 +18,12 @@
 // A URL with matrix parameters ("http://host:3001/api;driver=ec2") selects
 // the remote driver and provider too; user information in the URL
 // ("http://user:pass@host/api") is used as the credentials when
-// Config.Credentials is empty, and never sent in the URL. Credentials go
-// to the server as HTTP Basic with every request.
+// Config.Credentials is empty, unless Config.NoAmbientCredentials is set:
+// then only Config.Credentials are used, and empty ones send no
+// Authorization header at all (the server refuses what needs them, 401 →
+// AuthFailure). That user information is never sent in the URL, and never
+// repeated: no error, log record or Info holds the user name or the
+// password. Credentials go to the server as HTTP Basic with every request.
 //
 // Options (Config.Options):
 //
@@ -225,13 +229,23 @@ func parseBase(raw string) (base *url.URL, user *url.Userinfo, matrix map[string
 	return u, user, matrix, nil
 }
 
-// redact hides the password of a URL for messages.
+// redact is a provider URL for messages: without its user information,
+// not even the user name (a masked password next to a real user name
+// still tells who the operator's default identity is), nor a query or
+// fragment. A string that is no URL with a host, such as the scheme-less
+// "user:pass@host/api" (which parses as scheme "user"), is not repeated
+// past its last "@".
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(malformed URL)"
 	}
-	return u.Redacted()
+	if u.Opaque != "" {
+		if i := strings.LastIndexByte(u.Opaque, '@'); i >= 0 {
+			return "…@" + u.Opaque[i+1:]
+		}
+	}
+	return displayURL(u)
 }
 
 // Open reads the server's entry point and instance_states; see the
@@ -254,7 +268,10 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		links:   map[string]instanceLinks{},
 		params:  map[string]map[string]string{},
 	}
-	if c.creds == (deltacloud.Credentials{}) && user != nil {
+	if c.creds.IsZero() && user != nil && !cfg.NoAmbientCredentials {
+		// The URL's credentials are the opener's own default identity; a
+		// server acting for others sets NoAmbientCredentials so that an
+		// anonymous request does not act with them.
 		c.creds.User = user.Username()
 		c.creds.Password, _ = user.Password()
 	}
