@@ -213,3 +213,29 @@ func TestSameOrigin(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedact: whatever Config.Provider holds, the text messages repeat has
+// no user information: parsed again it has none, and nothing before the
+// last "@" of an authority or opaque part survives.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"http://u:p@h/api", "u:p@h:3001/api", "ftp://u@h", "http://h/api;driver=ec2",
+		"//u:p@h/x", "http://u:p@h@g/", "http://h/?token=t#frag", "%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := redact(raw)
+		if u, err := url.Parse(out); err == nil && u.User != nil {
+			t.Errorf("redact(%q) = %q, which has user information %q", raw, out, u.User)
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		if secret := u.User.String(); secret != "" && len(secret) >= 4 && strings.Contains(out, secret+"@") {
+			t.Errorf("redact(%q) = %q, which repeats %q", raw, out, secret)
+		}
+		if i := strings.LastIndexByte(u.Opaque, '@'); i >= 4 && strings.Contains(out, u.Opaque[:i+1]) {
+			t.Errorf("redact(%q) = %q, which repeats the opaque part before @", raw, out)
+		}
+	})
+}
