@@ -18,13 +18,12 @@
 // A URL with matrix parameters ("http://host:3001/api;driver=ec2") selects
 // the remote driver and provider too; user information in the URL
 // ("http://user:pass@host/api") is used as the credentials when
-// Config.Credentials is empty — but never with Config.NoAmbientCredentials,
-// as a server acting for others opens it — and is never sent in the URL
-// nor shown in messages. Redirects are followed only within the URL's
-// origin (scheme, host and port), at most five: a redirect elsewhere fails
-// with a Backend error before anything is sent there, so neither the
-// credentials nor a request's body ever leave the origin. Credentials go
-// to the server as HTTP Basic with every request.
+// Config.Credentials is empty, unless Config.NoAmbientCredentials is set:
+// then only Config.Credentials are used, and empty ones send no
+// Authorization header at all (the server refuses what needs them, 401 →
+// AuthFailure). That user information is never sent in the URL, and never
+// repeated: no error, log record or Info holds the user name or the
+// password. Credentials go to the server as HTTP Basic with every request.
 //
 // Options (Config.Options):
 //
@@ -43,6 +42,16 @@
 // to another origin, as a server behind a proxy that does not forward the
 // Host header writes them, is taken relative to it, so credentials never
 // go anywhere else.
+//
+// Redirects are followed only within that origin, at most 5 in a row, and
+// never for a blob upload (its body is streamed, so a 307 or 308 could not
+// resend it and a 302 or 303 would turn the upload into a GET). A redirect
+// to another scheme, host or port is not followed at all, so nothing (no
+// connection, no Authorization header, no user_data) reaches its target:
+// the call fails with a Backend *deltacloud.Error naming the target without
+// its user information or query. This holds for a Config.HTTPClient too:
+// the driver sends with a copy of it whose CheckRedirect is the driver's,
+// and leaves the caller's client as it was.
 //
 // The driver speaks XML. Every error is a *deltacloud.Error whose Code
 // follows the server's status (401 AuthFailure, 404 NotFound, 400
@@ -65,8 +74,9 @@
 // bucket holding blobs, an attached volume) are InvalidState, its 403 for a
 // taken key name Conflict.
 //
-// Provider.As hands out the *http.Client (target **http.Client) and what
-// the entry point said (target *Info).
+// Provider.As hands out the *http.Client the driver sends with (target
+// **http.Client; the copy described above) and what the entry point said
+// (target *Info).
 package deltacloud
 
 import (
@@ -219,13 +229,23 @@ func parseBase(raw string) (base *url.URL, user *url.Userinfo, matrix map[string
 	return u, user, matrix, nil
 }
 
-// redact hides the password of a URL for messages.
+// redact is a provider URL for messages: without its user information,
+// not even the user name (a masked password next to a real user name
+// still tells who the operator's default identity is), nor a query or
+// fragment. A string that is no URL with a host, such as the scheme-less
+// "user:pass@host/api" (which parses as scheme "user"), is not repeated
+// past its last "@".
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(malformed URL)"
 	}
-	return u.Redacted()
+	if u.Opaque != "" {
+		if i := strings.LastIndexByte(u.Opaque, '@'); i >= 0 {
+			return "…@" + u.Opaque[i+1:]
+		}
+	}
+	return displayURL(u)
 }
 
 // Open reads the server's entry point and instance_states; see the
@@ -249,8 +269,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		params:  map[string]map[string]string{},
 	}
 	if c.creds.IsZero() && user != nil && !cfg.NoAmbientCredentials {
-		// User information in the URL is the opener's own identity; a
-		// server acting for others (NoAmbientCredentials) never lends it.
+		// The URL's credentials are the opener's own default identity; a
+		// server acting for others sets NoAmbientCredentials so that an
+		// anonymous request does not act with them.
 		c.creds.User = user.Username()
 		c.creds.Password, _ = user.Password()
 	}
@@ -260,17 +281,17 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if p := cmp.Or(o.provider, matrix["provider"]); p != "" {
 		c.header.Set("X-Deltacloud-Provider", p)
 	}
-	c.client = cfg.HTTPClient
-	if c.client == nil {
+	given := cfg.HTTPClient
+	if given == nil {
 		if dt, ok := http.DefaultTransport.(*http.Transport); ok {
 			c.ownTr = dt.Clone()
 		} else {
 			c.ownTr = &http.Transport{Proxy: http.ProxyFromEnvironment}
 		}
 		c.ownTr.MaxIdleConnsPerHost = 16
-		c.client = &http.Client{Transport: c.ownTr}
+		given = &http.Client{Transport: c.ownTr}
 	}
-	c.client = sameOriginOnly(c.client, base)
+	c.client = c.httpClient(given)
 	if err := c.readEntryPoint(ctx); err != nil {
 		c.Close()
 		return nil, err

@@ -232,12 +232,14 @@ func (c *conn) readResponse(ctx context.Context, method string, u *url.URL, hr *
 
 // transportError classifies a request that got no (complete) answer.
 func (c *conn) transportError(ctx context.Context, method string, u *url.URL, err error) error {
+	var de *deltacloud.Error
+	if errors.As(err, &de) {
+		// A redirect checkRedirect refused, without the *url.Error around
+		// it, whose URL is the raw Location.
+		return de
+	}
 	if ctx.Err() != nil {
 		return contextError(ctx, err)
-	}
-	var refused *deltacloud.Error
-	if errors.As(err, &refused) {
-		return refused // a redirect the driver would not follow
 	}
 	code := deltacloud.Unavailable
 	var ne net.Error

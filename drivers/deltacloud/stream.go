@@ -45,7 +45,17 @@ func (c *conn) send(ctx context.Context, method, href string, header http.Header
 	default:
 		req.ContentLength = -1 // chunked
 	}
-	return c.roundTrip(ctx, req, u)
+	resp, err := c.roundTrip(ctx, req, u)
+	if err == nil && streamed(req) && isRedirect(resp.status) && resp.header.Get("Location") != "" {
+		// The client hands out a 307 or 308 it cannot follow without the
+		// body; it is refused like any redirect of a streamed body.
+		target := "(a malformed Location)"
+		if loc, lerr := u.Parse(resp.header.Get("Location")); lerr == nil {
+			target = displayURL(loc)
+		}
+		return nil, redirectError(req, req, target, "a streamed body cannot be sent again")
+	}
+	return resp, err
 }
 
 // open sends a GET and hands back the answer's body unread when it is 200,

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -187,4 +188,54 @@ func TestBlobContentCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrTimeout) {
 		t.Errorf("read after cancel = %v, want context.Canceled as ErrTimeout", err)
 	}
+}
+
+func TestSameOrigin(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"http://h:3001/api", "http://h:3001/other", true},
+		{"http://H:3001/api", "http://h:3001/", true},
+		{"http://h/api", "http://h:80/api", true},
+		{"https://h/api", "https://h:443/x", true},
+		{"http://h:3001/api", "http://h:3002/api", false},
+		{"http://h/api", "https://h/api", false},
+		{"https://h/api", "https://h:80/api", false},
+		{"http://h/api", "http://h.evil/api", false},
+		{"http://h/api", "http://user:pw@g/api", false},
+	}
+	for _, tt := range tests {
+		a, _ := url.Parse(tt.a)
+		b, _ := url.Parse(tt.b)
+		if got := sameOrigin(a, b); got != tt.want {
+			t.Errorf("sameOrigin(%s, %s) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// FuzzRedact: whatever Config.Provider holds, the text messages repeat has
+// no user information: parsed again it has none, and nothing before the
+// last "@" of an authority or opaque part survives.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"http://u:p@h/api", "u:p@h:3001/api", "ftp://u@h", "http://h/api;driver=ec2",
+		"//u:p@h/x", "http://u:p@h@g/", "http://h/?token=t#frag", "%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		out := redact(raw)
+		if u, err := url.Parse(out); err == nil && u.User != nil {
+			t.Errorf("redact(%q) = %q, which has user information %q", raw, out, u.User)
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		if secret := u.User.String(); secret != "" && len(secret) >= 4 && strings.Contains(out, secret+"@") {
+			t.Errorf("redact(%q) = %q, which repeats %q", raw, out, secret)
+		}
+		if i := strings.LastIndexByte(u.Opaque, '@'); i >= 4 && strings.Contains(out, u.Opaque[:i+1]) {
+			t.Errorf("redact(%q) = %q, which repeats the opaque part before @", raw, out)
+		}
+	})
 }
