@@ -109,9 +109,12 @@ type Config struct {
 	// falls back to an identity of the host it runs on (environment
 	// variables, credential files, instance metadata endpoints, managed
 	// identities, nor user information embedded in Provider). With it and
-	// empty Credentials, every call that needs the cloud fails with
-	// ErrAuthFailure before anything is sent; data a driver holds itself
-	// (such as a static catalogue) is still served. A server acting for
+	// empty Credentials, every call that needs credentials fails with
+	// ErrAuthFailure: a real cloud's driver fails before anything is sent,
+	// and serves only data it holds itself (such as a static catalogue); a
+	// driver whose endpoint serves some data anonymously (a remote
+	// Deltacloud server) sends requests without credentials, and the
+	// endpoint's refusal is the ErrAuthFailure. A server acting for
 	// others sets it, so that a request acts only with the credentials it
 	// carries; a program opening its own providers usually leaves it unset.
 	NoAmbientCredentials bool
