@@ -75,8 +75,8 @@ func (c Code) String() string {
 // Error makes a Code usable as a sentinel error.
 func (c Code) Error() string { return "deltacloud: " + c.String() }
 
-// HTTPStatus is the status the Deltacloud REST API answers for this code
-// (spec §4). RateLimited and Unavailable have no Deltacloud equivalent and use
+// HTTPStatus is the status the Deltacloud REST API answers for this code.
+// RateLimited and Unavailable have no Deltacloud equivalent and use
 // the standard 429 and 503.
 func (c Code) HTTPStatus() int {
 	switch c {

@@ -63,7 +63,7 @@ func TestCodeString(t *testing.T) {
 }
 
 func TestCodeHTTPStatus(t *testing.T) {
-	// Spec §4, plus the standard statuses for the codes Deltacloud lacks.
+	// The original's statuses, plus the standard ones for the codes Deltacloud lacks.
 	tests := []struct {
 		code deltacloud.Code
 		want int

@@ -36,7 +36,7 @@ const (
 	OpCreate Operation = "create"
 )
 
-// The canonical feature names (spec §6).
+// The canonical feature names.
 const (
 	FeatureOwnerID                = "owner_id"
 	FeatureImageName              = "image_name"
@@ -74,7 +74,7 @@ type Feature struct {
 	Constraints map[string]string
 }
 
-// standardFeatures is spec §6's table, in the frontend's definition order,
+// standardFeatures is the original server's table of features, in the frontend's definition order,
 // which is also the order features are advertised in.
 var standardFeatures = []Feature{
 	{Name: FeatureOwnerID, Collection: CollectionImages, Operation: OpIndex, Params: []string{"owner_id"}},

@@ -144,7 +144,7 @@ func TestMustFeatures(t *testing.T) {
 	}
 }
 
-// TestStandardFeatures checks the definitions against spec §6's table.
+// TestStandardFeatures checks the definitions against the original server's table of features.
 func TestStandardFeatures(t *testing.T) {
 	type def struct {
 		Name       string
@@ -223,7 +223,7 @@ func TestStandardFeatureIsACopy(t *testing.T) {
 	}
 }
 
-// ec2Features is what spec §6 says EC2 advertises.
+// ec2Features is what the original server's EC2 driver advertises.
 var ec2Features = dc.MustFeatures(
 	dc.FeatureMetrics, dc.FeatureUserData, dc.FeatureFirewalls, dc.FeatureAuthenticationKey,
 	dc.FeatureInstanceCount, dc.FeatureAttachSnapshot,

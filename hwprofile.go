@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// The standard hardware property names and their units (spec §5.3).
+// The standard hardware property names and their units.
 const (
 	PropertyCPU          = "cpu"
 	PropertyMemory       = "memory"

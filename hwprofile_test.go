@@ -13,7 +13,7 @@ import (
 	dc "github.com/deltacloud-go/deltacloud"
 )
 
-// The mock driver's hardware profiles (spec §9).
+// The mock driver's hardware profiles.
 var (
 	m1Small = dc.HardwareProfile{ID: "m1-small", Name: "m1-small", Properties: []dc.Property{
 		dc.FixedProperty(dc.PropertyCPU, dc.UnitCount, "1"),

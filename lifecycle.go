@@ -12,7 +12,7 @@ import (
 // documents use the lower-case form ([State.MachineName]).
 type State string
 
-// The standard states (spec §5.5, §8). StateStart is the pseudo-state before
+// The standard states. StateStart is the pseudo-state before
 // creation and never appears on an instance.
 const (
 	StateStart        State = "START"

@@ -13,7 +13,7 @@ import (
 	dc "github.com/deltacloud-go/deltacloud"
 )
 
-// The state machines of spec §8.
+// The state machines of the original server's drivers.
 var (
 	mockTransitions = []dc.Transition{
 		dc.On(dc.StateStart, dc.ActionCreate, dc.StatePending),
@@ -32,7 +32,7 @@ var (
 		dc.On(dc.StateStopped, dc.ActionStart, dc.StateRunning),
 		dc.On(dc.StateStopped, dc.ActionDestroy, dc.StateFinish),
 	}
-	// openstackSpecTransitions is §8's OpenStack machine as written. ERROR
+	// openstackSpecTransitions is the original's OpenStack machine as written. ERROR
 	// has no way out, which Validate allows for ERROR alone.
 	openstackSpecTransitions = []dc.Transition{
 		dc.On(dc.StateStart, dc.ActionCreate, dc.StatePending),
@@ -45,7 +45,7 @@ var (
 		dc.Auto(dc.StatePending, dc.StateError),
 		dc.Auto(dc.StateStopping, dc.StateError),
 	}
-	// openstackTransitions is §8's machine plus destroy out of ERROR (§7:
+	// openstackTransitions is the original's machine plus destroy out of ERROR (as its text says:
 	// OpenStack offers reboot and destroy), which makes it valid.
 	openstackTransitions = append(slices.Clone(openstackSpecTransitions),
 		dc.On(dc.StateError, dc.ActionDestroy, dc.StateFinish))
@@ -661,12 +661,12 @@ func FuzzPlan(f *testing.F) {
 	})
 }
 
-// TestErrorSinkIsValid: §8's OpenStack machine leaves ERROR only by the
+// TestErrorSinkIsValid: the original's OpenStack machine leaves ERROR only by the
 // cloud's clean-up, so ERROR may be a dead end; no other state may.
 func TestErrorSinkIsValid(t *testing.T) {
 	m, err := dc.NewStateMachine(openstackSpecTransitions...)
 	if err != nil {
-		t.Fatalf("NewStateMachine(§8 OpenStack) = %v, want valid", err)
+		t.Fatalf("NewStateMachine(original OpenStack) = %v, want valid", err)
 	}
 	if plan, err := m.Plan(dc.StateRunning, dc.StateFinish); err != nil || !slices.Equal(plan, []dc.Action{dc.ActionStop}) {
 		t.Errorf("Plan(RUNNING, FINISH) = %v, %v; want [stop]", plan, err)

@@ -264,7 +264,7 @@ func TestAuthFailure(t *testing.T) {
 	if _, err := p.Realms(t.Context()); !errors.Is(err, deltacloud.ErrAuthFailure) {
 		t.Errorf("Realms = %v, want ErrAuthFailure", err)
 	}
-	// Hardware profiles, lifecycle and features need no credentials (spec §2).
+	// Hardware profiles, lifecycle and features need no credentials.
 	if _, err := p.HardwareProfiles(t.Context(), deltacloud.HardwareProfileFilter{}); err != nil {
 		t.Errorf("HardwareProfiles without valid credentials: %v", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The addresses collection (spec §5.9).
+// The addresses collection.
 
 func addressesIndex(q *request) error {
 	p, err := q.open()

@@ -16,7 +16,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The buckets collection and its blobs (spec §5.12). Blob content is
+// The buckets collection and its blobs. Blob content is
 // streamed both ways and never held in memory: an upload's body goes
 // straight into Provider.PutBlob (PUT: the raw body, its size from
 // Content-Length; POST: the multipart form read part by part), and a

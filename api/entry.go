@@ -73,7 +73,7 @@ func (q *request) apiDoc(p *deltacloud.Provider) wire.API {
 }
 
 // switchDriver redirects the HTML UI's driver/provider form to the matrix
-// URL that selects them (spec §2).
+// URL that selects them.
 func (q *request) switchDriver() {
 	target := q.base
 	driver := strings.ToLower(q.params.Get("driver"))

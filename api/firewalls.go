@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The firewalls collection and its rules (spec §5.8).
+// The firewalls collection and its rules.
 
 func firewallsIndex(q *request) error {
 	p, err := q.open()

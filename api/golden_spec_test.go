@@ -55,7 +55,7 @@ var (
 // specGoldenCases replays testdata/golden-spec: responses written by hand
 // from the spec's shapes (its README), one request each on a fresh mock.
 var specGoldenCases = map[string]specCase{
-	// keys (§5.7)
+	// keys
 	"keys_xml":           {req: tuReq{Path: "/api/keys?format=xml", Creds: tuMockUser}},
 	"keys_json":          {req: tuReq{Path: "/api/keys?format=json", Creds: tuMockUser}},
 	"key_test_key_xml":   {req: tuReq{Path: "/api/keys/test-key?format=xml", Creds: tuMockUser}},
@@ -66,7 +66,7 @@ var specGoldenCases = map[string]specCase{
 	"key_destroy_204": {req: tuReq{Method: http.MethodDelete, Path: "/api/keys/test-key", Accept: "application/xml", Creds: tuMockUser}},
 	"keys_new_html":   {req: tuReq{Path: "/api/keys/new", Accept: "text/html", Creds: tuMockUser}},
 
-	// firewalls (§5.8), on the mock with its firewalls option
+	// firewalls, on the mock with its firewalls option
 	"firewalls_412":              {req: tuReq{Path: "/api/firewalls?format=json", Creds: tuMockUser}},
 	"firewalls_xml":              {mock: fwOn, req: tuReq{Path: "/api/firewalls?format=xml", Creds: tuMockUser}},
 	"firewalls_json":             {mock: fwOn, req: tuReq{Path: "/api/firewalls?format=json", Creds: tuMockUser}},
@@ -91,7 +91,7 @@ var specGoldenCases = map[string]specCase{
 	}},
 	"firewall_destroy_204": {mock: fwOn, req: tuReq{Method: http.MethodDelete, Path: "/api/firewalls/default", Accept: "application/xml", Creds: tuMockUser}},
 
-	// addresses (§5.9)
+	// addresses
 	"addresses_xml":            {req: tuReq{Path: "/api/addresses?format=xml", Creds: tuMockUser}},
 	"addresses_json":           {req: tuReq{Path: "/api/addresses?format=json", Creds: tuMockUser}},
 	"address_192_168_0_1_xml":  {req: tuReq{Path: "/api/addresses/192.168.0.1?format=xml", Creds: tuMockUser}},
@@ -106,7 +106,7 @@ var specGoldenCases = map[string]specCase{
 		req: tuReq{Method: http.MethodPost, Path: "/api/addresses/192.168.0.1/associate", Accept: "application/xml", Creds: tuMockUser,
 			Form: url.Values{"instance_id": {"inst2"}}}},
 
-	// storage volumes (§5.10)
+	// storage volumes
 	"storage_volumes_xml":      {req: tuReq{Path: "/api/storage_volumes?format=xml", Creds: tuMockUser}},
 	"storage_volumes_json":     {req: tuReq{Path: "/api/storage_volumes?format=json", Creds: tuMockUser}},
 	"storage_volume_vol3_xml":  {req: tuReq{Path: "/api/storage_volumes/vol3?format=xml", Creds: tuMockUser}},
@@ -131,7 +131,7 @@ var specGoldenCases = map[string]specCase{
 		req: tuReq{Method: http.MethodPost, Path: "/api/storage_volumes/vol1/attach", Accept: "application/xml", Creds: tuMockUser,
 			Form: url.Values{"instance_id": {"inst1"}, "device": {"/dev/sdb"}}}},
 
-	// storage snapshots (§5.11)
+	// storage snapshots
 	"storage_snapshots_xml":       {req: tuReq{Path: "/api/storage_snapshots?format=xml", Creds: tuMockUser}},
 	"storage_snapshots_json":      {req: tuReq{Path: "/api/storage_snapshots?format=json", Creds: tuMockUser}},
 	"storage_snapshot_snap1_xml":  {req: tuReq{Path: "/api/storage_snapshots/snap1?format=xml", Creds: tuMockUser}},
@@ -142,7 +142,7 @@ var specGoldenCases = map[string]specCase{
 		Form: url.Values{"volume_id": {"vol1"}}}},
 	"storage_snapshot_destroy_204": {req: tuReq{Method: http.MethodDelete, Path: "/api/storage_snapshots/snap3", Accept: "application/xml", Creds: tuMockUser}},
 
-	// buckets (§5.12)
+	// buckets
 	"buckets_xml":         {req: tuReq{Path: "/api/buckets?format=xml", Creds: tuMockUser}},
 	"buckets_json":        {req: tuReq{Path: "/api/buckets?format=json", Creds: tuMockUser}},
 	"bucket_bucket1_xml":  {req: tuReq{Path: "/api/buckets/bucket1?format=xml", Creds: tuMockUser}},
@@ -155,7 +155,7 @@ var specGoldenCases = map[string]specCase{
 		req: tuReq{Method: http.MethodDelete, Path: "/api/buckets/golden-bucket", Accept: "application/xml", Creds: tuMockUser}},
 	"bucket_delete_nonempty_403": {req: tuReq{Method: http.MethodDelete, Path: "/api/buckets/bucket1", Accept: "application/xml", Creds: tuMockUser}},
 
-	// blobs (§5.12)
+	// blobs
 	"blob_blob1_xml":     {req: tuReq{Path: "/api/buckets/bucket1/blob1?format=xml", Creds: tuMockUser}},
 	"blob_blob1_json":    {req: tuReq{Path: "/api/buckets/bucket1/blob1?format=json", Creds: tuMockUser}, wantJSON: blobContentHref},
 	"blob_blob1_head":    {req: tuReq{Method: http.MethodHead, Path: "/api/buckets/bucket1/blob1", Creds: tuMockUser}},
@@ -180,13 +180,13 @@ var specGoldenCases = map[string]specCase{
 	"blob_unknown_head_404":    {req: tuReq{Method: http.MethodHead, Path: "/api/buckets/bucket1/nope", Creds: tuMockUser}},
 	"blob_unknown_content_404": {req: tuReq{Path: "/api/buckets/bucket1/nope/content", Accept: "application/xml", Creds: tuMockUser}},
 
-	// metrics (§5.14)
+	// metrics
 	"metrics_xml":       {req: tuReq{Path: "/api/metrics?format=xml", Creds: tuMockUser}},
 	"metrics_json":      {req: tuReq{Path: "/api/metrics?format=json", Creds: tuMockUser}},
 	"metric_inst1_xml":  {req: tuReq{Path: "/api/metrics/inst1?format=xml", Creds: tuMockUser}},
 	"metric_inst1_json": {req: tuReq{Path: "/api/metrics/inst1?format=json", Creds: tuMockUser}},
 
-	// images from instances (§5.4)
+	// images from instances
 	"image_create_201_xml": {req: tuReq{Method: http.MethodPost, Path: "/api/images?format=xml", Creds: tuMockUser,
 		Form: url.Values{"instance_id": {"inst1"}, "name": {"golden-img"}}}, wantXML: imageOwnedByCaller},
 	"image_create_201_json": {req: tuReq{Method: http.MethodPost, Path: "/api/images?format=json", Creds: tuMockUser,
@@ -197,7 +197,7 @@ var specGoldenCases = map[string]specCase{
 	"images_new_no_instance_404": {req: tuReq{Path: "/api/images/new", Accept: "text/html", Creds: tuMockUser}},
 }
 
-// Deliberate: spec §9 has the original mock's images made from instances
+// Deliberate: the original mock has the original mock's images made from instances
 // owned by root; ours are owned by the account that made them, as on EC2
 // (drivers/mock's package doc).
 func imageOwnedByCaller(t *testing.T, g *tuNode) {
@@ -217,8 +217,7 @@ func imageOwnedByCallerJSON(t *testing.T, g any) any {
 	return g
 }
 
-// Deliberate: the original's blob JSON carries the content inline (spec
-// §5.12); ours carries the href of the content instead, since a blob may be
+// Deliberate: the original's blob JSON carries the content inline; ours carries the href of the content instead, since a blob may be
 // of any size and is streamed from there (wire.BlobJSON's doc).
 func blobContentHref(t *testing.T, g any) any {
 	b := g.(map[string]any)["blob"].(map[string]any)
@@ -231,7 +230,7 @@ func blobContentHref(t *testing.T, g any) any {
 
 // numberField returns the deliberate difference of a created bucket's
 // size and a created volume's capacity: the original's are strings (a
-// created bucket's size "0", spec §9; a created volume's capacity the
+// created bucket's size "0", as the original mock; a created volume's capacity the
 // parameter's text) while its fixtures' are numbers (3, 1); ours are
 // always numbers (wire.Number), so a client reads one type.
 func numberField(doc, field string) func(t *testing.T, g any) any {

@@ -32,8 +32,7 @@ type goldenCase struct {
 	// the documented deliberate differences.
 	wantXML  func(t *testing.T, golden *tuNode)
 	wantJSON func(t *testing.T, golden any) any
-	// oursXML and oursJSON take out of our body what only our fixtures have
-	// (spec §9 master fixtures vs the 1.1.3 ones the goldens were made on).
+	// oursXML and oursJSON take out of our body what only our fixtures have.
 	oursXML  func(t *testing.T, ours *tuNode)
 	oursJSON func(t *testing.T, ours any) any
 }
@@ -120,8 +119,8 @@ var goldenCases = map[string]goldenCase{
 		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/inst3", Accept: "application/json", Creds: tuMockUser}},
 	// Deliberate: the 1.1.3 server answered a second DELETE of the same
 	// instance with 404 (its mock's destroy raised ObjectNotFound), but the
-	// spec (§4 "403: instance action (reboot/stop/start/destroy) on an
-	// unknown instance", §5.5) says 403, and so do we: the same document
+	// API's documented status for an instance action (reboot, stop, start,
+	// destroy) on an unknown instance is 403, and so do we answer: the same document
 	// with status 403 and the message Forbidden.
 	"destroy_instance_again_404_xml": {
 		setup: steps(freeInst3, []tuReq{createXML, stopInst3,
@@ -310,9 +309,8 @@ func compareGoldenHTML(t *testing.T, s *tuServer, g tuGolden, r tuResp) {
 // Deliberate differences and fixture differences, applied to the trees.
 
 // extraFeatures are the features our mock advertises beyond the 1.1.3
-// mock's: user_data on instances (the original meant to declare it, spec
-// §14, its user_Data typo), and image_name and volume_name, which the
-// original mock declares under names the frontend drops (spec §6). Each is
+// mock's: user_data on instances (the original meant to declare it, but for its user_Data typo), and image_name and volume_name, which the
+// original mock declares under names the frontend drops. Each is
 // inserted after the feature named in after ("" for first).
 var extraFeatures = []struct{ rel, after, name, param string }{
 	{"instances", "user_name", "user_data", "user_data"},
@@ -418,7 +416,7 @@ func noRunJSON(t *testing.T, g any) any {
 
 // only113Instances: the 1.1.3 index lists mockuser's inst0 and inst1 (its
 // inst2 belongs to anotheruser and it has no inst3); ours lists inst0–inst3,
-// all mockuser's (spec §9, master). Ours must list exactly those four; the
+// all mockuser's. Ours must list exactly those four; the
 // comparison takes the two the golden has.
 func only113Instances(t *testing.T, ours *tuNode) {
 	var ids []string
@@ -429,7 +427,7 @@ func only113Instances(t *testing.T, ours *tuNode) {
 		t.Errorf("instances listed (-want +ours):\n%s", diff)
 	}
 	ours.Children = slices.DeleteFunc(ours.Children, func(in *tuNode) bool { return !slices.Contains([]string{"inst0", "inst1"}, in.Attrs["id"]) })
-	// Our inst1 may show vol3 attached at /dev/sda1 (spec §9's volume
+	// Our inst1 may show vol3 attached at /dev/sda1 (the original mock's volume
 	// fixture); the 1.1.3 mock's instance did not list its volumes.
 	for _, in := range ours.Children {
 		if in.Attrs["id"] == "inst1" {

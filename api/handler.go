@@ -133,7 +133,7 @@ const serverHeader = "Apache-Deltacloud/1.1.3"
 
 // ServeHTTP handles one request in the original's order: Host check, driver
 // and provider selection, format negotiation, routing, capability check,
-// required parameters, then the operation (spec §15).
+// required parameters, then the operation.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := &request{h: h, w: w, r: r, start: time.Now()}
 	defer func() {

@@ -17,7 +17,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The browsable HTML interface (spec §10): one html/template page per view,
+// The browsable HTML interface: one html/template page per view,
 // each defining "title" and "content" inside the shared layout. The pages
 // get the wire documents the XML and JSON views are made of, wrapped in a
 // page with the layout's context. html/template escapes everything the
@@ -100,7 +100,7 @@ type page struct {
 
 	// Matrix is ";driver=…;provider=…" when the request chose a driver or
 	// provider other than the server's defaults, so that the page's links
-	// keep the choice (a choice lasts for one request, spec §2).
+	// keep the choice (a choice lasts for one request, as in the original).
 	Matrix string
 	// Nav lists the collections the navigation links to.
 	Nav []string

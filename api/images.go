@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// Images made from instances and deleted (spec §5.4).
+// Images made from instances and deleted.
 
 // imageCreate is POST {B}/images: instance_id, and name and description
 // where the features image_name and image_description are advertised; 201
@@ -41,7 +41,7 @@ func imageDestroy(q *request) error {
 }
 
 // imageNewPage is the HTML form of POST {B}/images for the instance
-// instance_id; without it, or for an unknown instance, 404 (spec §4).
+// instance_id; without it, or for an unknown instance, 404.
 func imageNewPage(q *request) error {
 	id := q.params.Get("instance_id")
 	if id == "" {

@@ -52,8 +52,7 @@ func instanceShow(q *request) error {
 	return q.render(http.StatusOK, doc, func() any { return doc.ShowJSON() }, "instance", doc)
 }
 
-// passThrough are undeclared create parameters some drivers read (spec
-// §5.5): the mock's initial_state, EC2's subnet_id. Other unknown
+// passThrough are undeclared create parameters some drivers read: the mock's initial_state, EC2's subnet_id. Other unknown
 // parameters are ignored, as the original ignores them.
 var passThrough = []string{"initial_state", "subnet_id"}
 
@@ -160,7 +159,7 @@ func instanceCreate(q *request) error {
 
 // instanceAction performs reboot/start/stop (202 with the instance) or
 // destroy (204). An unknown instance is 403 and an action the state does
-// not allow 405, as the original answers (spec §5.5).
+// not allow 405, as the original answers.
 func instanceAction(a deltacloud.Action) func(*request) error {
 	return func(q *request) error {
 		p, err := q.open()

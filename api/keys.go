@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The keys collection (spec §5.7).
+// The keys collection.
 
 func keysIndex(q *request) error {
 	p, err := q.open()

@@ -7,7 +7,7 @@ import (
 
 // splitMatrix removes the matrix parameters (";k=v") from every segment of an
 // escaped path, returning the clean unescaped segments and the parameters of
-// each segment, keyed by the segment's clean name (spec §2: only
+// each segment, keyed by the segment's clean name (as the original: only
 // api[driver] and api[provider] mean anything). A segment that cannot be
 // unescaped makes ok false.
 func splitMatrix(escapedPath string) (segments []string, matrix map[string]map[string]string, ok bool) {

@@ -10,7 +10,7 @@ import (
 )
 
 // TestSplitMatrix checks the removal of matrix parameters (";k=v") from
-// escaped paths (spec §2).
+// escaped paths.
 func TestSplitMatrix(t *testing.T) {
 	type m = map[string]map[string]string
 	tests := []struct {

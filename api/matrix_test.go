@@ -7,7 +7,7 @@ import (
 )
 
 // TestDriverProviderSelection checks the per-request choice of driver and
-// provider (spec §2): the server default, overridden by matrix parameters on
+// provider: the server default, overridden by matrix parameters on
 // the api segment, overridden by the X-Deltacloud-Driver/-Provider headers;
 // values lower-cased; "default" meaning no provider. It looks at the
 // response headers and at the Config the driver was really opened with.

@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The metrics collection (spec §5.14).
+// The metrics collection.
 
 func metricsIndex(q *request) error {
 	p, err := q.open()

@@ -28,7 +28,7 @@ var contentType = map[format]string{
 	formatGV:   "application/ghostscript",
 }
 
-// mediaFormats maps Accept media ranges to formats (spec §1).
+// mediaFormats maps Accept media ranges to formats.
 var mediaFormats = map[string]format{
 	"application/xml":         formatXML,
 	"text/xml":                formatXML,

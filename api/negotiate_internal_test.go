@@ -11,7 +11,7 @@ var (
 	statesFormats = []format{formatXML, formatJSON, formatHTML, formatGV}
 )
 
-// TestNegotiate checks format selection as spec §1 describes it: format=
+// TestNegotiate checks format selection as the original server does it: format=
 // decides when present; else the Accept header by q-value among the formats
 // the route offers, ties going xml > json > html; no or an empty Accept
 // header means XML; */* means HTML; nothing acceptable is 406 (ok false).

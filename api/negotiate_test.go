@@ -6,8 +6,7 @@ import (
 	"testing"
 )
 
-// TestNegotiationEndToEnd checks format selection through the server (spec
-// §1): the answer's Content-Type, exactly, or 406 with an empty body.
+// TestNegotiationEndToEnd checks format selection through the server: the answer's Content-Type, exactly, or 406 with an empty body.
 func TestNegotiationEndToEnd(t *testing.T) {
 	s := tuStart(t, tuMockOptions(t))
 	const (

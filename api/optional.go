@@ -16,11 +16,11 @@ import (
 
 // forbidState maps the state and conflict errors of the optional
 // collections and of image creation to 403 Forbidden, keeping the message.
-// The original's mock drivers answer 403 for these (spec §9: an address in
+// The original's mock drivers answer 403 for these (the original mock: an address in
 // use or free, a non-empty bucket, a duplicate key; images of an instance
 // that cannot be imaged), and the Rabbit routes of these collections have
 // no 405 or 409; only instance actions answer 405 for a state that does not
-// allow them (spec §4), which instanceAction keeps.
+// allow them, which instanceAction keeps.
 func forbidState(err error) error {
 	code := deltacloud.CodeOf(err)
 	if code != deltacloud.InvalidState && code != deltacloud.Conflict {

@@ -31,7 +31,7 @@ func multipartBody(tb testing.TB, fields map[string]string) (io.Reader, string) 
 	return &b, w.FormDataContentType()
 }
 
-// TestCreateParameters checks where create parameters come from (spec §1):
+// TestCreateParameters checks where create parameters come from:
 // the query string (the Ruby client's empty-body POST), an urlencoded or a
 // multipart form, the form winning over the query.
 func TestCreateParameters(t *testing.T) {
@@ -79,7 +79,7 @@ func TestCreateParameters(t *testing.T) {
 	}
 }
 
-// TestMethodOverride checks _method=delete in a POST form (spec §1, the
+// TestMethodOverride checks _method=delete in a POST form (the original's
 // HTML UI's destroy buttons).
 func TestMethodOverride(t *testing.T) {
 	s := tuStart(t, tuMockOptions(t))
@@ -98,7 +98,7 @@ func TestMethodOverride(t *testing.T) {
 		if v == "delete" && r.Status != http.StatusNoContent {
 			t.Fatalf("_method=%s: status %d, want 204\n%s", v, r.Status, r)
 		}
-		// The instance is gone now: an action on it is 403 (spec §4).
+		// The instance is gone now: an action on it is 403.
 		if v == "DELETE" && r.Status != http.StatusForbidden {
 			t.Fatalf("_method=%s on a destroyed instance: status %d, want 403\n%s", v, r.Status, r)
 		}
@@ -109,8 +109,8 @@ func TestMethodOverride(t *testing.T) {
 }
 
 // TestMissingRequiredParameter checks the plain-text 400 of a missing
-// required parameter (spec §4): it lists the parameters sent, comes before
-// authentication (spec §15), and is text/plain, so parameter names it
+// required parameter: it lists the parameters sent, comes before
+// authentication, and is text/plain, so parameter names it
 // quotes are never HTML.
 func TestMissingRequiredParameter(t *testing.T) {
 	s := tuStart(t, tuMockOptions(t))
@@ -220,7 +220,7 @@ func TestBodyCap(t *testing.T) {
 // /api/instances of an in-memory mock: the handler never panics (a panic
 // would be a 500) and never fails on the server's side. 501 is allowed: it
 // is the answer to a feature parameter the mock lacks (instance_count,
-// firewalls, password, …; spec §4 NotSupported).
+// firewalls, password, …; NotSupported).
 func FuzzParams(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"", "image_id=img1"},

@@ -130,7 +130,7 @@ func streamedUpload(r *http.Request, rest []string) bool {
 }
 
 // selectDriver applies the server default, then matrix parameters, then
-// headers; values are lower-cased (spec §2).
+// headers; values are lower-cased.
 func (q *request) selectDriver(matrix map[string]string) {
 	q.driver, q.provider = q.h.opts.Driver, q.h.opts.Provider
 	if v := matrix["driver"]; v != "" {
@@ -260,7 +260,7 @@ func (q *request) releaseProvider() {
 	}
 }
 
-// setCommonHeaders adds the headers of every response (spec §1).
+// setCommonHeaders adds the headers of every response.
 func (q *request) setCommonHeaders() {
 	h := q.w.Header()
 	h.Set("Server", serverHeader)
@@ -366,9 +366,9 @@ func (q *request) fail(err error) {
 	}
 	if q.op != nil && status < 500 && (q.op.Name == "index" || (q.op.shows() && status == http.StatusNotFound)) {
 		// Index routes report only the status' generic text, wrong
-		// credentials included ("Unauthorized", spec §2), and a show of an
+		// credentials included ("Unauthorized", as the original), and a show of an
 		// unknown id, a blob's too, answers the original's plain "Not
-		// Found" (spec §4).
+		// Found".
 		msg = wire.StatusMessage(status)
 	}
 	if q.op.timed() && status != http.StatusUnauthorized {

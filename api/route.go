@@ -91,7 +91,7 @@ func (q *request) missingParam(name string) {
 // without a handler, one of an optional collection the provider does not
 // serve, or image creation or destruction where the driver cannot. It
 // opens the provider without demanding credentials, so that 412 comes
-// before 401 as in the original (spec §15).
+// before 401 as in the original.
 func (q *request) missingCapability(op *operation) (bool, error) {
 	if op.handle == nil {
 		return true, nil

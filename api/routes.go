@@ -95,7 +95,7 @@ func (op *operation) timed() bool {
 
 // shows reports whether op reads one object: a show, and a blob's show,
 // metadata and content, which answer an unknown id with the original's
-// plain 404 "Not Found" (spec §4).
+// plain 404 "Not Found".
 func (op *operation) shows() bool {
 	switch op.Name {
 	case "show", "show_blob", "blob_metadata", "blob_content":

@@ -7,8 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// optionalRoutes are the operations of the optional collections (spec
-// §5.7–§5.14). Each exists where the provider's Collections list its
+// optionalRoutes are the operations of the optional collections. Each exists where the provider's Collections list its
 // collection; elsewhere it answers 412 with its capability as Expect.
 // Load balancers are routed (so docs and 412 answers name them) but have
 // no handlers: no driver offers them.

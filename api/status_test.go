@@ -32,7 +32,7 @@ func tuMockCloud(tb testing.TB, opts map[string]map[string]string) *mock.Cloud {
 	return c
 }
 
-// TestStatusCodes reaches every status code of the spec (§4, §5) with the
+// TestStatusCodes reaches every status code the original answers with the
 // mock, plus the 429 and 503 of our error codes, and checks each answer's
 // headers and body.
 func TestStatusCodes(t *testing.T) {
@@ -105,7 +105,7 @@ func TestStatusCodes(t *testing.T) {
 	}{
 		{name: "200 index", req: get("/api/realms"), status: 200},
 		{name: "200 show", req: get("/api/realms/eu"), status: 200},
-		// Filtering by an unknown id is an empty list, not 404 (spec §4).
+		// Filtering by an unknown id is an empty list, not 404.
 		{name: "200 index filtered to nothing", req: get("/api/instances?id=nope&format=xml"), status: 200,
 			check: func(t *testing.T, s *tuServer, r tuResp) {
 				if doc := tuParseXML(t, r.Body); doc.Name != "instances" || len(doc.Children) != 0 {
@@ -220,7 +220,7 @@ func TestStatusCodes(t *testing.T) {
 			check: plain("destroy_image", "The required capability to execute this operation is missing")},
 		{name: "412 image form", req: get("/api;driver=" + tuScopedDriver + "/images/new?instance_id=inst0&format=html"), status: 412,
 			check: plain("create_image", "The required capability to execute this operation is missing")},
-		// The capability check comes before the required cmd (spec §15).
+		// The capability check comes before the required cmd.
 		{name: "412 run", req: post("/api/instances/inst0/run", nil), status: 412,
 			check: plain("run_on_instance", "The required capability to execute this operation is missing")},
 		{name: "500 unknown driver", req: get("/api;driver=nope/realms"), status: 500,
@@ -282,7 +282,7 @@ func TestStatusCodes(t *testing.T) {
 }
 
 // actionJSON checks an action's JSON answer: the bare instance, not
-// {"instance":…} (spec §5.5).
+// {"instance":…}.
 func actionJSON(id string, state deltacloud.State) func(*testing.T, *tuServer, tuResp) {
 	return func(t *testing.T, s *tuServer, r tuResp) {
 		t.Helper()

@@ -10,7 +10,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// The storage_volumes (spec §5.10) and storage_snapshots (§5.11)
+// The storage_volumes and storage_snapshots
 // collections.
 
 func volumesIndex(q *request) error {

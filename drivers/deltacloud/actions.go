@@ -149,7 +149,7 @@ func (c *conn) actionError(ctx context.Context, id string, resp *response) error
 }
 
 // CreateInstances posts the spec to the instances collection as the
-// Deltacloud create parameters (spec §5.5): image_id, realm_id, hwp_id, one
+// Deltacloud create parameters: image_id, realm_id, hwp_id, one
 // parameter per property override (named as the profile's document says,
 // hwp_<property> by default), name, keyname, password, user_data in base64,
 // firewalls1…N, instance_count, metrics, snapshot_id and device_name, and

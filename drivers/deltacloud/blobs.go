@@ -10,7 +10,7 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// Buckets and blobs (spec §5.12). Blob content streams both ways: a PUT
+// Buckets and blobs. Blob content streams both ways: a PUT
 // sends the caller's reader as the raw body (with a Content-Length when the
 // size is known, chunked otherwise), and the content's GET is handed to the
 // caller unread, so no blob ever has to fit in memory.

@@ -10,7 +10,8 @@ import (
 )
 
 // The optional collections but buckets and blobs (blobs.go), each over the
-// routes of spec §5.7–§5.11, §5.14 and §5.4.
+// original server's routes: keys, firewalls, addresses, storage volumes and
+// snapshots, metrics, and images.
 
 var (
 	_ deltacloud.KeyConn        = (*conn)(nil)

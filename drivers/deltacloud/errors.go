@@ -49,7 +49,7 @@ func (e *ResponseError) Error() string {
 const maxMessage = 512
 
 // responseError turns an unsuccessful answer into the root package's
-// error: the code from the status (spec §4, wire.CodeForStatus), the
+// error: the code from the status, the
 // server's message from its error document (XML or JSON) or its plain-text
 // body (the 400 of a missing parameter and the 412 of a missing capability
 // are plain text), and RetryAfter from a Retry-After header. It never fails:

@@ -1,7 +1,7 @@
 package deltacloud_test
 
 // A server answering the optional collections' routes the way the original
-// Apache Deltacloud server does (spec §5.4, §5.7–§5.14, §9): 403 for a taken
+// Apache Deltacloud server does: 403 for a taken
 // key name, an address in use and a non-empty bucket, 202 without a body
 // for address actions, 500 for deleting an unknown blob, blob content
 // streamed both ways. It serves them over the mock on the storage of a

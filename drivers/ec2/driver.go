@@ -1,7 +1,7 @@
 // Package ec2 is the Amazon EC2 driver, registered as "ec2", built on
 // github.com/aws/aws-sdk-go-v2. It serves the core collections: realms
 // (availability zones), hardware profiles (instance types), images (AMIs)
-// and instances, with EC2's state machine (spec §8); and the optional ones:
+// and instances, with EC2's state machine; and the optional ones:
 // keys (key pairs), firewalls (security groups), addresses (Elastic IPs),
 // storage volumes (EBS), storage snapshots, images made from instances,
 // buckets and blobs through Amazon S3, and metrics through Amazon
@@ -248,7 +248,7 @@ type conn struct {
 	anonymous bool
 }
 
-// features are what the driver honours: spec §6's list for ec2, plus
+// features are what the driver honours: the original ec2 driver's list, plus
 // import_key (key pairs can be imported) and volume_name (the Name tag).
 var features = deltacloud.MustFeatures(
 	deltacloud.FeatureOwnerID,

@@ -53,7 +53,7 @@ func TestMetrics(t *testing.T) {
 	cw := s.CloudWatch()
 	p := open(t, s)
 	ctx := t.Context()
-	// The driver does not advertise user_name (spec §6), so the Name tag
+	// The driver does not advertise user_name, so the Name tag
 	// is set through the SDK.
 	var ec2c *awsec2.Client
 	if !p.As(&ec2c) {

@@ -6,21 +6,21 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// lifecycle is EC2's state machine (spec §8).
+// lifecycle is EC2's state machine.
 var lifecycle = deltacloud.MustStateMachine(
 	deltacloud.Auto(deltacloud.StateStart, deltacloud.StatePending),
 	deltacloud.Auto(deltacloud.StatePending, deltacloud.StateRunning),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionReboot, deltacloud.StateRunning),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionStop, deltacloud.StateStopping),
 	deltacloud.Auto(deltacloud.StateStopping, deltacloud.StateStopped),
-	// Spec §8 has start lead straight to RUNNING; real EC2 passes through
+	// The original's machine has start lead straight to RUNNING; real EC2 passes through
 	// pending, so the machine says so and a live watch stays inside it.
 	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionStart, deltacloud.StatePending),
 	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionDestroy, deltacloud.StateFinish),
 )
 
-// MapState maps an EC2 instance state name onto the Deltacloud state
-// (spec §8); an unknown name is StateUnknown.
+// MapState maps an EC2 instance state name onto the Deltacloud state;
+// an unknown name is StateUnknown.
 func MapState(s types.InstanceStateName) deltacloud.State {
 	switch s {
 	case types.InstanceStateNamePending:
@@ -57,7 +57,7 @@ func stateNames(s deltacloud.State) []string {
 
 // Actions returns the actions an instance allows in state s. EBS-backed
 // instances follow the state machine; for instance-store instances stop is
-// shown as destroy and start is removed (spec §8). The result is never nil.
+// shown as destroy and start is removed. The result is never nil.
 func Actions(s deltacloud.State, rootDeviceType types.DeviceType) []deltacloud.Action {
 	as := lifecycle.Actions(s)
 	out := make([]deltacloud.Action, 0, len(as))

@@ -7,13 +7,13 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// The only credentials the mock cloud accepts (spec §9).
+// The only credentials the mock cloud accepts.
 const (
 	User     = "mockuser"
 	Password = "mockpassword"
 )
 
-// lifecycle is the mock's state machine (spec §8). pending→running happens
+// lifecycle is the mock's state machine. pending→running happens
 // automatically; by default creates skip PENDING, as the original does.
 var lifecycle = deltacloud.MustStateMachine(
 	deltacloud.On(deltacloud.StateStart, deltacloud.ActionCreate, deltacloud.StatePending),
@@ -90,7 +90,7 @@ func fixtureImage(id, owner, arch, desc string) *imageRecord {
 	}
 }
 
-// fixtureInstances are the master branch's inst0–inst3 (spec §9).
+// fixtureInstances are the master branch's inst0–inst3.
 func fixtureInstances() []*record {
 	return []*record{
 		{ID: "inst0", Name: "Mock Instance With Profile Change", Owner: User, ImageID: "img1", RealmID: "us",
@@ -105,7 +105,7 @@ func fixtureInstances() []*record {
 	}
 }
 
-// fixtureState is a fresh cloud: spec §9's objects.
+// fixtureState is a fresh cloud: the original mock's objects.
 func fixtureState() *state {
 	return &state{
 		instances: fixtureInstances(),

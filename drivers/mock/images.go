@@ -131,7 +131,7 @@ func uniqueID(prefix string, taken func(string) bool) string {
 	return id
 }
 
-// CreateImage makes an image of an instance (spec §9).
+// CreateImage makes an image of an instance.
 func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*deltacloud.Image, error) {
 	if err := c.begin(ctx, OpCreateImage); err != nil {
 		return nil, err

@@ -10,7 +10,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// metricNames are the mock's metric properties (spec §5.14).
+// metricNames are the mock's metric properties.
 var metricNames = []string{
 	"cpuUtilization", "diskReadRequestCount", "diskReadSector", "diskWriteRequestCount", "diskWriteSector",
 	"nicInputByte", "nicInputPacket", "nicOutputByte", "nicOutputPacket",

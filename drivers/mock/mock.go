@@ -2,7 +2,7 @@
 // realms us and eu, hardware profiles m1-small, m1-large, m1-xlarge and
 // opaque, images img1–img3 and instances inst0–inst3, with only
 // mockuser/mockpassword accepted, and the optional collections of the
-// Deltacloud API spec §9: keys (test-key), storage volumes (vol1–vol3, vol3
+// original Deltacloud mock: keys (test-key), storage volumes (vol1–vol3, vol3
 // attached to inst1 at /dev/sda1), storage snapshots (snap1–snap3), buckets
 // (bucket1 with blob1–blob3, bucket2 with blob4 and blob5), addresses
 // (192.168.0.1–192.168.0.4), metrics (one per visible instance), images
@@ -29,7 +29,7 @@
 //	firewalls      "true" serves the firewalls collection (default false, as
 //	               the original mock has none)
 //
-// Where this mock differs from the original (spec §9), on purpose:
+// Where this mock differs from the original, on purpose:
 //   - Errors are typed: an unknown id of any collection is ErrNotFound
 //     (the original answers 500 for some, and destroying an unknown image
 //     "succeeds"); a taken key, firewall, bucket or image name is

@@ -6,7 +6,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// API is the entry point document, GET /api (spec §3), which has no XML
+// API is the entry point document, GET /api, which has no XML
 // declaration:
 //
 //	<api driver='mock' provider='…' version='1.1.3'>

@@ -9,7 +9,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Bucket is the bucket document (spec §5.12):
+// Bucket is the bucket document:
 //
 //	<bucket href='{B}/buckets/bucket1' id='bucket1'><name>bucket1</name><size>3</size>
 //	  <blob href='{B}/buckets/bucket1/blob1' id='blob1'></blob>…</bucket>
@@ -149,7 +149,7 @@ func (d Buckets) JSON() BucketsJSON {
 	return j
 }
 
-// Blob is the blob document (spec §5.12):
+// Blob is the blob document:
 //
 //	<blob href='{B}/buckets/bucket1/blob1' id='blob1'>
 //	  <bucket>bucket1</bucket><content_length>17</content_length><content_type>text/plain</content_type>

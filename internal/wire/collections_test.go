@@ -18,13 +18,13 @@ import (
 
 // The documents of the optional collections (keys, firewalls, addresses,
 // storage volumes and snapshots, buckets and blobs, metrics): shapes from
-// the spec (§5.7–§5.14), round trips through XML and JSON, and the
+// the spec, round trips through XML and JSON, and the
 // parameter codecs the handler and the remote driver share.
 
 // prefixEqual compares address blocks, whose fields are unexported.
 var prefixEqual = cmp.Comparer(func(a, b netip.Prefix) bool { return a == b })
 
-// The model values the tests render: the spec's mock fixtures (§9) and
+// The model values the tests render: the spec's mock fixtures and
 // awkward cases.
 func sampleKeys() []deltacloud.Key {
 	return []deltacloud.Key{

@@ -4,7 +4,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Drivers is the driver index document (spec §5.1), which has no XML
+// Drivers is the driver index document, which has no XML
 // declaration. The index lists each driver's providers without their
 // entrypoints:
 //

@@ -10,7 +10,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// ErrorDoc is the error document (spec §4). It is a document, not a Go
+// ErrorDoc is the error document. It is a document, not a Go
 // error; Model converts it into a *deltacloud.Error.
 //
 //	<error status='404' url='/api/instances/foo'>
@@ -139,7 +139,7 @@ func (d *ErrorDoc) Model() *deltacloud.Error {
 	return &deltacloud.Error{Code: CodeForStatus(d.StatusCode()), Message: text(d.Message.Text)}
 }
 
-// CodeForStatus classifies an HTTP status of a Deltacloud server (spec §4):
+// CodeForStatus classifies an HTTP status of a Deltacloud server:
 // the inverse of deltacloud.Code.HTTPStatus, plus the statuses only the
 // original uses (406 → InvalidArgument, 412 missing capability →
 // NotSupported, 500 → Backend). Other 4xx are InvalidArgument, other 5xx

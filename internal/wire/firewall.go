@@ -9,7 +9,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Firewall is the firewall document (spec §5.8):
+// Firewall is the firewall document:
 //
 //	<firewall href='{B}/firewalls/fw' id='fw'>
 //	  <actions><link href='{B}/firewalls/fw' method='delete' rel='destroy' />
@@ -248,7 +248,7 @@ func (d *FirewallList) Model() ([]deltacloud.Firewall, error) {
 	return out, nil
 }
 
-// FirewallJSON is the firewall's JSON form (spec §5.8).
+// FirewallJSON is the firewall's JSON form.
 type FirewallJSON struct {
 	ID          string     `json:"id"`
 	Href        string     `json:"href"`

@@ -210,7 +210,7 @@ func TestGoldenFromModel(t *testing.T) {
 }
 
 // goldenInstances are our mock's instances that the 1.1.3 index lists,
-// without their attached volumes: our inst1 has vol3 attached (spec §9's
+// without their attached volumes: our inst1 has vol3 attached (the original mock's
 // volume fixture), which the 1.1.3 mock's instances did not show.
 func goldenInstances(t *testing.T) []deltacloud.Instance {
 	ins := must(openMock(t).Instances(context.Background(), deltacloud.InstanceFilter{}))(t)

@@ -9,7 +9,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// HardwareProfile is the hardware profile document (spec §5.3):
+// HardwareProfile is the hardware profile document:
 //
 //	<hardware_profile href='{B}/hardware_profiles/m1-large' id='m1-large'>
 //	  <id>m1-large</id><name>m1-large</name>
@@ -213,7 +213,7 @@ func (d *HardwareProfile) Param(property string) (PropertyParam, bool) {
 
 // HardwareProfileJSON is the JSON form: {id, href, name, properties}, where
 // each property is reduced to its default as a string, so kinds, ranges and
-// enums are lost (spec §5.3). Properties is left out for opaque profiles.
+// enums are lost. Properties is left out for opaque profiles.
 type HardwareProfileJSON struct {
 	ID         string         `json:"id"`
 	Href       string         `json:"href"`

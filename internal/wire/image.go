@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Image is the image document (spec §5.4):
+// Image is the image document:
 //
 //	<image href='{B}/images/img1' id='img1'>
 //	  <name>img1</name><description>Fedora 10</description>

@@ -9,7 +9,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Instance is the instance document (spec §5.5), elements in the original's
+// Instance is the instance document, elements in the original's
 // order:
 //
 //	<instance href='{B}/instances/inst0' id='inst0'>
@@ -354,7 +354,7 @@ func (d *Instances) Model() ([]deltacloud.Instance, error) {
 	return out, nil
 }
 
-// InstanceJSON is the instance's JSON form (spec §5.5). Note "owner" where
+// InstanceJSON is the instance's JSON form. Note "owner" where
 // the XML has owner_id, create_time for launch_time, and create_image true
 // when the document has a create_image link.
 type InstanceJSON struct {

@@ -4,8 +4,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// IPAddress is the address document of the addresses collection (spec
-// §5.9); (Address is an instance's address):
+// IPAddress is the address document of the addresses collection (Address is an instance's address):
 //
 //	<address href='{B}/addresses/192.168.0.1' id='192.168.0.1'><ip>192.168.0.1</ip>
 //	  <actions><link href='{B}/addresses/ID' method='delete' rel='destroy' />

@@ -4,7 +4,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Key is the key document (spec §5.7):
+// Key is the key document:
 //
 //	<key href='{B}/keys/test-key' id='test-key' type='key'>
 //	  <name>test-key</name>
@@ -131,7 +131,7 @@ func (d *Keys) Model() []deltacloud.Key {
 	return out
 }
 
-// KeyJSON is the key's JSON form (spec §5.7): {id, href, credential_type,
+// KeyJSON is the key's JSON form: {id, href, credential_type,
 // username, password, state, pem_rsa_key?, fingerprint?}. It has no name.
 type KeyJSON struct {
 	ID             string     `json:"id"`

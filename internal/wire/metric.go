@@ -10,7 +10,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Metric is the metric document (spec §5.14); each property is an element
+// Metric is the metric document; each property is an element
 // named after it:
 //
 //	<metric href='{B}/metrics/inst1' id='inst1'><entity>MockUserInstance</entity>

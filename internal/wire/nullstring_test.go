@@ -8,8 +8,8 @@ import (
 )
 
 // TestNullString: the members the original writes as null when unset
-// (spec §5.7 username/password, §5.10 description/device/kind, §5.4
-// description) encode empty as null and read null back as empty, so a
+// (a key's username/password, a volume's description/device/kind, an
+// image's description) encode empty as null and read null back as empty, so a
 // Ruby client never sees a present "" where it tests for nil.
 func TestNullString(t *testing.T) {
 	for _, tt := range []struct {

@@ -8,7 +8,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Realm is the realm document (spec §5.2):
+// Realm is the realm document:
 //
 //	<realm href='{B}/realms/us' id='us'><name>United States</name>
 //	  <state>AVAILABLE</state><limit><![CDATA[…]]></limit></realm>

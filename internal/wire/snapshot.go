@@ -6,7 +6,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// StorageSnapshot is the storage snapshot document (spec §5.11):
+// StorageSnapshot is the storage snapshot document:
 //
 //	<storage_snapshot href='{B}/storage_snapshots/snap1' id='snap1'><name>snap1</name>
 //	  <created>Wed Jul 29 18:15:24 UTC 2009</created>

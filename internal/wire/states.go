@@ -8,7 +8,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// States is the instance_states document (spec §5.6), which has no XML
+// States is the instance_states document, which has no XML
 // declaration:
 //
 //	<states>

@@ -7,7 +7,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// StorageVolume is the storage volume document (spec §5.10):
+// StorageVolume is the storage volume document:
 //
 //	<storage_volume href='{B}/storage_volumes/vol3' id='vol3'>
 //	  <created>Thu Jul 30 14:35:11 UTC 2009</created><capacity unit='GB'>1</capacity>
@@ -207,7 +207,7 @@ func (d *StorageVolumeList) Model() ([]deltacloud.StorageVolume, error) {
 	return out, nil
 }
 
-// StorageVolumeJSON is the volume's JSON form (spec §5.10). Realm and
+// StorageVolumeJSON is the volume's JSON form. Realm and
 // instance are {} when the volume has none.
 type StorageVolumeJSON struct {
 	ID          string        `json:"id"`

@@ -8,7 +8,7 @@
 //
 // Each resource has an XML type (Realm, Instance, …) that reproduces the
 // original server's element names, nesting, order and attributes, and a JSON
-// type (RealmJSON, …) for the JSON shape, which differs (spec §5). The XML
+// type (RealmJSON, …) for the JSON shape, which differs. The XML
 // type is the primary form: New* functions build it from the model, its JSON
 // method derives the JSON form, and its Model method converts a decoded
 // document back into the model. Decoded documents keep every href, so a
@@ -39,8 +39,7 @@ import (
 // APIVersion is the Deltacloud API version the documents follow.
 const APIVersion = "1.1.3"
 
-// XMLDeclaration begins the documents the original server renders with one
-// (spec §1 "decl").
+// XMLDeclaration begins the documents the original server renders with one.
 const XMLDeclaration = "<?xml version='1.0' encoding='utf-8' ?>\n"
 
 // Document is a top-level XML document of the API.
@@ -222,7 +221,7 @@ type RefJSON struct {
 
 // Link is an action link, <link href='…' method='post' rel='reboot' />.
 // ID is set only where the original names the object on its links (the
-// firewall index, spec §5.8).
+// firewall index).
 type Link struct {
 	Href   string `xml:"href,attr"`
 	ID     string `xml:"id,attr,omitempty"`
