@@ -65,10 +65,13 @@ func upload(t *testing.T, addr string, size, send, chunk int, gap time.Duration)
 // ever, while a slow upload that keeps sending, for longer in all than the
 // idle bound, completes.
 func TestBodyIdleTimeout(t *testing.T) {
-	addr := startServer(t, "-body-idle-timeout", "1s")
+	// The bound is fifty times the slow upload's gap, so a busy machine's
+	// scheduling delays cannot make a live upload look stalled.
+	addr := startServer(t, "-body-idle-timeout", "5s")
 
-	// 30 bytes, 1 per 100 ms: 3 s in all, never idle for long.
-	if status, err := upload(t, addr, 30, 30, 1, 100*time.Millisecond); err != nil || status != http.StatusOK {
+	// 70 bytes, 1 per 100 ms: 7 s in all, longer than the bound, but never
+	// idle for long.
+	if status, err := upload(t, addr, 70, 70, 1, 100*time.Millisecond); err != nil || status != http.StatusOK {
 		t.Errorf("slow upload: status %d, err %v; want 200", status, err)
 	}
 	// 2 of 100 bytes, then silence: the server must hang up, with no 2xx.
