@@ -17,7 +17,7 @@ import (
 //	  <backend driver='mock' provider='default'></backend>
 //	  <code>404</code>
 //	  <message><![CDATA[Not Found]]></message>
-//	  <backtrace></backtrace>
+//	  <backtrace><![CDATA[]]></backtrace>
 //	  <request><param name='id'><![CDATA["foo"]]></param></request>
 //	</error>
 type ErrorDoc struct {
@@ -27,7 +27,7 @@ type ErrorDoc struct {
 	Backend   ErrBackend `xml:"backend"`
 	Code      int        `xml:"code"`
 	Message   CDATA      `xml:"message"`
-	Backtrace CDATA      `xml:"backtrace"`
+	Backtrace Section    `xml:"backtrace"`
 	Request   ErrRequest `xml:"request"`
 }
 
@@ -106,7 +106,7 @@ func NewErrorDoc(info ErrorInfo) ErrorDoc {
 		Backend:   ErrBackend{Driver: info.Driver, Provider: info.Provider},
 		Code:      info.Status,
 		Message:   CDATA{Text: info.Message},
-		Backtrace: CDATA{Text: info.Backtrace},
+		Backtrace: Section{Text: info.Backtrace},
 	}
 	if d.Backend.Provider == "" {
 		d.Backend.Provider = DefaultProvider

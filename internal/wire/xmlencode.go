@@ -150,7 +150,9 @@ func (d ErrorDoc) writeXML(w *xmlWriter) {
 	w.end("backend")
 	w.intElement("code", d.Code)
 	w.cdataElement("message", d.Message.Text)
-	w.cdataElement("backtrace", d.Backtrace.Text)
+	w.start("backtrace")
+	w.section(d.Backtrace.Text)
+	w.end("backtrace")
 	w.start("request")
 	for _, p := range d.Request.Params {
 		w.start("param")

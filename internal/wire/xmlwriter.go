@@ -139,10 +139,16 @@ func (w *xmlWriter) text(s string) {
 // an empty s, and each "]]>" inside s split as "]]]]><![CDATA[>". Like
 // encoding/xml, it writes s's bytes as they are, without checking them.
 func (w *xmlWriter) cdata(s string) {
-	w.closeStart()
 	if s == "" {
+		w.closeStart()
 		return
 	}
+	w.section(s)
+}
+
+// section writes s as a CDATA section, also when s is empty (Section).
+func (w *xmlWriter) section(s string) {
+	w.closeStart()
 	w.buf = append(w.buf, "<![CDATA["...)
 	for {
 		i := strings.Index(s, "]]>")

@@ -399,7 +399,7 @@ func FuzzFastEncode(f *testing.F) {
 
 		sameEncoding(t, "error", wire.NewErrorDoc(wire.ErrorInfo{Status: n, URL: a, Driver: b, Provider: c,
 			Message: b, Backtrace: c, Params: []wire.RequestParam{{Name: a, Value: b}, {Name: "password", Value: c}}}))
-		e := wire.ErrorDoc{Status: n, URL: a, Code: -n, Message: wire.CDATA{Text: b}, Backtrace: wire.CDATA{Text: c},
+		e := wire.ErrorDoc{Status: n, URL: a, Code: -n, Message: wire.CDATA{Text: b}, Backtrace: wire.Section{Text: c},
 			Request: wire.ErrRequest{Params: []wire.ErrParam{{Name: c, Value: a}}}}
 		sameEncoding(t, "error document", e)
 
