@@ -19,7 +19,11 @@ type Driver interface {
 
 // DriverInfo describes a registered driver.
 type DriverInfo struct {
-	Name        string
+	// Name is the name the driver is registered and opened by ("ec2").
+	Name string
+	// Description is the driver's short display name, as the original
+	// server's driver list showed it ("EC2", "Azure", "Mock"): clients find a
+	// driver by it, lower-cased.
 	Description string
 	// Providers are the provider values the driver knows in advance (EC2
 	// regions, …); a driver may accept others.

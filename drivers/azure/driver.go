@@ -240,7 +240,7 @@ func init() { deltacloud.Register("azure", driver{}) }
 type driver struct{}
 
 func (driver) Info() deltacloud.DriverInfo {
-	return deltacloud.DriverInfo{Description: "Microsoft Azure (Resource Manager)"}
+	return deltacloud.DriverInfo{Description: "Azure"}
 }
 
 // options are the parsed Config.Options.

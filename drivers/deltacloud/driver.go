@@ -110,7 +110,7 @@ type driver struct{}
 // Info describes the driver: the provider is a server's base URL, which no
 // list can know in advance.
 func (driver) Info() deltacloud.DriverInfo {
-	return deltacloud.DriverInfo{Description: "Deltacloud REST API client (any Deltacloud server)"}
+	return deltacloud.DriverInfo{Description: "Deltacloud"}
 }
 
 // Info is what a server's entry point says, handed out by Provider.As

@@ -84,9 +84,22 @@ var regions = []string{
 func (driver) Info() deltacloud.DriverInfo {
 	ps := make([]deltacloud.ProviderInfo, len(regions))
 	for i, r := range regions {
-		ps[i] = deltacloud.ProviderInfo{ID: r, Entrypoints: map[string]string{"ec2": "ec2." + r + ".amazonaws.com"}}
+		ps[i] = deltacloud.ProviderInfo{ID: r, Entrypoints: entrypoints(r)}
 	}
-	return deltacloud.DriverInfo{Description: "Amazon Elastic Compute Cloud", Providers: ps}
+	return deltacloud.DriverInfo{Description: "EC2", Providers: ps}
+}
+
+// entrypoints are a region's service endpoints by the kinds the original
+// server listed: compute (ec2), storage (s3), load balancing (elb) and
+// monitoring (mon). S3 is given in the dotted form every region answers to;
+// the original's dashed s3-<region> form is not served by newer regions.
+func entrypoints(region string) map[string]string {
+	return map[string]string{
+		"ec2": "ec2." + region + ".amazonaws.com",
+		"s3":  "s3." + region + ".amazonaws.com",
+		"elb": "elasticloadbalancing." + region + ".amazonaws.com",
+		"mon": "monitoring." + region + ".amazonaws.com",
+	}
 }
 
 // options are the parsed Config.Options.
