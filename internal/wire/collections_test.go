@@ -253,7 +253,7 @@ MIIE]]]]><![CDATA[>x
 		{"metric", wire.NewMetric(base, deltacloud.Metric{ID: "inst1", Entity: "MockUserInstance",
 			Properties: sampleMetrics()[0].Properties[1:]}), `<metric href='` + base + `/metrics/inst1' id='inst1'><entity>MockUserInstance</entity>
 			<properties><nicInputByte><sample><property name='average' value='1024.5'/><property name='maximum' value='0'/>
-			<property name='minimum' value='0'/><property name='timestamp' value='Fri Mar 01 09:00:00 UTC 2013'/>
+			<property name='minimum' value='0'/><property name='timestamp' value='1362128400'/>
 			<property name='unit' value='Bytes'/></sample></nicInputByte></properties></metric>`},
 		{"metric index", wire.NewMetrics(base, sampleMetrics()[1:]), `<metrics><metric href='` + base + `/metrics/inst0' id='inst0'>
 			<entity>Mock Instance</entity><properties><cpuUtilization/><diskReadSector/></properties></metric></metrics>`},
@@ -308,6 +308,10 @@ func TestCollectionJSONShapes(t *testing.T) {
 			"bucket":{"id":"bucket1","href":"` + base + `/buckets/bucket1","rel":"bucket"},"content_length":17,"content_type":"text/plain",
 			"last_modified":"2010-09-23 17:44:54 +0200","content":"` + base + `/buckets/bucket1/blob1/content",
 			"user_metadata":{"SOMENEWKEY":"NEWVALUE"}}}`},
+		{"metric", wire.NewMetric(base, deltacloud.Metric{ID: "inst1", Entity: "MockUserInstance",
+			Properties: sampleMetrics()[0].Properties[1:]}).ShowJSON(), `{"metric":{"id":"inst1","href":"` + base + `/metrics/inst1",
+			"entity":"MockUserInstance","properties":[{"name":"nicInputByte","values":[{"minimum":0,"maximum":0,"average":1024.5,
+			"timestamp":1362128400,"unit":"Bytes"}]}]}}`},
 		{"metrics", wire.NewMetrics(base, sampleMetrics()[1:]).JSON(), `{"metrics":[{"id":"inst0","href":"` + base + `/metrics/inst0",
 			"entity":"Mock Instance","properties":[{"name":"cpuUtilization","values":null},{"name":"diskReadSector","values":null}]}]}`},
 	}

@@ -692,10 +692,14 @@ func (j *MetricPropertyJSON) write(w *jsonWriter) {
 // write writes one sample.
 func (j *MetricValueJSON) write(w *jsonWriter) {
 	w.open()
-	w.stringField("minimum", j.Minimum)
-	w.stringField("maximum", j.Maximum)
-	w.stringField("average", j.Average)
-	w.stringField("timestamp", j.Timestamp)
+	w.key("minimum")
+	w.decimal(j.Minimum)
+	w.key("maximum")
+	w.decimal(j.Maximum)
+	w.key("average")
+	w.decimal(j.Average)
+	w.key("timestamp")
+	w.number(j.Timestamp)
 	w.stringField("unit", j.Unit)
 	w.close()
 }

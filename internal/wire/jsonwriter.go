@@ -112,6 +112,16 @@ func (w *jsonWriter) number(n Number) {
 	w.htmlString(string(n))
 }
 
+// decimal writes d as Decimal.MarshalJSON does: a JSON number literal as
+// it is, anything else as a string.
+func (w *jsonWriter) decimal(d Decimal) {
+	if s := text(string(d)); numberLiteral(s) {
+		w.buf = append(w.buf, s...)
+		return
+	}
+	w.htmlString(string(d))
+}
+
 // wholeNumber is strconv.ParseUint(s, 10, 63) without allocating an error
 // for the texts that are not numbers.
 func wholeNumber(s string) (uint64, bool) {

@@ -112,7 +112,7 @@ func NewMetric(base string, m deltacloud.Metric) Metric {
 				{Name: "average", Value: formatFloat(s.Average)},
 				{Name: "maximum", Value: formatFloat(s.Maximum)},
 				{Name: "minimum", Value: formatFloat(s.Minimum)},
-				{Name: "timestamp", Value: FormatTime(s.Timestamp)},
+				{Name: "timestamp", Value: formatTimestamp(s.Timestamp)},
 				{Name: "unit", Value: s.Unit},
 			}}
 		}
@@ -188,6 +188,15 @@ func (s MetricSample) model() (deltacloud.MetricSample, error) {
 	return out, nil
 }
 
+// formatTimestamp writes a sample's time as whole Unix seconds, as the
+// original's mock did (Time.now.to_i), or "" for the zero time.
+func formatTimestamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.Unix(), 10)
+}
+
 // parseTimestamp reads a sample's timestamp: a time ParseTime reads, or
 // whole Unix seconds (as the original's mock writes).
 func parseTimestamp(s string) (time.Time, error) {
@@ -225,13 +234,16 @@ type MetricPropertyJSON struct {
 	Values []MetricValueJSON `json:"values"`
 }
 
-// MetricValueJSON is one sample in JSON.
+// MetricValueJSON is one sample in JSON. As the original's, the values are
+// JSON numbers and the timestamp is whole Unix seconds:
+// {"minimum":0.1,"maximum":0.9,"average":0.3,"timestamp":1764857297,"unit":"Percent"}.
+// A value a remote server sent that is not a number stays a string.
 type MetricValueJSON struct {
-	Minimum   string `json:"minimum"`
-	Maximum   string `json:"maximum"`
-	Average   string `json:"average"`
-	Timestamp string `json:"timestamp"`
-	Unit      string `json:"unit"`
+	Minimum   Decimal `json:"minimum"`
+	Maximum   Decimal `json:"maximum"`
+	Average   Decimal `json:"average"`
+	Timestamp Number  `json:"timestamp"`
+	Unit      string  `json:"unit"`
 }
 
 // MetricsJSON is the index's JSON form, {"metrics":[…]}.
@@ -254,13 +266,16 @@ func (d Metric) JSON() MetricJSON {
 			for _, sv := range s.Values {
 				switch sv.Name {
 				case "minimum":
-					v.Minimum = sv.Value
+					v.Minimum = Decimal(sv.Value)
 				case "maximum":
-					v.Maximum = sv.Value
+					v.Maximum = Decimal(sv.Value)
 				case "average":
-					v.Average = sv.Value
+					v.Average = Decimal(sv.Value)
 				case "timestamp":
-					v.Timestamp = sv.Value
+					v.Timestamp = Number(sv.Value)
+					if t, err := parseTimestamp(text(sv.Value)); err == nil {
+						v.Timestamp = Number(formatTimestamp(t))
+					}
 				case "unit":
 					v.Unit = sv.Value
 				}
