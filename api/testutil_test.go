@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -215,10 +214,10 @@ func (s *tuServer) normJSON(v any) any {
 // tuGolden is one captured response of the original server.
 type tuGolden = golden.Response
 
-// tuReadGolden reads testdata/golden/<name>.txt.
+// tuReadGolden reads the original server's recorded response name.
 func tuReadGolden(tb testing.TB, name string) tuGolden {
 	tb.Helper()
-	g, err := golden.Read(filepath.Join("testdata", "golden"), name)
+	g, err := golden.Original(name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -228,13 +227,9 @@ func tuReadGolden(tb testing.TB, name string) tuGolden {
 // tuGoldenNames lists the golden files.
 func tuGoldenNames(tb testing.TB) []string {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.txt"))
-	if err != nil || len(files) == 0 {
-		tb.Fatalf("no golden files: %v", err)
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(filepath.Base(f), ".txt"))
+	names := golden.OriginalNames()
+	if len(names) == 0 {
+		tb.Fatal("no golden files")
 	}
 	return names
 }

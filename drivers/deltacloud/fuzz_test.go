@@ -7,22 +7,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"path/filepath"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/deltacloud-go/deltacloud"
+	recorded "github.com/deltacloud-go/deltacloud/internal/golden"
 )
 
 // addGoldenSeeds seeds a fuzz target with every recorded response.
 func addGoldenSeeds(f *testing.F, add func(status int, body []byte)) {
-	names, err := filepath.Glob(filepath.Join("testdata", "golden", "*.txt"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, n := range names {
-		g := readGolden(f, strings.TrimSuffix(filepath.Base(n), ".txt"))
+	for _, n := range recorded.OriginalNames() {
+		g := readGolden(f, n)
 		add(g.status, g.body)
 	}
 	add(200, []byte(`<instances><instance id='a'><launch_time>yesterday</launch_time></instance></instances>`))

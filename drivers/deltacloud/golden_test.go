@@ -1,7 +1,7 @@
 package deltacloud
 
 // Tests against a "fake 1.1.3 server": an httptest server replaying raw
-// responses of the original Apache Deltacloud 1.1.3 (testdata/golden), with
+// responses of the original Apache Deltacloud 1.1.3 (internal/golden/original), with
 // their single-quoted attributes, XML declarations, whitespace and
 // absolute links to http://127.0.0.1:3001.
 
@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -28,10 +27,10 @@ type golden struct {
 	body   []byte
 }
 
-// readGolden reads testdata/golden/<name>.txt.
+// readGolden reads the original server's recorded response name.
 func readGolden(tb testing.TB, name string) golden {
 	tb.Helper()
-	g, err := recorded.Read(filepath.Join("testdata", "golden"), name)
+	g, err := recorded.Original(name)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,11 +17,11 @@ import (
 // base is the base URL the goldens were captured under.
 const base = "http://127.0.0.1:3001/api"
 
-// goldenFile reads a captured response (testdata/golden, copied from
-// /work/shared/spec/golden) and returns its body.
+// goldenFile reads the original server's recorded response name and
+// returns its body.
 func goldenFile(tb testing.TB, name string) []byte {
 	tb.Helper()
-	g, err := golden.Read(filepath.Join("testdata", "golden"), name)
+	g, err := golden.Original(name)
 	if err != nil {
 		tb.Fatal(err)
 	}
