@@ -61,6 +61,7 @@ func TestWatchEndsWithItsContext(t *testing.T) {
 	f, clouds := newFleet(t, fleet.Options{}, "a", "stuck")
 	clouds["stuck"].SetLatency(mock.OpAll, time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	n := 0
 	for ev := range f.Watch(ctx, deltacloud.WatchOptions{Interval: time.Millisecond}) {
 		if ev.Provider != "a" {
