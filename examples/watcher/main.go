@@ -26,6 +26,15 @@
 //	inst4 was created and is now RUNNING
 //	inst2 was destroyed
 //
+// With -cloud flags it watches several clouds together (through the fleet
+// package), each output line starting with the cloud's name in brackets.
+// A cloud's credentials come from the environment variables
+// DELTACLOUD_<NAME>_USER and DELTACLOUD_<NAME>_PASSWORD (the mock needs
+// none); a cloud that fails is reported and watched again:
+//
+//	go run ./examples/watcher -cloud east=mock -cloud west=mock
+//	DELTACLOUD_AWS_USER=AKIA… DELTACLOUD_AWS_PASSWORD=… go run ./examples/watcher -cloud aws=ec2@eu-west-1 -cloud lab=mock
+//
 // Flags:
 //
 //	-driver NAME      driver to open (default "mock")
@@ -36,6 +45,7 @@
 //	-duration D       stop after this long; 0 means until Ctrl-C (default 0)
 //	-activity D       mock only: simulate other users every D; 0 disables (default 500ms)
 //	-seed N           mock only: seed of the simulated activity; 0 is time-based (default 0)
+//	-cloud N=D[@P]    watch cloud N of driver D (provider P) too; repeatable
 //
 // The three arguments URL USER PASSWORD stand for -driver deltacloud
 // -provider URL -user USER -password PASSWORD and cannot be combined with
@@ -92,6 +102,8 @@ type config struct {
 	duration time.Duration
 	activity time.Duration
 	seed     uint64
+	// clouds are the -cloud flags: several clouds watched together.
+	clouds []cloudSpec
 }
 
 // run is the whole program: it parses args, watches until ctx ends, an
@@ -114,6 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer cancel()
 	}
 
+	if len(cfg.clouds) > 0 {
+		return watchClouds(ctx, cfg, stdout, stderr)
+	}
 	p, err := deltacloud.Open(ctx, cfg.driver, providerConfig(cfg))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -148,11 +163,24 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&cfg.duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
 	fs.DurationVar(&cfg.activity, "activity", 500*time.Millisecond, "mock only: simulate other users every interval (0: no activity)")
 	fs.Uint64Var(&cfg.seed, "seed", 0, "mock only: seed of the simulated activity, to replay a sequence (0: time-based)")
+	var problems []string
+	names := map[string]bool{}
+	fs.Func("cloud", "watch this cloud too: NAME=DRIVER or NAME=DRIVER@PROVIDER (repeatable; credentials from DELTACLOUD_<NAME>_USER and _PASSWORD)", func(s string) error {
+		c, err := parseCloud(s)
+		if err != nil {
+			return err
+		}
+		if names[c.name] {
+			return fmt.Errorf("-cloud %q: the name %s is taken", s, c.name)
+		}
+		names[c.name] = true
+		cfg.clouds = append(cfg.clouds, c)
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 
-	var problems []string
 	switch fs.NArg() {
 	case 0:
 	case 3:
@@ -176,7 +204,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if cfg.activity < 0 {
 		problems = append(problems, "-activity must not be negative")
 	}
-	if cfg.driver != mockDriver {
+	if len(cfg.clouds) > 0 {
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "driver", "provider", "user", "password":
+				problems = append(problems, fmt.Sprintf("-%s cannot be combined with -cloud", f.Name))
+			}
+		})
+		if fs.NArg() > 0 {
+			problems = append(problems, "the URL USER PASSWORD arguments cannot be combined with -cloud")
+		}
+	} else if cfg.driver != mockDriver {
 		fs.Visit(func(f *flag.Flag) {
 			if f.Name == "activity" || f.Name == "seed" {
 				problems = append(problems, fmt.Sprintf("-%s is only for the %s driver", f.Name, mockDriver))
