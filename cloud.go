@@ -370,7 +370,7 @@ func argErr(op, format string, args ...any) error {
 
 // unsupported builds the NotSupported error for a parameter whose feature the
 // provider does not advertise.
-func (p *Provider) unsupported(op, param, feature string) error {
+func (p *Provider) unsupported(op, param string, feature FeatureName) error {
 	return &Error{Code: NotSupported, Op: op,
 		Message: fmt.Sprintf("parameter %s needs the %s feature, which driver %s does not advertise", param, feature, p.driver)}
 }

@@ -93,7 +93,7 @@ func TestCollectionsAndFeaturesReflectTheDriver(t *testing.T) {
 			}
 			var names []string
 			for _, f := range c.p.Features() {
-				names = append(names, f.Name)
+				names = append(names, string(f.Name))
 			}
 			if d := cmp.Diff(c.features, names); d != "" {
 				t.Errorf("Features (-want +got):\n%s", d)

@@ -340,7 +340,7 @@ func (s *suite) testUnadvertisedFeatures(t *testing.T) {
 	ctx, p := t.Context(), s.open(t)
 	base := s.spec(t, p)
 	cases := []struct {
-		feature string
+		feature deltacloud.FeatureName
 		set     func(*deltacloud.InstanceSpec)
 	}{
 		{deltacloud.FeatureUserName, func(sp *deltacloud.InstanceSpec) { sp.Name = "drivertest" }},
