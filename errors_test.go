@@ -331,3 +331,41 @@ func TestUnknownDriverErrorFromOpen(t *testing.T) {
 		t.Errorf("UnknownDriverError (-want +got):\n%s", diff)
 	}
 }
+
+// TestRedactProvider: provider values print without user information.
+func TestRedactProvider(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"us-west-1", "us-west-1"},
+		{"https://dc.example/api", "https://dc.example/api"},
+		{"https://alice:s3cret@dc.example/api", "https://dc.example/api"},
+		{"https://alice@dc.example:8443/api", "https://dc.example:8443/api"},
+		{"alice:s3cret@dc.example", "(hidden)"},
+		{"http://a:b@%zz", "(hidden)"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := deltacloud.RedactProvider(tt.in); got != tt.want {
+			t.Errorf("RedactProvider(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzRedactProvider: whatever the provider value, the password of a URL
+// in it never survives redaction, and neither does the error message.
+func FuzzRedactProvider(f *testing.F) {
+	for _, s := range []string{"https://alice:s3cret@dc.example/api", "x://u:pw@h", "us-east-1", "a:b@c", "http://[::1]:80/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		const secret = "Zq9SECRETx"
+		withSecret := "https://u:" + secret + "@" + p
+		got := deltacloud.RedactProvider(withSecret)
+		if strings.Contains(got, secret) && !strings.Contains(p, secret) {
+			t.Fatalf("RedactProvider(%q) = %q keeps the password", withSecret, got)
+		}
+		e := &deltacloud.Error{Code: deltacloud.NotFound, Driver: "d", Provider: withSecret}
+		if strings.Contains(e.Error(), secret) && !strings.Contains(p, secret) {
+			t.Fatalf("Error() = %q keeps the password", e.Error())
+		}
+	})
+}
