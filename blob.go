@@ -217,7 +217,7 @@ func (r *contentReader) Read(b []byte) (int, error) {
 		return 0, r.err
 	}
 	if err := r.ctx.Err(); err != nil {
-		r.err = &Error{Code: Timeout, Op: r.op, ID: r.id, Err: err}
+		r.err = &Error{Code: ctxCode(err), Op: r.op, ID: r.id, Err: err}
 		return 0, r.err
 	}
 	n, err := r.r.Read(b)

@@ -157,16 +157,22 @@ func Open(ctx context.Context, driver string, cfg Config) (*Provider, error) {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, &Error{Code: Timeout, Op: "Open", Err: err}
+		return nil, &Error{Code: ctxCode(err), Op: "Open", Driver: driver, Provider: RedactProvider(cfg.Provider), Err: err}
 	}
 	conn, err := d.Open(ctx, cfg)
 	if err != nil {
-		return nil, normalize(nil, "Open", "", err)
+		e := normalize(nil, "Open", "", err).(*Error)
+		if cerr := ctx.Err(); cerr != nil && errors.Is(e, cerr) {
+			e.Code = ctxCode(cerr)
+		}
+		e.Driver, e.Provider = driver, RedactProvider(cfg.Provider)
+		return nil, e
 	}
 	lc := conn.Lifecycle()
 	if lc == nil {
 		conn.Close()
-		return nil, &Error{Code: Backend, Op: "Open", Message: fmt.Sprintf("driver %s has no lifecycle state machine", driver)}
+		return nil, &Error{Code: Backend, Op: "Open", Driver: driver, Provider: RedactProvider(cfg.Provider),
+			Message: fmt.Sprintf("driver %s has no lifecycle state machine", driver)}
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -241,6 +247,23 @@ func (p *Provider) As(target any) bool {
 	return ok && a.As(target)
 }
 
+// Ping checks that the cloud is reachable and accepts the provider's
+// credentials, with one cheap authenticated request (the driver's Pinger,
+// or a listing of realms). Open succeeds with bad credentials on most
+// drivers, because much of a cloud's model can be served without them; a
+// program that wants to fail early, or a health check, calls Ping. Rejected
+// credentials are ErrAuthFailure; an unreachable cloud is ErrUnavailable or
+// ErrBackend, as for any call.
+func (p *Provider) Ping(ctx context.Context) error {
+	return p.call(ctx, "Ping", "", func() error {
+		if pg, ok := p.conn.(Pinger); ok {
+			return pg.Ping(ctx)
+		}
+		_, err := p.conn.Realms(ctx)
+		return err
+	})
+}
+
 // Close releases the driver's resources. Calls after Close fail with
 // ErrInvalidState; a second Close is a no-op.
 func (p *Provider) Close() error {
@@ -248,28 +271,37 @@ func (p *Provider) Close() error {
 		return nil
 	}
 	if err := p.conn.Close(); err != nil {
-		return normalize(p.conn, "Close", "", err)
+		return p.label(normalize(p.conn, "Close", "", err).(*Error))
 	}
 	return nil
 }
 
 // call runs one driver call: it refuses on a closed provider or a done
-// context, normalises the error and logs the call.
+// context, normalises the error, labels it with the driver and provider,
+// and logs the call.
 func (p *Provider) call(ctx context.Context, op, id string, fn func() error) error {
 	if p.closed.Load() {
-		return &Error{Code: InvalidState, Op: op, ID: id, Message: "provider is closed"}
+		return p.label(&Error{Code: InvalidState, Op: op, ID: id, Message: "provider is closed"})
 	}
 	if err := ctx.Err(); err != nil {
-		return &Error{Code: Timeout, Op: op, ID: id, Err: err}
+		return p.label(&Error{Code: ctxCode(err), Op: op, ID: id, Err: err})
 	}
 	start := time.Now()
 	err := fn()
 	if err != nil {
 		err = normalize(p.conn, op, id, err)
-		if ctx.Err() != nil && CodeOf(err) != Timeout {
-			// The context ended mid-call: say so, keeping the driver's error.
-			err = &Error{Code: Timeout, Op: op, ID: id, Err: errors.Join(ctx.Err(), err)}
+		if cerr := ctx.Err(); cerr != nil && CodeOf(err) != ctxCode(cerr) {
+			// The context ended mid-call: say so, keeping the driver's
+			// error. A driver that classified the end of the context as
+			// a Timeout is relabelled when the caller cancelled.
+			e := err.(*Error)
+			if errors.Is(e, cerr) {
+				e.Code = ctxCode(cerr)
+			} else {
+				err = &Error{Code: ctxCode(cerr), Op: op, ID: id, Err: &interrupted{ctx: cerr, err: err}}
+			}
 		}
+		err = p.label(err.(*Error))
 	}
 	p.log.LogAttrs(ctx, slog.LevelDebug, "deltacloud call",
 		slog.String("op", op), slog.String("id", id),
@@ -277,8 +309,35 @@ func (p *Provider) call(ctx context.Context, op, id string, fn func() error) err
 	return err
 }
 
+// label fills in the driver and the (redacted) provider of an error the
+// Provider returns.
+func (p *Provider) label(e *Error) *Error {
+	e.Driver = p.driver
+	e.Provider = RedactProvider(p.cfg.Provider)
+	return e
+}
+
+// ctxCode is the code of a context's error: Canceled when the caller
+// cancelled, Timeout when a deadline passed.
+func ctxCode(err error) Code {
+	if errors.Is(err, context.Canceled) {
+		return Canceled
+	}
+	return Timeout
+}
+
+// interrupted is a driver's error that happened because the context ended:
+// both stay reachable with errors.Is and errors.As.
+type interrupted struct {
+	ctx error
+	err error
+}
+
+func (e *interrupted) Error() string   { return e.ctx.Error() + ": " + e.err.Error() }
+func (e *interrupted) Unwrap() []error { return []error{e.ctx, e.err} }
+
 // normalize turns any error into an *Error with Op (and ID) set, keeping the
-// original in the chain.
+// original in the chain. It always returns an *Error.
 func normalize(conn Conn, op, id string, err error) error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -311,7 +370,7 @@ func argErr(op, format string, args ...any) error {
 
 // unsupported builds the NotSupported error for a parameter whose feature the
 // provider does not advertise.
-func (p *Provider) unsupported(op, param, feature string) error {
+func (p *Provider) unsupported(op, param string, feature FeatureName) error {
 	return &Error{Code: NotSupported, Op: op,
 		Message: fmt.Sprintf("parameter %s needs the %s feature, which driver %s does not advertise", param, feature, p.driver)}
 }

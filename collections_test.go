@@ -93,7 +93,7 @@ func TestCollectionsAndFeaturesReflectTheDriver(t *testing.T) {
 			}
 			var names []string
 			for _, f := range c.p.Features() {
-				names = append(names, f.Name)
+				names = append(names, string(f.Name))
 			}
 			if d := cmp.Diff(c.features, names); d != "" {
 				t.Errorf("Features (-want +got):\n%s", d)
@@ -325,7 +325,7 @@ func TestPutBlobFailuresKeepNothing(t *testing.T) {
 					ctx, cancel := context.WithCancel(t.Context())
 					cancel()
 					return ctx
-				}, deltacloud.BlobSpec{}, func() io.Reader { return strings.NewReader("x") }, deltacloud.Timeout},
+				}, deltacloud.BlobSpec{}, func() io.Reader { return strings.NewReader("x") }, deltacloud.Canceled},
 				{"bad metadata", t.Context, deltacloud.BlobSpec{Metadata: map[string]string{"bad name": "v"}},
 					func() io.Reader { return strings.NewReader("x") }, deltacloud.InvalidArgument},
 			}
@@ -342,8 +342,8 @@ func TestPutBlobFailuresKeepNothing(t *testing.T) {
 			// Cancelled mid-upload.
 			ctx, cancel := context.WithCancel(t.Context())
 			_, err := p.PutBlob(ctx, "bucket1", deltacloud.BlobSpec{ID: "blob1"}, &cancelAfter{left: 1 << 20, cancel: cancel})
-			if !errors.Is(err, deltacloud.ErrTimeout) {
-				t.Errorf("cancelled mid-upload = %v, want ErrTimeout", err)
+			if !errors.Is(err, deltacloud.ErrCanceled) {
+				t.Errorf("cancelled mid-upload = %v, want ErrCanceled", err)
 			}
 			b, err := p.Bucket(t.Context(), "bucket1")
 			if err != nil || !cmp.Equal(b.BlobIDs, []string{"blob1", "blob2", "blob3"}) {

@@ -63,7 +63,7 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 	needs := []struct {
 		set     bool
 		param   string
-		feature string
+		feature FeatureName
 	}{
 		{spec.Name != "", "name", FeatureUserName},
 		{spec.KeyName != "", "keyname", FeatureAuthenticationKey},

@@ -93,6 +93,17 @@ type Aser interface {
 	As(target any) bool
 }
 
+// Pinger is implemented by drivers that can check cheaply that the cloud is
+// reachable and accepts the credentials, with the smallest authenticated
+// request the cloud has. Open does not need to check credentials (see
+// Driver.Open), so Provider.Ping is how a program finds a bad secret before
+// its first real call. Provider.Ping lists realms for drivers without it.
+type Pinger interface {
+	// Ping returns nil when an authenticated request succeeded; rejected
+	// credentials are ErrAuthFailure.
+	Ping(ctx context.Context) error
+}
+
 // ErrorCoder is implemented by drivers whose native errors the Provider
 // cannot classify by itself; errors already of type *Error need no coder.
 type ErrorCoder interface {

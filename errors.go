@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -31,8 +32,16 @@ const (
 	RateLimited          // the cloud throttled the caller; see Error.RetryAfter
 	Unavailable          // the cloud is temporarily unreachable or overloaded
 	Backend              // the cloud failed in a way the caller cannot fix
-	Timeout              // a deadline passed or the context was cancelled
+	Timeout              // a deadline passed (the context's or the cloud's)
+	// Canceled: the caller cancelled the context. It is not Temporary:
+	// nobody is waiting for a retry. errors.Is(err, context.Canceled)
+	// also holds for every such error, and is the test to use when code
+	// must also recognise cancellations that never went through a Provider.
+	Canceled
 )
+
+// lastCode is the highest classified code, for loops over all of them.
+const lastCode = Canceled
 
 // Sentinels for errors.Is. They are Codes, so they compare by code.
 var (
@@ -47,6 +56,7 @@ var (
 	ErrUnavailable     error = Unavailable
 	ErrBackend         error = Backend
 	ErrTimeout         error = Timeout
+	ErrCanceled        error = Canceled
 )
 
 var codeNames = [...]string{
@@ -62,6 +72,7 @@ var codeNames = [...]string{
 	Unavailable:     "unavailable",
 	Backend:         "backend error",
 	Timeout:         "timeout",
+	Canceled:        "canceled",
 }
 
 // String returns the code's name in lower-case words, e.g. "not found".
@@ -75,9 +86,14 @@ func (c Code) String() string {
 // Error makes a Code usable as a sentinel error.
 func (c Code) Error() string { return "deltacloud: " + c.String() }
 
+// StatusClientClosedRequest is the status answered for Canceled: the
+// non-standard 499 that proxies use when the client went away before the
+// answer, since no standard status says "the caller cancelled".
+const StatusClientClosedRequest = 499
+
 // HTTPStatus is the status the Deltacloud REST API answers for this code.
 // RateLimited and Unavailable have no Deltacloud equivalent and use
-// the standard 429 and 503.
+// the standard 429 and 503; Canceled uses StatusClientClosedRequest.
 func (c Code) HTTPStatus() int {
 	switch c {
 	case NotFound:
@@ -102,12 +118,15 @@ func (c Code) HTTPStatus() int {
 		return http.StatusBadGateway
 	case Timeout:
 		return http.StatusGatewayTimeout
+	case Canceled:
+		return StatusClientClosedRequest
 	}
 	return http.StatusInternalServerError
 }
 
 // Temporary reports whether an operation that failed with this code may
-// succeed if simply tried again later.
+// succeed if simply tried again later. Canceled is not temporary: the
+// caller itself asked to stop, so retrying would defy it.
 func (c Code) Temporary() bool {
 	switch c {
 	case RateLimited, Unavailable, Backend, Timeout:
@@ -120,6 +139,16 @@ func (c Code) Temporary() bool {
 // if any, stays reachable through errors.As / errors.Unwrap.
 type Error struct {
 	Code Code
+	// Driver is the name of the driver whose call failed ("ec2"), and
+	// Provider the provider it was opened with ("us-west-1"), so an error
+	// logged far from its Provider still says which cloud failed. A
+	// Provider fills both in every error of a call it made to the driver
+	// (its own checks of arguments, made before any call, leave them
+	// empty: no cloud was involved). Provider never
+	// carries credentials: user information in a URL is removed (see
+	// RedactProvider).
+	Driver   string
+	Provider string
 	// Op names the Provider operation, e.g. "CreateInstances" or "Stop".
 	Op string
 	// ID is the object the operation was about, if any.
@@ -138,10 +167,47 @@ type Error struct {
 	Err error
 }
 
-// Error formats the error as "deltacloud: Op id: message: cause".
+// Error formats the error as "deltacloud: driver (provider): Op id: message:
+// cause", leaving out the parts that are empty, and says each layer once:
+// the "deltacloud:" and driver prefixes of nested errors are dropped, a
+// cause equal to the message is not repeated, and without a message the
+// code's name is printed only when the cause does not already say it.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("deltacloud: ")
+	b.WriteString(e.layer())
+	c := e.cause()
+	switch {
+	case e.Message != "":
+		b.WriteString(e.Message)
+		if c != "" && c != e.Message {
+			b.WriteString(": ")
+			b.WriteString(c)
+		}
+	case c != "" && strings.Contains(c, e.Code.String()):
+		b.WriteString(c)
+	default:
+		b.WriteString(e.Code.String())
+		if c != "" {
+			b.WriteString(": ")
+			b.WriteString(c)
+		}
+	}
+	return b.String()
+}
+
+// layer is the "driver (provider): Op id: " part of the message.
+func (e *Error) layer() string {
+	var b strings.Builder
+	if e.Driver != "" {
+		b.WriteString(e.Driver)
+		if e.Provider != "" {
+			b.WriteString(" (")
+			b.WriteString(RedactProvider(e.Provider))
+			b.WriteString(")")
+		}
+		b.WriteString(": ")
+	}
 	if e.Op != "" {
 		b.WriteString(e.Op)
 		if e.ID != "" {
@@ -150,16 +216,42 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(": ")
 	}
-	msg := e.Message
-	if msg == "" {
-		msg = e.Code.String()
-	}
-	b.WriteString(msg)
-	if e.Err != nil && e.Err.Error() != msg {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
-	}
 	return b.String()
+}
+
+// cause is the text of e.Err without what the layers before it already
+// say: the "deltacloud: " prefixes of nested errors and codes, and the
+// driver's name or this error's own layers when the cause starts with them.
+func (e *Error) cause() string {
+	if e.Err == nil {
+		return ""
+	}
+	c := strings.ReplaceAll(e.Err.Error(), "\n", ": ")
+	c = strings.ReplaceAll(c, ": deltacloud: ", ": ")
+	c = strings.TrimPrefix(c, "deltacloud: ")
+	// A nested error of the same call starts with the same layers.
+	c = strings.TrimPrefix(c, e.layer())
+	if e.Driver != "" {
+		c = strings.TrimPrefix(c, e.Driver+": ")
+	}
+	return c
+}
+
+// RedactProvider returns a provider value that is safe to print: a URL
+// keeps its scheme, host and path but loses any user information
+// ("https://user:secret@host/api" → "https://host/api"), and a value with
+// user information that cannot be taken apart is hidden whole. Other
+// values (region names, …) are returned unchanged.
+func RedactProvider(p string) string {
+	if !strings.Contains(p, "@") {
+		return p
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		return "(hidden)"
+	}
+	u.User = nil
+	return u.String()
 }
 
 // Unwrap returns the underlying error.
@@ -178,7 +270,8 @@ func Errorf(code Code, format string, args ...any) *Error {
 }
 
 // CodeOf returns the code of the first *Error (or Code) in err's chain,
-// Timeout for context errors, and CodeUnknown otherwise (including nil).
+// Canceled for context.Canceled, Timeout for context.DeadlineExceeded, and
+// CodeUnknown otherwise (including nil).
 func CodeOf(err error) Code {
 	if err == nil {
 		return CodeUnknown
@@ -191,12 +284,15 @@ func CodeOf(err error) Code {
 	if errors.As(err, &c) {
 		return c
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
+		return Canceled
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
 		return Timeout
 	}
 	// Other error types may match a sentinel through their Is method
 	// (UnknownDriverError matches ErrNotFound).
-	for code := NotFound; code <= Timeout; code++ {
+	for code := NotFound; code <= lastCode; code++ {
 		if errors.Is(err, code) {
 			return code
 		}

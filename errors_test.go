@@ -30,6 +30,7 @@ var allCodes = []struct {
 	{deltacloud.Unavailable, deltacloud.ErrUnavailable},
 	{deltacloud.Backend, deltacloud.ErrBackend},
 	{deltacloud.Timeout, deltacloud.ErrTimeout},
+	{deltacloud.Canceled, deltacloud.ErrCanceled},
 }
 
 func TestCodeString(t *testing.T) {
@@ -49,8 +50,9 @@ func TestCodeString(t *testing.T) {
 		{deltacloud.Unavailable, "unavailable"},
 		{deltacloud.Backend, "backend error"},
 		{deltacloud.Timeout, "timeout"},
+		{deltacloud.Canceled, "canceled"},
 		{deltacloud.Code(-1), "code(-1)"},
-		{deltacloud.Timeout + 1, fmt.Sprintf("code(%d)", int(deltacloud.Timeout+1))},
+		{deltacloud.Canceled + 1, fmt.Sprintf("code(%d)", int(deltacloud.Canceled+1))},
 	}
 	for _, tt := range tests {
 		if got := tt.code.String(); got != tt.want {
@@ -79,6 +81,7 @@ func TestCodeHTTPStatus(t *testing.T) {
 		{deltacloud.Unavailable, 503},
 		{deltacloud.Backend, 502},
 		{deltacloud.Timeout, 504},
+		{deltacloud.Canceled, 499},
 		{deltacloud.CodeUnknown, http.StatusInternalServerError},
 		{deltacloud.Code(99), http.StatusInternalServerError},
 	}
@@ -211,9 +214,10 @@ func TestCodeOf(t *testing.T) {
 		{"wrapped *Error", fmt.Errorf("x: %w", &deltacloud.Error{Code: deltacloud.RateLimited}), deltacloud.RateLimited},
 		{"Code sentinel", deltacloud.ErrForbidden, deltacloud.Forbidden},
 		{"wrapped Code sentinel", fmt.Errorf("x: %w", deltacloud.ErrNotSupported), deltacloud.NotSupported},
-		{"context.Canceled", context.Canceled, deltacloud.Timeout},
+		{"context.Canceled", context.Canceled, deltacloud.Canceled},
 		{"context.DeadlineExceeded", context.DeadlineExceeded, deltacloud.Timeout},
-		{"cancelled context's error", cancelled.Err(), deltacloud.Timeout},
+		{"cancelled context's error", cancelled.Err(), deltacloud.Canceled},
+		{"wrapped cancellation", fmt.Errorf("dial: %w", context.Canceled), deltacloud.Canceled},
 		{"wrapped deadline", fmt.Errorf("dial: %w", context.DeadlineExceeded), deltacloud.Timeout},
 		{"outer *Error wins over context cause", &deltacloud.Error{Code: deltacloud.Backend, Err: context.Canceled}, deltacloud.Backend},
 		{"outer *Error wins over Code cause", &deltacloud.Error{Code: deltacloud.Unavailable, Err: deltacloud.ErrNotFound}, deltacloud.Unavailable},
@@ -242,6 +246,13 @@ func TestErrorFormatting(t *testing.T) {
 		{"message and cause", &deltacloud.Error{Code: deltacloud.Timeout, Op: "WaitFor", ID: "i-1", Message: "gave up waiting for RUNNING", Err: context.DeadlineExceeded}, "deltacloud: WaitFor i-1: gave up waiting for RUNNING: context deadline exceeded"},
 		{"cause equal to message is not repeated", &deltacloud.Error{Code: deltacloud.Backend, Op: "Stop", Message: "boom", Err: errors.New("boom")}, "deltacloud: Stop: boom"},
 		{"Errorf", deltacloud.Errorf(deltacloud.InvalidState, "instance is %s", deltacloud.StateRunning), "deltacloud: instance is RUNNING"},
+		{"driver and provider", &deltacloud.Error{Code: deltacloud.AuthFailure, Driver: "ec2", Provider: "us-west-1", Op: "Instances", Message: "Authentication Failure"}, "deltacloud: ec2 (us-west-1): Instances: Authentication Failure"},
+		{"driver without provider", &deltacloud.Error{Code: deltacloud.AuthFailure, Driver: "mock", Op: "Instances", Message: "Authentication Failure"}, "deltacloud: mock: Instances: Authentication Failure"},
+		{"provider URL printed without its user information", &deltacloud.Error{Code: deltacloud.NotFound, Driver: "deltacloud", Provider: "https://alice:s3cret@dc.example/api", Op: "Realms"}, "deltacloud: deltacloud (https://dc.example/api): Realms: not found"},
+		{"wrapped code said once", &deltacloud.Error{Code: deltacloud.Unavailable, Driver: "mock", Op: "Instances", Err: fmt.Errorf("mock: injected fault in instances: %w", deltacloud.ErrUnavailable)}, "deltacloud: mock: Instances: injected fault in instances: unavailable"},
+		{"nested error of another op", &deltacloud.Error{Code: deltacloud.NotFound, Driver: "mock", Op: "Stop", ID: "inst9", Err: &deltacloud.Error{Code: deltacloud.NotFound, Driver: "mock", Op: "Instance", ID: "inst9", Message: "instance \"inst9\" not found"}}, "deltacloud: mock: Stop inst9: Instance inst9: instance \"inst9\" not found"},
+		{"nested error of the same op", &deltacloud.Error{Code: deltacloud.Backend, Driver: "mock", Op: "Instances", Err: &deltacloud.Error{Code: deltacloud.Backend, Driver: "mock", Op: "Instances", Message: "disk full"}}, "deltacloud: mock: Instances: backend error: disk full"},
+		{"cancellation says canceled once", &deltacloud.Error{Code: deltacloud.Canceled, Driver: "mock", Op: "Instances", Err: context.Canceled}, "deltacloud: mock: Instances: context canceled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,4 +330,42 @@ func TestUnknownDriverErrorFromOpen(t *testing.T) {
 	})); diff != "" {
 		t.Errorf("UnknownDriverError (-want +got):\n%s", diff)
 	}
+}
+
+// TestRedactProvider: provider values print without user information.
+func TestRedactProvider(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"us-west-1", "us-west-1"},
+		{"https://dc.example/api", "https://dc.example/api"},
+		{"https://alice:s3cret@dc.example/api", "https://dc.example/api"},
+		{"https://alice@dc.example:8443/api", "https://dc.example:8443/api"},
+		{"alice:s3cret@dc.example", "(hidden)"},
+		{"http://a:b@%zz", "(hidden)"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := deltacloud.RedactProvider(tt.in); got != tt.want {
+			t.Errorf("RedactProvider(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzRedactProvider: whatever the provider value, the password of a URL
+// in it never survives redaction, and neither does the error message.
+func FuzzRedactProvider(f *testing.F) {
+	for _, s := range []string{"https://alice:s3cret@dc.example/api", "x://u:pw@h", "us-east-1", "a:b@c", "http://[::1]:80/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		const secret = "Zq9SECRETx"
+		withSecret := "https://u:" + secret + "@" + p
+		got := deltacloud.RedactProvider(withSecret)
+		if strings.Contains(got, secret) && !strings.Contains(p, secret) {
+			t.Fatalf("RedactProvider(%q) = %q keeps the password", withSecret, got)
+		}
+		e := &deltacloud.Error{Code: deltacloud.NotFound, Driver: "d", Provider: withSecret}
+		if strings.Contains(e.Error(), secret) && !strings.Contains(p, secret) {
+			t.Fatalf("Error() = %q keeps the password", e.Error())
+		}
+	})
 }

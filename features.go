@@ -36,28 +36,37 @@ const (
 	OpCreate Operation = "create"
 )
 
+// FeatureName names a feature, as the Deltacloud API's entry point lists it
+// ("user_name"). It is a type of its own so that Features.Has and friends
+// take the Feature* constants, and a collection or parameter name passed by
+// mistake does not compile.
+type FeatureName string
+
+// String returns the name as the API spells it.
+func (n FeatureName) String() string { return string(n) }
+
 // The canonical feature names.
 const (
-	FeatureOwnerID                = "owner_id"
-	FeatureImageName              = "image_name"
-	FeatureImageDescription       = "image_description"
-	FeatureBucketLocation         = "bucket_location"
-	FeatureMetrics                = "metrics"
-	FeatureRealmFilter            = "realm_filter"
-	FeatureUserName               = "user_name"
-	FeatureUserData               = "user_data"
-	FeatureUserFiles              = "user_files"
-	FeatureUserISO                = "user_iso"
-	FeatureFirewalls              = "firewalls"
-	FeatureAuthenticationKey      = "authentication_key"
-	FeatureAuthenticationPassword = "authentication_password"
-	FeatureRegisterLoadBalancer   = "register_to_load_balancer"
-	FeatureInstanceCount          = "instance_count"
-	FeatureAttachSnapshot         = "attach_snapshot"
-	FeatureSandboxing             = "sandboxing"
-	FeatureImportKey              = "import_key"
-	FeatureVolumeName             = "volume_name"
-	FeatureVolumeDescription      = "volume_description"
+	FeatureOwnerID                FeatureName = "owner_id"
+	FeatureImageName                          = "image_name"
+	FeatureImageDescription                   = "image_description"
+	FeatureBucketLocation                     = "bucket_location"
+	FeatureMetrics                            = "metrics"
+	FeatureRealmFilter                        = "realm_filter"
+	FeatureUserName                           = "user_name"
+	FeatureUserData                           = "user_data"
+	FeatureUserFiles                          = "user_files"
+	FeatureUserISO                            = "user_iso"
+	FeatureFirewalls                          = "firewalls"
+	FeatureAuthenticationKey                  = "authentication_key"
+	FeatureAuthenticationPassword             = "authentication_password"
+	FeatureRegisterLoadBalancer               = "register_to_load_balancer"
+	FeatureInstanceCount                      = "instance_count"
+	FeatureAttachSnapshot                     = "attach_snapshot"
+	FeatureSandboxing                         = "sandboxing"
+	FeatureImportKey                          = "import_key"
+	FeatureVolumeName                         = "volume_name"
+	FeatureVolumeDescription                  = "volume_description"
 )
 
 // Feature is an optional capability that adds parameters to one operation of
@@ -65,7 +74,7 @@ const (
 // advertise the features they honour; the portable layer rejects parameters
 // of features that are not advertised.
 type Feature struct {
-	Name       string
+	Name       FeatureName
 	Collection Collection
 	Operation  Operation
 	// Params are the request parameters the feature adds, by their REST names.
@@ -100,7 +109,7 @@ var standardFeatures = []Feature{
 }
 
 // StandardFeature returns the definition of a canonical feature.
-func StandardFeature(name string) (Feature, bool) {
+func StandardFeature(name FeatureName) (Feature, bool) {
 	i := slices.IndexFunc(standardFeatures, func(f Feature) bool { return f.Name == name })
 	if i < 0 {
 		return Feature{}, false
@@ -135,7 +144,7 @@ type Features []Feature
 // NewFeatures builds a feature list from canonical names, in canonical order.
 // An unknown name is an error: a driver must not advertise what no client
 // can discover.
-func NewFeatures(names ...string) (Features, error) {
+func NewFeatures(names ...FeatureName) (Features, error) {
 	var fs Features
 	for _, def := range standardFeatures {
 		if slices.Contains(names, def.Name) {
@@ -152,7 +161,7 @@ func NewFeatures(names ...string) (Features, error) {
 
 // MustFeatures is NewFeatures for drivers' package-level declarations; it
 // panics on an unknown name.
-func MustFeatures(names ...string) Features {
+func MustFeatures(names ...FeatureName) Features {
 	fs, err := NewFeatures(names...)
 	if err != nil {
 		panic(err)
@@ -162,7 +171,7 @@ func MustFeatures(names ...string) Features {
 
 // WithConstraint returns a copy of fs in which the named feature carries the
 // constraint (e.g. user_name, "max_length", "20").
-func (fs Features) WithConstraint(feature, key, value string) Features {
+func (fs Features) WithConstraint(feature FeatureName, key, value string) Features {
 	out := make(Features, len(fs))
 	for i, f := range fs {
 		out[i] = f.clone()
@@ -190,13 +199,13 @@ func (fs Features) Clone() Features {
 }
 
 // Has reports whether the named feature is advertised.
-func (fs Features) Has(name string) bool {
+func (fs Features) Has(name FeatureName) bool {
 	_, ok := fs.Lookup(name)
 	return ok
 }
 
 // Lookup returns the named feature.
-func (fs Features) Lookup(name string) (Feature, bool) {
+func (fs Features) Lookup(name FeatureName) (Feature, bool) {
 	for _, f := range fs {
 		if f.Name == name {
 			return f.clone(), true

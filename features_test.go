@@ -11,8 +11,8 @@ import (
 	dc "github.com/deltacloud-go/deltacloud"
 )
 
-func featureNames(fs dc.Features) []string {
-	names := make([]string, len(fs))
+func featureNames(fs dc.Features) []dc.FeatureName {
+	names := make([]dc.FeatureName, len(fs))
 	for i, f := range fs {
 		names[i] = f.Name
 	}
@@ -20,22 +20,22 @@ func featureNames(fs dc.Features) []string {
 }
 
 // permutations returns every ordering of s.
-func permutations(s []string) [][]string {
+func permutations(s []dc.FeatureName) [][]dc.FeatureName {
 	if len(s) <= 1 {
-		return [][]string{slices.Clone(s)}
+		return [][]dc.FeatureName{slices.Clone(s)}
 	}
-	var out [][]string
+	var out [][]dc.FeatureName
 	for i := range s {
 		rest := slices.Concat(s[:i:i], s[i+1:])
 		for _, p := range permutations(rest) {
-			out = append(out, append([]string{s[i]}, p...))
+			out = append(out, append([]dc.FeatureName{s[i]}, p...))
 		}
 	}
 	return out
 }
 
 func TestNewFeaturesCanonicalOrder(t *testing.T) {
-	mock := []string{dc.FeatureMetrics, dc.FeatureRealmFilter, dc.FeatureUserName, dc.FeatureAuthenticationKey}
+	mock := []dc.FeatureName{dc.FeatureMetrics, dc.FeatureRealmFilter, dc.FeatureUserName, dc.FeatureAuthenticationKey}
 	perms := permutations(mock)
 	if len(perms) != 24 {
 		t.Fatalf("permutations(%d names) = %d, want 24", len(mock), len(perms))
@@ -52,19 +52,19 @@ func TestNewFeaturesCanonicalOrder(t *testing.T) {
 
 	tests := []struct {
 		name  string
-		names []string
-		want  []string
+		names []dc.FeatureName
+		want  []dc.FeatureName
 	}{
 		{"none", nil, nil},
-		{"duplicates collapse", []string{dc.FeatureUserName, dc.FeatureUserName}, []string{dc.FeatureUserName}},
+		{"duplicates collapse", []dc.FeatureName{dc.FeatureUserName, dc.FeatureUserName}, []dc.FeatureName{dc.FeatureUserName}},
 		{
 			"ec2, reversed",
-			[]string{
+			[]dc.FeatureName{
 				dc.FeatureBucketLocation, dc.FeatureImageDescription, dc.FeatureImageName, dc.FeatureOwnerID,
 				dc.FeatureAttachSnapshot, dc.FeatureInstanceCount, dc.FeatureAuthenticationKey,
 				dc.FeatureFirewalls, dc.FeatureUserData, dc.FeatureMetrics,
 			},
-			[]string{
+			[]dc.FeatureName{
 				dc.FeatureOwnerID, dc.FeatureImageName, dc.FeatureImageDescription, dc.FeatureBucketLocation,
 				dc.FeatureMetrics, dc.FeatureUserData, dc.FeatureFirewalls, dc.FeatureAuthenticationKey,
 				dc.FeatureInstanceCount, dc.FeatureAttachSnapshot,
@@ -72,11 +72,11 @@ func TestNewFeaturesCanonicalOrder(t *testing.T) {
 		},
 		{
 			"openstack",
-			[]string{
+			[]dc.FeatureName{
 				dc.FeatureVolumeDescription, dc.FeatureImportKey, dc.FeatureAuthenticationPassword, dc.FeatureUserName,
 				dc.FeatureVolumeName, dc.FeatureUserFiles, dc.FeatureUserData, dc.FeatureAuthenticationKey,
 			},
-			[]string{
+			[]dc.FeatureName{
 				dc.FeatureUserName, dc.FeatureUserData, dc.FeatureUserFiles, dc.FeatureAuthenticationKey,
 				dc.FeatureAuthenticationPassword, dc.FeatureImportKey, dc.FeatureVolumeName, dc.FeatureVolumeDescription,
 			},
@@ -98,12 +98,12 @@ func TestNewFeaturesCanonicalOrder(t *testing.T) {
 func TestNewFeaturesUnknown(t *testing.T) {
 	tests := []struct {
 		name    string
-		names   []string
+		names   []dc.FeatureName
 		unknown string
 	}{
-		{"alone", []string{"hardware_profiles"}, "hardware_profiles"},
-		{"mock's typo among known", []string{dc.FeatureUserName, "user_Data", dc.FeatureMetrics}, "user_Data"},
-		{"empty name", []string{""}, `""`},
+		{"alone", []dc.FeatureName{"hardware_profiles"}, "hardware_profiles"},
+		{"mock's typo among known", []dc.FeatureName{dc.FeatureUserName, "user_Data", dc.FeatureMetrics}, "user_Data"},
+		{"empty name", []dc.FeatureName{""}, `""`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,11 +123,11 @@ func TestNewFeaturesUnknown(t *testing.T) {
 
 func TestMustFeatures(t *testing.T) {
 	tests := []struct {
-		names     []string
+		names     []dc.FeatureName
 		wantPanic bool
 	}{
-		{[]string{dc.FeatureUserName, dc.FeatureMetrics}, false},
-		{[]string{dc.FeatureUserName, "first_boot_dev"}, true},
+		{[]dc.FeatureName{dc.FeatureUserName, dc.FeatureMetrics}, false},
+		{[]dc.FeatureName{dc.FeatureUserName, "first_boot_dev"}, true},
 	}
 	for _, tt := range tests {
 		func() {
@@ -137,7 +137,7 @@ func TestMustFeatures(t *testing.T) {
 				}
 			}()
 			fs := dc.MustFeatures(tt.names...)
-			if diff := cmp.Diff([]string{dc.FeatureMetrics, dc.FeatureUserName}, featureNames(fs)); diff != "" {
+			if diff := cmp.Diff([]dc.FeatureName{dc.FeatureMetrics, dc.FeatureUserName}, featureNames(fs)); diff != "" {
 				t.Errorf("MustFeatures(%v) (-want +got):\n%s", tt.names, diff)
 			}
 		}()
@@ -147,7 +147,7 @@ func TestMustFeatures(t *testing.T) {
 // TestStandardFeatures checks the definitions against the original server's table of features.
 func TestStandardFeatures(t *testing.T) {
 	type def struct {
-		Name       string
+		Name       dc.FeatureName
 		Collection dc.Collection
 		Operation  dc.Operation
 		Params     []string
@@ -238,16 +238,16 @@ func TestFeaturesFor(t *testing.T) {
 		fs   dc.Features
 		c    dc.Collection
 		op   dc.Operation
-		want []string
+		want []dc.FeatureName
 	}{
-		{"ec2 instances/create", ec2Features, dc.CollectionInstances, dc.OpCreate, []string{"metrics", "user_data", "firewalls", "authentication_key", "instance_count", "attach_snapshot"}},
+		{"ec2 instances/create", ec2Features, dc.CollectionInstances, dc.OpCreate, []dc.FeatureName{"metrics", "user_data", "firewalls", "authentication_key", "instance_count", "attach_snapshot"}},
 		{"ec2 instances/index", ec2Features, dc.CollectionInstances, dc.OpIndex, nil},
-		{"ec2 images, any op", ec2Features, dc.CollectionImages, "", []string{"owner_id", "image_name", "image_description"}},
-		{"ec2 images/index", ec2Features, dc.CollectionImages, dc.OpIndex, []string{"owner_id"}},
-		{"ec2 buckets/create", ec2Features, dc.CollectionBuckets, dc.OpCreate, []string{"bucket_location"}},
+		{"ec2 images, any op", ec2Features, dc.CollectionImages, "", []dc.FeatureName{"owner_id", "image_name", "image_description"}},
+		{"ec2 images/index", ec2Features, dc.CollectionImages, dc.OpIndex, []dc.FeatureName{"owner_id"}},
+		{"ec2 buckets/create", ec2Features, dc.CollectionBuckets, dc.OpCreate, []dc.FeatureName{"bucket_location"}},
 		{"ec2 keys", ec2Features, dc.CollectionKeys, "", nil},
-		{"mock instances/index", mock, dc.CollectionInstances, dc.OpIndex, []string{"realm_filter"}},
-		{"mock instances, any op", mock, dc.CollectionInstances, "", []string{"metrics", "realm_filter", "user_name", "authentication_key"}},
+		{"mock instances/index", mock, dc.CollectionInstances, dc.OpIndex, []dc.FeatureName{"realm_filter"}},
+		{"mock instances, any op", mock, dc.CollectionInstances, "", []dc.FeatureName{"metrics", "realm_filter", "user_name", "authentication_key"}},
 		{"none advertised", nil, dc.CollectionInstances, "", nil},
 	}
 	for _, tt := range tests {
@@ -263,7 +263,7 @@ func TestFeaturesFor(t *testing.T) {
 func TestFeaturesLookup(t *testing.T) {
 	tests := []struct {
 		name   string
-		lookup string
+		lookup dc.FeatureName
 		want   dc.Feature
 		wantOK bool
 	}{

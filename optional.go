@@ -123,7 +123,7 @@ func requireID(op, what, id string) error {
 
 // needFeature answers ErrNotSupported when a parameter is set whose feature
 // the provider does not advertise.
-func (p *Provider) needFeature(op string, set bool, param, feature string) error {
+func (p *Provider) needFeature(op string, set bool, param string, feature FeatureName) error {
 	if set && !p.features.Has(feature) {
 		return p.unsupported(op, param, feature)
 	}

@@ -55,11 +55,25 @@ type WatchOptions struct {
 	MaxBackoff time.Duration
 	// Filter narrows what is watched.
 	Filter InstanceFilter
+	// Initial, when not nil, is a listing the caller already holds (from
+	// Instances with the same Filter): the watch compares its first
+	// listing with it and yields what changed since, instead of a
+	// snapshot. Use it to see the "created" event of an instance created
+	// between calling Watch and ranging over it. An empty, non-nil slice
+	// means "no instances".
+	Initial []Instance
 }
 
 // Watch lists instances once per interval and yields what changed: first a
 // snapshot, then instances created, changed state or removed. Each listing is
-// compared with the previous one in O(n). A temporary error (rate limiting,
+// compared with the previous one in O(n).
+//
+// Nothing is listed when Watch is called: the first listing is taken when
+// ranging starts, so what happens in between is part of the snapshot, not
+// an event (an instance created meanwhile appears in the snapshot, never as
+// EventCreated). To see changes from a known point, list the instances
+// first and pass them as WatchOptions.Initial; the watch then starts with
+// the difference and yields no snapshot. A temporary error (rate limiting,
 // an unavailable or failing cloud) is yielded as an EventError and retried
 // with backoff; any other error is yielded and ends the watch. The watch ends
 // when ctx does or the consumer stops ranging.
@@ -70,8 +84,13 @@ func (p *Provider) Watch(ctx context.Context, opts WatchOptions) iter.Seq[Event]
 	if opts.MaxBackoff < opts.Interval {
 		opts.MaxBackoff = 8 * opts.Interval
 	}
+	var initial *instanceSet
+	if opts.Initial != nil {
+		ins := slices.DeleteFunc(slices.Clone(opts.Initial), func(in Instance) bool { return !opts.Filter.Match(in) })
+		initial = newInstanceSet(ins)
+	}
 	return func(yield func(Event) bool) {
-		var prev *instanceSet
+		prev := initial
 		delay := opts.Interval
 		for ctx.Err() == nil {
 			ins, err := p.Instances(ctx, opts.Filter)

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -165,18 +164,7 @@ func normalizeProvider(p string) string {
 
 // shownProvider is a provider value as responses may show it: without the
 // user information of an endpoint URL, which is a secret of the operator's.
-func shownProvider(p string) string {
-	if !strings.Contains(p, "@") {
-		return p
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.Host == "" {
-		// Not a URL we can take apart: show none of it rather than a secret.
-		return "(hidden)"
-	}
-	u.User = nil
-	return u.String()
-}
+func shownProvider(p string) string { return deltacloud.RedactProvider(p) }
 
 // providerAllowed reports whether a request may select provider p.
 func (h *Handler) providerAllowed(p string) bool {

@@ -427,7 +427,7 @@ func newFeatureField(feat deltacloud.Feature, param string) featureField {
 	if !ok {
 		f = featureField{Label: humanize(param), Type: "text"}
 	}
-	f.Feature, f.Param = feat.Name, param
+	f.Feature, f.Param = string(feat.Name), param
 	if f.Help == "" {
 		f.Help = featureParamDoc[param]
 	}

@@ -89,4 +89,4 @@ type formPage struct {
 }
 
 // Has reports whether the provider advertises feature f.
-func (f formPage) Has(name string) bool { return f.Features.Has(name) }
+func (f formPage) Has(name string) bool { return f.Features.Has(deltacloud.FeatureName(name)) }

@@ -145,7 +145,7 @@ func instanceCreateParams() []param {
 	}
 	for _, f := range deltacloud.StandardFeatures().For(deltacloud.CollectionInstances, deltacloud.OpCreate) {
 		for _, p := range f.Params {
-			ps = append(ps, param{Name: p, Type: "string", Description: featureParamDoc[p], Feature: f.Name})
+			ps = append(ps, param{Name: p, Type: "string", Description: featureParamDoc[p], Feature: string(f.Name)})
 		}
 	}
 	return ps
@@ -196,7 +196,7 @@ func init() {
 			Description: "The images instances can be launched from",
 			Params: []param{{Name: "id", Type: "string", Description: "Only this image"},
 				{Name: "architecture", Type: "string", Description: "Only images of this architecture"},
-				{Name: "owner_id", Type: "string", Description: featureParamDoc["owner_id"], Feature: deltacloud.FeatureOwnerID}}},
+				{Name: "owner_id", Type: "string", Description: featureParamDoc["owner_id"], Feature: string(deltacloud.FeatureOwnerID)}}},
 		{Collection: deltacloud.CollectionImages, Name: "show", Method: http.MethodGet, Member: true, Auth: true, handle: imageShow,
 			Description: "One image", Params: []param{idParam}},
 		{Collection: deltacloud.CollectionImages, Name: "new", Method: http.MethodGet, Literal: "new", Auth: true,

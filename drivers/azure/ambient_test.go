@@ -104,6 +104,7 @@ var ambientCalls = []struct {
 	call func(context.Context, *deltacloud.Provider) error
 }{
 	{"Realms", func(ctx context.Context, p *deltacloud.Provider) error { _, err := p.Realms(ctx); return err }},
+	{"Ping", func(ctx context.Context, p *deltacloud.Provider) error { return p.Ping(ctx) }},
 	{"HardwareProfiles", func(ctx context.Context, p *deltacloud.Provider) error {
 		_, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{})
 		return err

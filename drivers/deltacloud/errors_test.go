@@ -148,7 +148,7 @@ func TestErrorsOverHTTP(t *testing.T) {
 		re.URL != srv.URL+"/api/realms" {
 		t.Errorf("Realms = %#v, want RateLimited, the message, RetryAfter 30s, a 429 ResponseError", err)
 	}
-	want := "deltacloud: Realms: Slow down, please: GET " + srv.URL + "/api/realms: 429 Too Many Requests"
+	want := "deltacloud: deltacloud (" + srv.URL + "/api): Realms: Slow down, please: GET " + srv.URL + "/api/realms: 429 Too Many Requests"
 	if err.Error() != want {
 		t.Errorf("message %q, want %q", err.Error(), want)
 	}

@@ -251,7 +251,8 @@ func (c *conn) transportError(ctx context.Context, method string, u *url.URL, er
 }
 
 // contextError is the error of a request cut short by its context: a
-// Timeout whose chain holds the context's error.
+// Timeout (Canceled when the caller cancelled) whose chain holds the
+// context's error.
 func contextError(ctx context.Context, err error) error {
 	cerr := ctx.Err()
 	if cerr == nil {
@@ -259,5 +260,9 @@ func contextError(ctx context.Context, err error) error {
 	} else if err != nil && !errors.Is(err, cerr) {
 		cerr = errors.Join(cerr, err)
 	}
-	return &deltacloud.Error{Code: deltacloud.Timeout, Err: cerr}
+	code := deltacloud.Timeout
+	if errors.Is(cerr, context.Canceled) {
+		code = deltacloud.Canceled
+	}
+	return &deltacloud.Error{Code: code, Err: cerr}
 }

@@ -185,8 +185,8 @@ func TestBlobContentCancel(t *testing.T) {
 	}
 	cancel()
 	_, err = io.ReadAll(rc)
-	if !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrTimeout) {
-		t.Errorf("read after cancel = %v, want context.Canceled as ErrTimeout", err)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrCanceled) {
+		t.Errorf("read after cancel = %v, want context.Canceled as ErrCanceled", err)
 	}
 }
 

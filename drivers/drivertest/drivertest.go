@@ -340,7 +340,7 @@ func (s *suite) testUnadvertisedFeatures(t *testing.T) {
 	ctx, p := t.Context(), s.open(t)
 	base := s.spec(t, p)
 	cases := []struct {
-		feature string
+		feature deltacloud.FeatureName
 		set     func(*deltacloud.InstanceSpec)
 	}{
 		{deltacloud.FeatureUserName, func(sp *deltacloud.InstanceSpec) { sp.Name = "drivertest" }},
@@ -720,8 +720,8 @@ func (s *suite) testCancellation(t *testing.T) {
 		"WaitFor":        func(ctx context.Context) error { _, err := p.WaitFor(ctx, "x", deltacloud.StateRunning); return err },
 	}
 	for name, call := range calls {
-		if err := call(cancelled); !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrTimeout) {
-			t.Errorf("%s with a cancelled context = %v, want context.Canceled and ErrTimeout", name, err)
+		if err := call(cancelled); !errors.Is(err, context.Canceled) || !errors.Is(err, deltacloud.ErrCanceled) {
+			t.Errorf("%s with a cancelled context = %v, want context.Canceled and ErrCanceled", name, err)
 		}
 	}
 	s.testCancelAction(t)

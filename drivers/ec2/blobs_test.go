@@ -151,7 +151,7 @@ func TestBlobUploadFailuresKeepNothing(t *testing.T) {
 			cctx, cancel := context.WithCancel(ctx)
 			src.cancel = cancel
 			return cctx
-		}, deltacloud.ErrTimeout},
+		}, deltacloud.ErrCanceled},
 		{"S3 refuses a part", func(src *source) context.Context {
 			s3.Fail("UploadPart", "InternalError", 500, 1)
 			return ctx

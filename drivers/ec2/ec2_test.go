@@ -474,7 +474,7 @@ func TestOpen(t *testing.T) {
 		"firewalls", "authentication_key", "instance_count", "attach_snapshot", "import_key", "volume_name"}
 	var got []string
 	for _, f := range p.Features() {
-		got = append(got, f.Name)
+		got = append(got, string(f.Name))
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Features = %v, want %v", got, want)

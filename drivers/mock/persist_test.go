@@ -237,7 +237,7 @@ func TestFailedUploadKeepsNothing(t *testing.T) {
 					ctx, cancel := context.WithCancel(t.Context())
 					defer cancel()
 					return second(p.PutBlob(ctx, "bucket1", deltacloud.BlobSpec{ID: id}, &cancellingReader{n: 300 << 10, cancel: cancel}))
-				}, deltacloud.Timeout},
+				}, deltacloud.Canceled},
 				{"content shorter than Size", func(id string) error {
 					return second(p.PutBlob(t.Context(), "bucket1", deltacloud.BlobSpec{ID: id, Size: 10}, strings.NewReader("short")))
 				}, deltacloud.InvalidArgument},

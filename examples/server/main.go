@@ -7,7 +7,8 @@
 //
 // Flags: -i driver (default mock), -r host (default localhost), -p port
 // (default 3001), -P provider, -storage (mock state directory; default
-// $DELTACLOUD_MOCK_STORAGE or $TMPDIR/deltacloud-$USER/mock, so instances
+// $DELTACLOUD_MOCK_STORAGE or deltacloud-$USER/mock in os.TempDir(), that
+// is $TMPDIR or /tmp, so instances
 // survive restarts as with the original), -allow-ambient-credentials (off:
 // a request acts only with the credentials it carries, never with this
 // host's cloud identity), -read-header-timeout (10s), -body-idle-timeout

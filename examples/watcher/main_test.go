@@ -150,7 +150,7 @@ func TestRunFailures(t *testing.T) {
 		{name: "URL USER PASSWORD with -activity", args: []string{"-activity", "1s", "http://localhost:3001/api", "u", "p"}, wantCode: 2,
 			wantStderr: []string{"-activity is only for the mock driver"}},
 		{name: "URL that is no URL", args: []string{"localhost", "u", "p"}, wantCode: 1,
-			wantStderr: []string{`error: deltacloud: Open: deltacloud driver: Config.Provider "localhost" is not an http or https URL`}},
+			wantStderr: []string{`error: deltacloud: deltacloud (localhost): Open: deltacloud driver: Config.Provider "localhost" is not an http or https URL`}},
 		{name: "activity on another driver", args: []string{"-driver", "ec2", "-activity", "1s"}, wantCode: 2,
 			wantStderr: []string{"-activity is only for the mock driver"}},
 		{name: "seed on another driver", args: []string{"-driver", "ec2", "-seed", "7"}, wantCode: 2,
@@ -161,7 +161,7 @@ func TestRunFailures(t *testing.T) {
 			wantStderr: []string{`error: deltacloud: driver "nope" is not registered`,
 				"(registered: " + strings.Join(registered, ", ") + ")"}},
 		{name: "wrong credentials", args: []string{"-user", "x", "-password", "y", "-interval", "10ms"}, wantCode: 1,
-			wantStderr: []string{"error: deltacloud: Instances: Authentication Failure"}},
+			wantStderr: []string{"error: deltacloud: mock: Instances: Authentication Failure"}},
 		{name: "wrong password only", args: []string{"-password", "y", "-interval", "10ms", "-activity", "0"}, wantCode: 1,
 			wantStderr: []string{"Authentication Failure"}},
 		{name: "every mock flag", args: []string{"-activity", "1ms", "-seed", "1", "-provider", "default", "-user", "mockuser", "-password", "mockpassword"}, wantCode: 0},
@@ -203,8 +203,8 @@ func TestWatchRetriesTemporaryErrors(t *testing.T) {
 			wantCode:   0,
 			wantStdout: "Found 4 instances in the following states:\n  RUNNING: 4\n",
 			wantStderr: []string{
-				"error: deltacloud: Instances: unavailable: mock: injected fault in instances: deltacloud: unavailable",
-				"error: deltacloud: Instances: unavailable: mock: injected fault in instances: deltacloud: unavailable",
+				"error: deltacloud: mock: Instances: injected fault in instances: unavailable",
+				"error: deltacloud: mock: Instances: injected fault in instances: unavailable",
 			},
 		},
 		{
@@ -213,7 +213,7 @@ func TestWatchRetriesTemporaryErrors(t *testing.T) {
 			wantCode:   1,
 			wantStdout: "",
 			wantStderr: []string{
-				"error: deltacloud: Instances: forbidden: mock: injected fault in instances: deltacloud: forbidden",
+				"error: deltacloud: mock: Instances: injected fault in instances: forbidden",
 			},
 		},
 	}
@@ -321,7 +321,7 @@ func TestRunRemote(t *testing.T) {
 	}
 
 	code, stdout, stderr = runWatcher(t, "-interval", "10ms", url, mock.User, "wrong")
-	if code != 1 || stdout != "" || !strings.Contains(stderr, "error: deltacloud: Instances: Unauthorized") {
+	if code != 1 || stdout != "" || !strings.Contains(stderr, "error: deltacloud: deltacloud ("+url+"): Instances: Unauthorized") {
 		t.Errorf("wrong password: exit code %d, stdout %q, stderr %q; want 1, nothing, Unauthorized", code, stdout, stderr)
 	}
 }

@@ -92,7 +92,7 @@ func NewAPI(base string, info APIInfo) API {
 }
 
 func newAPIFeature(f deltacloud.Feature) APIFeature {
-	df := APIFeature{Name: f.Name, Rel: string(f.Operation)}
+	df := APIFeature{Name: string(f.Name), Rel: string(f.Operation)}
 	for _, p := range f.Params {
 		df.Params = append(df.Params, APIParam{Name: p})
 	}
@@ -114,7 +114,7 @@ func (d *API) Model() APIInfo {
 		c := deltacloud.Collection(text(l.Rel))
 		info.Collections = append(info.Collections, c)
 		for _, df := range l.Features {
-			f := deltacloud.Feature{Name: text(df.Name), Collection: c, Operation: deltacloud.Operation(text(df.Rel))}
+			f := deltacloud.Feature{Name: deltacloud.FeatureName(text(df.Name)), Collection: c, Operation: deltacloud.Operation(text(df.Rel))}
 			for _, p := range df.Params {
 				f.Params = append(f.Params, text(p.Name))
 			}
