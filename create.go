@@ -2,6 +2,7 @@ package deltacloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -20,8 +21,9 @@ func (p *Provider) CreateInstance(ctx context.Context, spec InstanceSpec) (*Inst
 
 // CreateInstances launches spec.Count instances (at least one). Before the
 // driver is called, the spec is checked: every field needs its feature, the
-// hardware profile must exist and the property overrides must be values it
-// allows. The driver therefore never sees a parameter it would drop.
+// hardware profile must exist, the property overrides must be values it
+// allows, and it must be able to run the image (HardwareProfile.RunsImage:
+// an x86_64 image does not launch on an i386 profile). The driver therefore never sees a parameter it would drop.
 func (p *Provider) CreateInstances(ctx context.Context, spec InstanceSpec) ([]Instance, error) {
 	return p.createInstances(ctx, "CreateInstances", spec)
 }
@@ -108,7 +110,34 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 		return spec, err
 	}
 	spec.Properties = props
+	if err := p.checkImageRuns(ctx, op, spec, hs[0]); err != nil {
+		return spec, err
+	}
 	return spec, nil
+}
+
+// checkImageRuns refuses an image the chosen profile cannot run (see
+// HardwareProfile.RunsImage): an x86_64 image on an i386 profile would
+// otherwise reach the cloud, which fails it late or, worse, launches
+// something else than asked.
+func (p *Provider) checkImageRuns(ctx context.Context, op string, spec InstanceSpec, h HardwareProfile) error {
+	img, err := p.Image(ctx, spec.ImageID)
+	if errors.Is(err, ErrNotFound) {
+		// Some clouds launch images they do not show (and a Deltacloud
+		// server need not serve one image alone): the driver decides, and
+		// reports an image that does not exist as it always has.
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.RunsImage(*img, spec.Properties); err != nil {
+		if e, ok := err.(*Error); ok {
+			e.Op = op
+		}
+		return err
+	}
+	return nil
 }
 
 // checkMaxLength enforces a feature's max_length constraint, if it has one.

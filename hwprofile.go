@@ -11,16 +11,38 @@ import (
 	"strings"
 )
 
-// The standard hardware property names and their units.
+// The standard hardware property names.
 const (
 	PropertyCPU          = "cpu"
 	PropertyMemory       = "memory"
 	PropertyStorage      = "storage"
 	PropertyArchitecture = "architecture"
+)
 
+// The units of the standard hardware properties. The labels are the ones
+// the Deltacloud API has always sent ("MB", "GB"); what they count is stated
+// here, because the labels alone do not say it.
+const (
+	// UnitCount counts things: cpu is a number of virtual CPUs.
 	UnitCount = "count"
-	UnitMB    = "MB"
-	UnitGB    = "GB"
+	// UnitMB is the unit of memory, and it means mebibytes: 1 MB here is
+	// 1,048,576 bytes (MiB), which is what clouds size memory in. Every
+	// driver reports memory in MiB: EC2 gives SizeInMiB as it is, Azure's
+	// MemoryGB (GiB) is multiplied by 1024, the mock's figures are the
+	// original Deltacloud mock's (m1-small's 1.7 GiB is 1740.8), and the
+	// remote driver passes on the server's figures, which Deltacloud
+	// servers give in MiB. Convert with ConvertSize(v, MiB, …).
+	UnitMB = "MB"
+	// UnitGB is the unit of storage: gigabytes as the provider counts the
+	// profile's local disk, which differs by cloud. EC2 states instance
+	// store in decimal gigabytes (TotalSizeInGB, 10^9 bytes: DecimalGB);
+	// Azure states its temporary disk in MiB (MaxResourceVolumeMB), shown
+	// divided by 1024, so Azure's GB are GiB; the mock's and the remote
+	// server's figures are nominal, as the original Deltacloud gave them.
+	// Convert with ConvertSize(v, DecimalGB or GiB, …).
+	UnitGB = "GB"
+	// UnitLabel marks a property whose values are names, not numbers
+	// (architecture).
 	UnitLabel = "label"
 )
 

@@ -62,13 +62,28 @@ func profilesIndex(q *request) error {
 	if err != nil {
 		return err
 	}
-	hs, err := p.HardwareProfiles(q.r.Context(), deltacloud.HardwareProfileFilter{
-		ID: q.params.Get("id"), Architecture: q.params.Get("architecture")})
+	arch := q.params.Get("architecture")
+	hs, err := p.HardwareProfiles(q.r.Context(), deltacloud.HardwareProfileFilter{ID: q.params.Get("id")})
 	if err != nil {
 		return err
 	}
+	if arch != "" {
+		hs = slices.DeleteFunc(hs, func(h deltacloud.HardwareProfile) bool { return !statesArchitecture(h, arch) })
+	}
 	doc := wire.NewHardwareProfiles(q.base, hs)
 	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "hardware_profiles", doc)
+}
+
+// statesArchitecture is the listing's architecture filter, the original
+// server's: a profile is listed when its architecture property allows arch
+// (a fixed value equal to it or an enum that includes it). A profile that
+// states no architecture — the opaque one — is left out, because a listing
+// filtered by architecture answers which profiles are known to have it.
+// This is narrower than HardwareProfileFilter.Match, which lets the opaque
+// profile through so that it can still be chosen at create.
+func statesArchitecture(h deltacloud.HardwareProfile, arch string) bool {
+	p, ok := h.Property(deltacloud.PropertyArchitecture)
+	return ok && p.Contains(arch)
 }
 
 func profileShow(q *request) error {

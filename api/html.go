@@ -288,17 +288,14 @@ func (q *request) newInstancePage() {
 		q.fail(err)
 		return
 	}
-	profiles, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{Architecture: img.Architecture})
+	profiles, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{})
 	if err != nil {
 		q.fail(err)
 		return
 	}
-	if img.HardwareProfiles != nil {
-		// The image names the profiles it runs on.
-		profiles = slices.DeleteFunc(profiles, func(h deltacloud.HardwareProfile) bool {
-			return !slices.Contains(img.HardwareProfiles, h.ID)
-		})
-	}
+	// Offer only the profiles the create will accept with this image: the
+	// Provider's own rule, so form and create cannot disagree.
+	profiles = slices.DeleteFunc(profiles, func(h deltacloud.HardwareProfile) bool { return !h.CanRun(*img) })
 	data := launchForm{Image: *img, Realms: realms, Profiles: profiles, Features: p.Features(),
 		RealmID: q.params.Get("realm_id")}
 	if err := data.choose(q.params.Get("hwp_id")); err != nil {
@@ -370,7 +367,13 @@ func (f *launchForm) choose(hwpID string) error {
 	}
 	if f.Profile != nil {
 		for _, p := range f.Profile.Properties {
-			f.Properties = append(f.Properties, newPropertyField(p))
+			field := newPropertyField(p)
+			if arch := f.Image.Architecture; p.Name == deltacloud.PropertyArchitecture && p.Kind == deltacloud.Enum && arch != "" {
+				// Only the image's architecture runs it (see
+				// HardwareProfile.RunsImage); the others would be refused.
+				field.Value, field.Values = arch, []string{arch}
+			}
+			f.Properties = append(f.Properties, field)
 		}
 	}
 	for _, feat := range f.Features.For(deltacloud.CollectionInstances, deltacloud.OpCreate) {

@@ -57,7 +57,7 @@ func TestStoragePersistsAndShares(t *testing.T) {
 	if _, err := p.Stop(ctx, "inst1"); err != nil {
 		t.Fatal(err)
 	}
-	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img2", Name: "kept", ProfileID: "m1-large",
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img1", Name: "kept", ProfileID: "m1-large",
 		Properties: map[string]string{"cpu": "4"}, UserData: []byte("data")})
 	if err != nil {
 		t.Fatal(err)
