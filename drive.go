@@ -14,7 +14,9 @@ import (
 // cloud refused with ErrInvalidState because the state had just changed,
 // only leads to a new plan. A target of StateFinish tears the instance
 // down (stopping it first where the cloud demands it) and succeeds when
-// the instance is gone; the returned instance then has state FINISH.
+// the instance is gone, also when it was gone before the call, so a
+// teardown can safely be repeated; the returned instance then has state
+// FINISH.
 //
 // Temporary errors are retried like WaitFor does, polling with opts or the
 // provider's intervals. Drive fails with ErrInvalidArgument for a state
