@@ -36,3 +36,36 @@ func Example() {
 	// west us AVAILABLE
 	// west eu AVAILABLE
 }
+
+// A broker asks for at least 2 vCPUs and 8 GiB on x86_64 from img1, and
+// creates the smallest fit; the profiles passed over say why.
+func ExampleFleet_Match() {
+	ctx := context.Background()
+	f := fleet.New(fleet.Options{})
+	defer f.Close()
+	creds := deltacloud.Credentials{User: "mockuser", Password: "mockpassword"}
+	if err := f.Open(ctx, "lab", "mock", deltacloud.Config{Credentials: creds}); err != nil {
+		log.Fatal(err)
+	}
+	memory, _ := deltacloud.ConvertSize("8", deltacloud.GiB, deltacloud.MiB)
+	m, err := f.Match(ctx, fleet.Need{
+		Requirements: deltacloud.Requirements{MinCPU: "2", MinMemoryMiB: memory, Architecture: "x86_64"},
+		ImageID:      "img1",
+		Realm:        "us",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range m.Rejected {
+		fmt.Printf("passed over %s: %s\n", r.What, r.Reason)
+	}
+	best := m.Candidates[0]
+	fmt.Println("smallest fit:", best.Provider, best.Realm.ID, best.Profile.ID, best.Properties)
+	p, _ := f.Provider(best.Provider)
+	if _, err := p.CreateInstance(ctx, best.Spec()); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// passed over hardware profile m1-small: cpu 1 below 2; memory 1740.8 MiB below 8192; architecture i386, not x86_64
+	// smallest fit: lab us m1-large map[architecture:x86_64 cpu:2 memory:8192]
+}
