@@ -40,10 +40,20 @@ func readmeGoBlock(t *testing.T, heading string) string {
 // by this working tree), and vets it: a reader who pastes it gets a
 // program that builds.
 func TestReadmeQuickStartCompiles(t *testing.T) {
+	for _, heading := range []string{
+		"## Quick start for a broker application",
+		"## Broker applications: many clouds at once",
+	} {
+		t.Run(heading, func(t *testing.T) { testReadmeProgram(t, heading) })
+	}
+}
+
+// testReadmeProgram builds and vets the program under heading.
+func testReadmeProgram(t *testing.T, heading string) {
 	if testing.Short() {
 		t.Skip("builds a program")
 	}
-	src := readmeGoBlock(t, "## Quick start for a broker application")
+	src := readmeGoBlock(t, heading)
 	if !strings.HasPrefix(src, "package main\n") {
 		t.Fatalf("the quick start does not start with package main:\n%s", src)
 	}
