@@ -38,7 +38,7 @@ func TestMapState(t *testing.T) {
 		"running":       deltacloud.StateRunning,
 		"stopping":      deltacloud.StateStopping,
 		"stopped":       deltacloud.StateStopped,
-		"shutting-down": deltacloud.StateStopped,
+		"shutting-down": deltacloud.StateShuttingDown,
 		"terminated":    deltacloud.StateFinish,
 		"rebooting":     deltacloud.StateUnknown,
 	} {
@@ -55,14 +55,15 @@ func TestActions(t *testing.T) {
 		root  types.DeviceType
 		want  []deltacloud.Action
 	}{
-		{deltacloud.StateRunning, types.DeviceTypeEbs, A(deltacloud.ActionReboot, deltacloud.ActionStop)},
+		{deltacloud.StateRunning, types.DeviceTypeEbs, A(deltacloud.ActionReboot, deltacloud.ActionStop, deltacloud.ActionDestroy)},
 		{deltacloud.StateStopped, types.DeviceTypeEbs, A(deltacloud.ActionStart, deltacloud.ActionDestroy)},
-		{deltacloud.StatePending, types.DeviceTypeEbs, A()},
-		{deltacloud.StateStopping, types.DeviceTypeEbs, A()},
+		{deltacloud.StatePending, types.DeviceTypeEbs, A(deltacloud.ActionDestroy)},
+		{deltacloud.StateStopping, types.DeviceTypeEbs, A(deltacloud.ActionDestroy)},
+		{deltacloud.StateShuttingDown, types.DeviceTypeEbs, A()},
 		{deltacloud.StateFinish, types.DeviceTypeEbs, A()},
 		{deltacloud.StateRunning, types.DeviceTypeInstanceStore, A(deltacloud.ActionReboot, deltacloud.ActionDestroy)},
 		{deltacloud.StateStopped, types.DeviceTypeInstanceStore, A(deltacloud.ActionDestroy)},
-		{deltacloud.StatePending, types.DeviceTypeInstanceStore, A()},
+		{deltacloud.StatePending, types.DeviceTypeInstanceStore, A(deltacloud.ActionDestroy)},
 	}
 	for _, c := range cases {
 		got := ec2.Actions(c.state, c.root)
@@ -167,6 +168,40 @@ func TestErrorMapping(t *testing.T) {
 	}
 	if _, err := p.Instance(ctx, "i-0123456789abcdef0"); !errors.Is(err, deltacloud.ErrNotFound) {
 		t.Errorf("Instance(unknown) = %v, want ErrNotFound", err)
+	}
+}
+
+// TestDestroyRunning: EC2 terminates a running instance directly, so a
+// teardown is one destroy; the instance shows SHUTTING_DOWN, from which
+// nothing but the automatic finish is offered, until it is terminated.
+func TestDestroyRunning(t *testing.T) {
+	s := ec2test.NewServer(t)
+	s.SetPendingReads(1)
+	p := open(t, s)
+	ctx := t.Context()
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "ami-00000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateRunning, deltacloud.WaitOptions{PollInterval: time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := p.Lifecycle().Plan(deltacloud.StateRunning, deltacloud.StateFinish)
+	if err != nil || !slices.Equal(plan, []deltacloud.Action{deltacloud.ActionDestroy}) {
+		t.Errorf("plan RUNNING → FINISH = %v, %v; want [destroy]", plan, err)
+	}
+	got, err := p.Do(ctx, in.ID, deltacloud.ActionDestroy)
+	if err != nil {
+		t.Fatalf("destroying a running instance: %v", err)
+	}
+	if got.State != deltacloud.StateShuttingDown || len(got.Actions) != 0 {
+		t.Errorf("after destroy: %s with actions %v, want SHUTTING_DOWN with none", got.State, got.Actions)
+	}
+	if n := s.Calls("StopInstances"); n != 0 {
+		t.Errorf("StopInstances called %d times for a teardown", n)
+	}
+	if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateFinish, deltacloud.WaitOptions{PollInterval: time.Millisecond}); err != nil {
+		t.Errorf("waiting for the terminated instance: %v", err)
 	}
 }
 

@@ -6,7 +6,11 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// lifecycle is EC2's state machine.
+// lifecycle is EC2's state machine. EC2 terminates an instance in any live
+// state (pending, running, stopping, stopped), and a terminating instance
+// passes through shutting-down, from which it can only finish; the
+// original's machine allowed destroy only from STOPPED, which made a teardown
+// take a needless stop and showed shutting-down instances as startable.
 var lifecycle = deltacloud.MustStateMachine(
 	deltacloud.Auto(deltacloud.StateStart, deltacloud.StatePending),
 	deltacloud.Auto(deltacloud.StatePending, deltacloud.StateRunning),
@@ -16,7 +20,11 @@ var lifecycle = deltacloud.MustStateMachine(
 	// The original's machine has start lead straight to RUNNING; real EC2 passes through
 	// pending, so the machine says so and a live watch stays inside it.
 	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionStart, deltacloud.StatePending),
-	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionDestroy, deltacloud.StateFinish),
+	deltacloud.On(deltacloud.StatePending, deltacloud.ActionDestroy, deltacloud.StateShuttingDown),
+	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionDestroy, deltacloud.StateShuttingDown),
+	deltacloud.On(deltacloud.StateStopping, deltacloud.ActionDestroy, deltacloud.StateShuttingDown),
+	deltacloud.On(deltacloud.StateStopped, deltacloud.ActionDestroy, deltacloud.StateShuttingDown),
+	deltacloud.Auto(deltacloud.StateShuttingDown, deltacloud.StateFinish),
 )
 
 // MapState maps an EC2 instance state name onto the Deltacloud state;
@@ -29,8 +37,10 @@ func MapState(s types.InstanceStateName) deltacloud.State {
 		return deltacloud.StateRunning
 	case types.InstanceStateNameStopping:
 		return deltacloud.StateStopping
-	case types.InstanceStateNameStopped, types.InstanceStateNameShuttingDown:
+	case types.InstanceStateNameStopped:
 		return deltacloud.StateStopped
+	case types.InstanceStateNameShuttingDown:
+		return deltacloud.StateShuttingDown
 	case types.InstanceStateNameTerminated:
 		return deltacloud.StateFinish
 	}
@@ -48,7 +58,9 @@ func stateNames(s deltacloud.State) []string {
 	case deltacloud.StateStopping:
 		return []string{"stopping"}
 	case deltacloud.StateStopped:
-		return []string{"stopped", "shutting-down"}
+		return []string{"stopped"}
+	case deltacloud.StateShuttingDown:
+		return []string{"shutting-down"}
 	case deltacloud.StateFinish:
 		return []string{"terminated"}
 	}
