@@ -3,9 +3,12 @@ package ec2
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -90,9 +93,22 @@ func classify(err error) deltacloud.Code {
 			return deltacloud.Forbidden
 		case s == http.StatusTooManyRequests:
 			return deltacloud.RateLimited
-		case s == http.StatusServiceUnavailable:
+		case s == http.StatusBadGateway || s == http.StatusServiceUnavailable:
 			return deltacloud.Unavailable
+		case s == http.StatusGatewayTimeout:
+			return deltacloud.Timeout
+		case s >= 500:
+			return deltacloud.Backend
 		}
+	}
+	// No answer at all: a timeout, or a connection refused or reset.
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return deltacloud.Timeout
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return deltacloud.Unavailable
 	}
 	return deltacloud.CodeUnknown
 }
@@ -108,7 +124,7 @@ func (c *conn) wrap(err error) error {
 		return nil
 	}
 	code := classify(err)
-	if code == deltacloud.Timeout {
+	if code == deltacloud.Timeout && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return err
 	}
 	if code == deltacloud.CodeUnknown {
@@ -116,17 +132,61 @@ func (c *conn) wrap(err error) error {
 	}
 	msg := "ec2: " + code.String()
 	var api smithy.APIError
-	if errors.As(err, &api) {
+	if errors.As(err, &api) && api.ErrorCode() != unknownErrorCode {
 		msg = "ec2: " + api.ErrorCode()
 		if m := api.ErrorMessage(); m != "" {
 			msg += ": " + m
 		}
 	}
+	msg += errorContext(err)
 	e := &deltacloud.Error{Code: code, Message: msg, Err: err}
 	if code == deltacloud.RateLimited {
 		e.RetryAfter = RetryAfterFor(err, c.attempts)
 	}
 	return e
+}
+
+// unknownErrorCode is the code the SDK gives an error response whose body it
+// cannot read (a proxy's HTML page): no AWS error code at all.
+const unknownErrorCode = "UnknownError"
+
+// errorContext is what an error without an AWS error code still tells: the
+// operation, the HTTP status and the request id, e.g. " (RunInstances: HTTP
+// 502, request id 7f…)", so that a proxy's 5xx or a reset connection is not
+// a bare "backend error". Empty when the error says none of them.
+func errorContext(err error) string {
+	var parts []string
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		parts = append(parts, oe.Operation())
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() != 0 {
+		parts = append(parts, "HTTP "+strconv.Itoa(re.HTTPStatusCode()))
+		if id := re.ServiceRequestID(); id != "" {
+			parts = append(parts, "request id "+id)
+		}
+	} else if oe != nil {
+		// No response: say what happened to the request.
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout():
+			parts = append(parts, "timed out")
+		case errors.Is(err, syscall.ECONNRESET):
+			parts = append(parts, "connection reset")
+		case errors.Is(err, syscall.ECONNREFUSED):
+			parts = append(parts, "connection refused")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			parts = append(parts, "connection closed mid-response")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if oe != nil && len(parts) > 1 {
+		return " (" + parts[0] + ": " + strings.Join(parts[1:], ", ") + ")"
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
 }
 
 // RetryAfterFor says how long to wait after a throttled request that the
