@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsec2 "github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
@@ -608,5 +610,33 @@ func TestAsS3(t *testing.T) {
 	var wrong *strings.Builder
 	if p.As(&wrong) {
 		t.Error("As(**strings.Builder) = true")
+	}
+}
+
+// TestDetachMultiAttachVolume: detaching names the instance, which EC2
+// requires for a Multi-Attach volume (made here straight through the EC2
+// API: the portable model has no such option).
+func TestDetachMultiAttachVolume(t *testing.T) {
+	s := ec2test.NewServer(t)
+	p := open(t, s)
+	ctx := t.Context()
+	client := awsec2.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(s.URL),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: goodCreds.User, SecretAccessKey: goodCreds.Password}, nil
+		})})
+	out, err := client.CreateVolume(ctx, &awsec2.CreateVolumeInput{AvailabilityZone: aws.String("us-east-1b"),
+		Size: aws.Int32(4), VolumeType: types.VolumeTypeIo2, Iops: aws.Int32(100), MultiAttachEnabled: aws.Bool(true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(out.VolumeId)
+	waitVolume(t, p, id, func(v *deltacloud.StorageVolume) bool { return v.State == deltacloud.VolumeAvailable })
+	in := running(t, p, deltacloud.InstanceSpec{RealmID: "us-east-1b"})
+	if _, err := p.AttachStorageVolume(ctx, id, in.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	waitVolume(t, p, id, func(v *deltacloud.StorageVolume) bool { return v.InstanceID == in.ID })
+	if _, err := p.DetachStorageVolume(ctx, id); err != nil {
+		t.Fatalf("detaching a Multi-Attach volume: %v", err)
 	}
 }

@@ -205,7 +205,16 @@ func (c *conn) DetachStorageVolume(ctx context.Context, id string) (*deltacloud.
 	if !strings.HasPrefix(id, "vol-") {
 		return nil, notFound("volume", id)
 	}
-	if _, err := c.client.DetachVolume(ctx, &ec2.DetachVolumeInput{VolumeId: aws.String(id)}); err != nil {
+	// Name the instance: EC2 requires it for Multi-Attach volumes.
+	v, err := c.volume(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	in := &ec2.DetachVolumeInput{VolumeId: aws.String(id)}
+	if v.InstanceID != "" {
+		in.InstanceId = aws.String(v.InstanceID)
+	}
+	if _, err := c.client.DetachVolume(ctx, in); err != nil {
 		return nil, c.wrap(err)
 	}
 	return c.volume(ctx, id)

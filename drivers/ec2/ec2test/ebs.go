@@ -17,9 +17,12 @@ type Volume struct {
 	SnapshotID string
 	Type       string
 	// State is creating, available or in-use.
-	State   string
-	Tags    map[string]string
-	Created time.Time
+	State string
+	// MultiAttach is CreateVolume's MultiAttachEnabled: detaching such a
+	// volume must name the instance.
+	MultiAttach bool
+	Tags        map[string]string
+	Created     time.Time
 	// Attachment is set while the volume is attached, attaching or
 	// detaching.
 	Attachment *Attachment
@@ -160,7 +163,8 @@ func (s *Server) advanceVolume(v *Volume) {
 
 func renderVolume(v *Volume) xVolume {
 	x := xVolume{ID: v.ID, Size: v.Size, SnapshotID: v.SnapshotID, Zone: v.Zone, Status: v.State,
-		CreateTime: v.Created.UTC().Format(timeFormat), Tags: renderTags(v.Tags), VolumeType: v.Type}
+		CreateTime: v.Created.UTC().Format(timeFormat), Tags: renderTags(v.Tags), VolumeType: v.Type,
+		MultiAttach: v.MultiAttach}
 	if a := v.Attachment; a != nil {
 		x.Attachments = []xAttachment{renderAttachment(v, a)}
 	}
@@ -247,7 +251,7 @@ func (s *Server) createVolume(r *http.Request) (any, *apiError) {
 	}
 	s.seq++
 	v := &Volume{ID: fmt.Sprintf("vol-%017x", s.seq), Size: size, Zone: zone, SnapshotID: snapID, Type: typ,
-		State: "creating", Tags: tagsOf(r, "volume"), Created: time.Now().Truncate(time.Millisecond)}
+		MultiAttach: r.Form.Get("MultiAttachEnabled") == "true", State: "creating", Tags: tagsOf(r, "volume"), Created: time.Now().Truncate(time.Millisecond)}
 	s.volumes = append(s.volumes, v)
 	return volumeResponse{head: newHead(), xVolume: renderVolume(v)}, nil
 }
@@ -324,7 +328,11 @@ func (s *Server) detachVolume(r *http.Request) (any, *apiError) {
 	if v.Attachment == nil {
 		return nil, errf(400, "IncorrectState", "Volume '%s' is in the '%s' state.", id, v.State)
 	}
-	if inst := r.Form.Get("InstanceId"); inst != "" && inst != v.Attachment.InstanceID {
+	inst := r.Form.Get("InstanceId")
+	if inst == "" && v.MultiAttach {
+		return nil, errf(400, "MissingParameter", "The request must contain the parameter InstanceId for a Multi-Attach enabled volume")
+	}
+	if inst != "" && inst != v.Attachment.InstanceID {
 		return nil, errf(400, "InvalidAttachment.NotFound", "Volume '%s' is not attached to instance '%s'", id, inst)
 	}
 	if v.Attachment.State != "detaching" {

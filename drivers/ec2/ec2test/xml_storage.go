@@ -123,6 +123,7 @@ type xVolume struct {
 	Tags        []xTag        `xml:"tagSet>item"`
 	VolumeType  string        `xml:"volumeType"`
 	Encrypted   bool          `xml:"encrypted"`
+	MultiAttach bool          `xml:"multiAttachEnabled"`
 }
 
 type describeVolumesResponse struct {
