@@ -66,7 +66,8 @@ func TestCollectionsAndFeaturesReflectTheDriver(t *testing.T) {
 		"instances", "keys", "metrics", "realms", "storage_snapshots", "storage_volumes"}
 	withFirewalls := []deltacloud.Collection{"addresses", "buckets", "drivers", "firewalls", "hardware_profiles", "images",
 		"instance_states", "instances", "keys", "metrics", "realms", "storage_snapshots", "storage_volumes"}
-	mockFeatures := []string{"image_name", "metrics", "realm_filter", "user_name", "user_data", "authentication_key", "volume_name"}
+	mockFeatures := []string{"image_name", "image_description", "metrics", "realm_filter", "user_name", "user_data", "authentication_key",
+		"volume_name", "volume_description"}
 	core, err := deltacloud.Open(t.Context(), "test-core-only", deltacloud.Config{
 		Credentials: deltacloud.Credentials{User: mock.User, Password: mock.Password}})
 	if err != nil {
@@ -191,15 +192,15 @@ func TestUnadvertisedFeatureParameters(t *testing.T) {
 	p, c := open(t, nil)
 	ctx := t.Context()
 	// A call reaching the driver would fail with this, not NotSupported.
-	for _, op := range []mock.Op{mock.OpCreateKey, mock.OpCreateStorageVolume, mock.OpCreateBucket, mock.OpCreateImage} {
+	for _, op := range []mock.Op{mock.OpCreateKey, mock.OpCreateBucket, mock.OpImages} {
 		c.FailNext(op, 1, deltacloud.ErrBackend)
 	}
 	cases := map[string]error{
-		"import_key":         second(p.CreateKey(ctx, deltacloud.KeySpec{Name: "k", PublicKey: "ssh-rsa AAAA"})),
-		"volume_description": second(p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{Description: "d"})),
-		"bucket_location":    second(p.CreateBucket(ctx, deltacloud.BucketSpec{Name: "b", Location: "eu"})),
-		"image_description":  second(p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: "inst0", Name: "n", Description: "d"})),
-		"owner_id":           second(p.Images(ctx, deltacloud.ImageFilter{Owner: "self"})),
+		"import_key":      second(p.CreateKey(ctx, deltacloud.KeySpec{Name: "k", PublicKey: "ssh-rsa AAAA"})),
+		"bucket_location": second(p.CreateBucket(ctx, deltacloud.BucketSpec{Name: "b", Location: "eu"})),
+		// Only the cloud knows the caller's account; another owner the
+		// Provider filters by itself.
+		"owner_id": second(p.Images(ctx, deltacloud.ImageFilter{Owner: "self"})),
 	}
 	for feature, err := range cases {
 		if !errors.Is(err, deltacloud.ErrNotSupported) || !strings.Contains(err.Error(), feature) {
@@ -208,16 +209,16 @@ func TestUnadvertisedFeatureParameters(t *testing.T) {
 	}
 	// The advertised ones are honoured.
 	c.FailNext(mock.OpAll, 0, nil)
-	for _, op := range []mock.Op{mock.OpCreateKey, mock.OpCreateStorageVolume, mock.OpCreateBucket, mock.OpCreateImage} {
+	for _, op := range []mock.Op{mock.OpCreateKey, mock.OpCreateBucket, mock.OpImages} {
 		c.FailNext(op, 0, nil)
 	}
-	v, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{Name: "named"})
-	if err != nil || v.Name != "named" {
-		t.Errorf("volume_name: %+v, %v", v, err)
+	v, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{Name: "named", Description: "d"})
+	if err != nil || v.Name != "named" || v.Description != "d" {
+		t.Errorf("volume_name, volume_description: %+v, %v", v, err)
 	}
-	img, err := p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: "inst0", Name: "named"})
-	if err != nil || img.Name != "named" {
-		t.Errorf("image_name: %+v, %v", img, err)
+	img, err := p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: "inst0", Name: "named", Description: "d"})
+	if err != nil || img.Name != "named" || img.Description != "d" {
+		t.Errorf("image_name, image_description: %+v, %v", img, err)
 	}
 }
 

@@ -122,12 +122,14 @@ func ExampleProvider_Features() {
 	fmt.Println(errors.Is(err, deltacloud.ErrNotSupported))
 	// Output:
 	// images create image_name [name]
+	// images create image_description [description]
 	// instances create metrics [metrics]
 	// instances index realm_filter [realm_id]
 	// instances create user_name [name]
 	// instances create user_data [user_data]
 	// instances create authentication_key [keyname]
 	// storage_volumes create volume_name [name]
+	// storage_volumes create volume_description [description]
 	// true
 }
 

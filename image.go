@@ -2,6 +2,7 @@ package deltacloud
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -27,7 +28,8 @@ type Image struct {
 }
 
 // ImageFilter narrows an image listing; empty fields match everything.
-// Owner needs the owner_id feature.
+// Owner is passed to the driver when it advertises the owner_id feature,
+// and applied by the Provider to the listing otherwise.
 type ImageFilter struct {
 	ID           string
 	Owner        string
@@ -41,15 +43,25 @@ func (f ImageFilter) Match(img Image) bool {
 		(f.Architecture == "" || img.Architecture == f.Architecture)
 }
 
-// Images lists images. Filtering by owner needs the owner_id feature;
-// OwnerSelf means the authenticated account.
+// Images lists images. A filter by owner is the cloud's own where the
+// driver advertises owner_id; otherwise the Provider keeps the images of
+// that owner from the full listing, as a filter it can apply itself must
+// not be refused. OwnerSelf, the authenticated account, needs owner_id:
+// only the cloud knows which account that is.
 func (p *Provider) Images(ctx context.Context, f ImageFilter) ([]Image, error) {
-	if f.Owner != "" && !p.features.Has(FeatureOwnerID) {
-		return nil, p.unsupported("Images", "owner_id", FeatureOwnerID)
+	byCloud := p.features.Has(FeatureOwnerID)
+	if f.Owner == OwnerSelf && !byCloud {
+		return nil, &Error{Code: NotSupported, Op: "Images", Message: fmt.Sprintf(
+			"owner_id=%s needs the %s feature, which driver %s does not advertise: only the cloud knows the caller's account",
+			OwnerSelf, FeatureOwnerID, p.driver)}
+	}
+	df := f
+	if !byCloud {
+		df.Owner = "" // the driver lists every owner's; Match below keeps f.Owner's
 	}
 	var imgs []Image
 	err := p.call(ctx, "Images", f.ID, func() (err error) {
-		imgs, err = p.conn.Images(ctx, f)
+		imgs, err = p.conn.Images(ctx, df)
 		return err
 	})
 	if err != nil {

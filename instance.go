@@ -120,8 +120,14 @@ type InstanceSpec struct {
 	// and enum properties by name ("cpu", "memory", "storage", …).
 	ProfileID  string
 	Properties map[string]string
-	// Name needs the user_name feature.
+	// Name needs the user_name feature. An empty Name lets the driver
+	// choose one (the mock's i-<unix time>), unless NameSet is true.
 	Name string
+	// NameSet says the caller gave Name even when it is empty: an instance
+	// asked for with the empty name and NameSet is created without a name,
+	// as the original server did for a name= parameter with no value.
+	// The zero value keeps the meaning Name had before the field existed.
+	NameSet bool
 	// KeyName needs the authentication_key feature.
 	KeyName string
 	// Password needs the authentication_password feature.
@@ -143,15 +149,18 @@ type InstanceSpec struct {
 	Options map[string]string
 }
 
-// Instances lists instances. Filtering by realm needs the realm_filter
-// feature.
+// Instances lists instances. A filter by realm is the cloud's own where
+// the driver advertises realm_filter; otherwise the Provider keeps the
+// instances of that realm from the full listing (every instance says its
+// realm), rather than refusing a filter it can apply itself.
 func (p *Provider) Instances(ctx context.Context, f InstanceFilter) ([]Instance, error) {
-	if f.Realm != "" && !p.features.Has(FeatureRealmFilter) {
-		return nil, p.unsupported("Instances", "realm_id", FeatureRealmFilter)
+	df := f
+	if !p.features.Has(FeatureRealmFilter) {
+		df.Realm = "" // the driver lists every realm's; Match below keeps f.Realm's
 	}
 	var ins []Instance
 	err := p.call(ctx, "Instances", f.ID, func() (err error) {
-		ins, err = p.conn.Instances(ctx, f)
+		ins, err = p.conn.Instances(ctx, df)
 		return err
 	})
 	if err != nil {

@@ -213,7 +213,8 @@ func TestCreateDefaultsAndOptions(t *testing.T) {
 	if d := cmp.Diff([]deltacloud.Action{deltacloud.ActionStart, deltacloud.ActionDestroy}, in.Actions); d != "" {
 		t.Errorf("actions of a stopped instance (-want +got):\n%s", d)
 	}
-	// Ids are the first free inst<N>.
+	// Ids are never handed out twice, not even after their instances are
+	// destroyed: the next one is inst5.
 	if err := p.Destroy(ctx, "inst4"); err != nil {
 		t.Fatal(err)
 	}
@@ -224,8 +225,8 @@ func TestCreateDefaultsAndOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, err = p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img1"})
-	if err != nil || in.ID != "inst1" {
-		t.Fatalf("create after destroying inst1 = %+v, %v; want id inst1", in, err)
+	if err != nil || in.ID != "inst5" {
+		t.Fatalf("create after destroying inst4 and inst1 = %+v, %v; want id inst5", in, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -177,6 +178,11 @@ func blobCreate(q *request) error {
 		}
 		sawData = true
 		ct := part.Header.Get("Content-Type")
+		if ct == "" {
+			// A form field without its own type, such as a string the
+			// Ruby client sends, is text (the multipart default).
+			ct = stringBlobType
+		}
 		if id := params.Get("blob_id"); id != "" {
 			meta, err := wire.BlobMetadataFromParams(params)
 			if err != nil {
@@ -231,9 +237,15 @@ func blobCreate(q *request) error {
 // entry), and each field costs a part header to parse.
 const MaxFormFields = 1000
 
+// stringBlobType is the type of a blob whose content came as a string
+// parameter or an untyped form field: the original server stored such
+// blobs as text/plain, and clients that upload strings (the Ruby client's
+// create_blob) read that back.
+const stringBlobType = "text/plain"
+
 // blobCreateFromParams creates a blob from a urlencoded form or the query:
 // blob_data is the content (capped with the body at MaxBodyBytes), its
-// type content_type if given.
+// type content_type if given, else text/plain.
 func (q *request) blobCreateFromParams(p *deltacloud.Provider) error {
 	meta, err := wire.BlobMetadataFromParams(q.params)
 	if err != nil {
@@ -241,7 +253,7 @@ func (q *request) blobCreateFromParams(p *deltacloud.Provider) error {
 	}
 	data := q.params.Get("blob_data")
 	b, err := p.PutBlob(q.r.Context(), q.id, deltacloud.BlobSpec{ID: q.params.Get("blob_id"),
-		ContentType: q.params.Get("content_type"), Metadata: meta, Size: int64(len(data))}, strings.NewReader(data))
+		ContentType: cmp.Or(q.params.Get("content_type"), stringBlobType), Metadata: meta, Size: int64(len(data))}, strings.NewReader(data))
 	if err != nil {
 		return forbidState(err)
 	}
@@ -294,7 +306,7 @@ func blobPut(q *request) error {
 }
 
 // blobHead is HEAD {B}/buckets/:id/:blob_id: 204 with one
-// X-Deltacloud-Blobmeta-<NAME> header per metadata entry.
+// X-Deltacloud-Blobmeta-<name> header per metadata entry.
 func blobHead(q *request) error {
 	p, err := q.open()
 	if err != nil {
@@ -310,8 +322,8 @@ func blobHead(q *request) error {
 }
 
 // blobMetadataUpdate is POST {B}/buckets/:id/:blob_id: the
-// X-Deltacloud-Blobmeta-* headers replace the metadata (names upper-cased,
-// as the original stores them); 204 echoing X-Deltacloud-Blobmeta-<NAME>
+// X-Deltacloud-Blobmeta-* headers replace the metadata (names lower-cased,
+// as the original stores them); 204 echoing X-Deltacloud-Blobmeta-<name>
 // for each entry set.
 func blobMetadataUpdate(q *request) error {
 	p, err := q.open()

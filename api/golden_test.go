@@ -35,27 +35,31 @@ type goldenCase struct {
 	// oursXML and oursJSON take out of our body what only our fixtures have.
 	oursXML  func(t *testing.T, ours *tuNode)
 	oursJSON func(t *testing.T, ours any) any
+	// created is set when the scenario creates an instance: the golden's
+	// "inst3" (the 1.1.3 mock's first free id) is then read as newInst,
+	// the id our mock hands out, in the body and the Location header.
+	created bool
 }
 
 // Requests the goldens' scenarios are made of.
+//
+// Deliberate: the 1.1.3 mock gave its first created instance the lowest
+// free id, inst3 (it had no fixture inst3), and re-used the ids of
+// destroyed instances. Our mock never hands an id out twice in the life of
+// a cloud, as real clouds do, so with fixtures inst0..inst3 the first
+// created instance is newInst; the scenarios act on it and the goldens'
+// inst3 is read as newInst (goldenCase.created).
+const newInst = "inst4"
+
 var (
-	// freeInst3 stops and destroys our fixture inst3: 1.1.3 had no inst3,
-	// so the goldens' creates got inst3, and so do ours after this.
-	freeInst3 = []tuReq{
-		{Method: http.MethodPost, Path: "/api/instances/inst3/stop", Creds: tuMockUser},
-		{Method: http.MethodDelete, Path: "/api/instances/inst3", Creds: tuMockUser},
-	}
 	// createXML is the XML golden create: image_id only (named i-<time>,
 	// profile m1-small); createJSON is the JSON one, named and on m1-large.
 	createXML = tuReq{Method: http.MethodPost, Path: "/api/instances?format=xml", Creds: tuMockUser,
 		Form: url.Values{"image_id": {"img1"}}}
 	createJSON = tuReq{Method: http.MethodPost, Path: "/api/instances?format=json", Creds: tuMockUser,
 		Form: url.Values{"image_id": {"img1"}, "name": {"golden1"}, "hwp_id": {"m1-large"}}}
-	stopInst3 = tuReq{Method: http.MethodPost, Path: "/api/instances/inst3/stop", Creds: tuMockUser}
+	stopNew = tuReq{Method: http.MethodPost, Path: "/api/instances/" + newInst + "/stop", Creds: tuMockUser}
 )
-
-// steps concatenates scenario steps.
-func steps(parts ...[]tuReq) []tuReq { return slices.Concat(parts...) }
 
 // goldenCases maps every golden file to its replay. The file name says the
 // request: "_xml"/"_json" is ?format=, "_accept_…" the Accept header; the
@@ -103,30 +107,31 @@ var goldenCases = map[string]goldenCase{
 	"firewalls_412_json": {req: tuReq{Path: "/api/firewalls?format=json", Creds: tuMockUser},
 		contentType: plainText},
 
-	"create_instance_xml": {setup: freeInst3, req: createXML, wantXML: noRunXML},
-	"create_instance_xml_show": {setup: steps(freeInst3, []tuReq{createXML}),
-		req: tuReq{Path: "/api/instances/inst3?format=xml", Creds: tuMockUser}, wantXML: noRunXML},
-	"create_instance_json": {setup: freeInst3, req: createJSON, wantJSON: noRunJSON},
-	"stop_instance_xml": {setup: steps(freeInst3, []tuReq{createXML}),
-		req:     tuReq{Method: http.MethodPost, Path: "/api/instances/inst3/stop?format=xml", Creds: tuMockUser},
-		wantXML: noRunXML},
-	"stop_instance_json": {setup: steps(freeInst3, []tuReq{createJSON}),
-		req:      tuReq{Method: http.MethodPost, Path: "/api/instances/inst3/stop?format=json", Creds: tuMockUser},
-		wantJSON: noRunJSON},
-	"destroy_instance_xml": {setup: steps(freeInst3, []tuReq{createXML, stopInst3}),
-		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/inst3", Accept: "application/xml", Creds: tuMockUser}},
-	"destroy_instance_json": {setup: steps(freeInst3, []tuReq{createJSON, stopInst3}),
-		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/inst3", Accept: "application/json", Creds: tuMockUser}},
+	"create_instance_xml": {req: createXML, wantXML: noRunXML, created: true},
+	"create_instance_xml_show": {setup: []tuReq{createXML},
+		req: tuReq{Path: "/api/instances/" + newInst + "?format=xml", Creds: tuMockUser}, wantXML: noRunXML, created: true},
+	"create_instance_json": {req: createJSON, wantJSON: noRunJSON, created: true},
+	"stop_instance_xml": {setup: []tuReq{createXML},
+		req:     tuReq{Method: http.MethodPost, Path: "/api/instances/" + newInst + "/stop?format=xml", Creds: tuMockUser},
+		wantXML: noRunXML, created: true},
+	"stop_instance_json": {setup: []tuReq{createJSON},
+		req:      tuReq{Method: http.MethodPost, Path: "/api/instances/" + newInst + "/stop?format=json", Creds: tuMockUser},
+		wantJSON: noRunJSON, created: true},
+	"destroy_instance_xml": {setup: []tuReq{createXML, stopNew},
+		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/" + newInst, Accept: "application/xml", Creds: tuMockUser}, created: true},
+	"destroy_instance_json": {setup: []tuReq{createJSON, stopNew},
+		req: tuReq{Method: http.MethodDelete, Path: "/api/instances/" + newInst, Accept: "application/json", Creds: tuMockUser}, created: true},
 	// Deliberate: the 1.1.3 server answered a second DELETE of the same
 	// instance with 404 (its mock's destroy raised ObjectNotFound), but the
 	// API's documented status for an instance action (reboot, stop, start,
 	// destroy) on an unknown instance is 403, and so do we answer: the same document
 	// with status 403 and the message Forbidden.
 	"destroy_instance_again_404_xml": {
-		setup: steps(freeInst3, []tuReq{createXML, stopInst3,
-			{Method: http.MethodDelete, Path: "/api/instances/inst3", Creds: tuMockUser}}),
-		req:    tuReq{Method: http.MethodDelete, Path: "/api/instances/inst3", Accept: "application/xml", Creds: tuMockUser},
-		status: http.StatusForbidden,
+		setup: []tuReq{createXML, stopNew,
+			{Method: http.MethodDelete, Path: "/api/instances/" + newInst, Creds: tuMockUser}},
+		req:     tuReq{Method: http.MethodDelete, Path: "/api/instances/" + newInst, Accept: "application/xml", Creds: tuMockUser},
+		status:  http.StatusForbidden,
+		created: true,
 		wantXML: func(t *testing.T, g *tuNode) {
 			dropSinatraParams(t, g)
 			g.Attrs["status"] = "403"
@@ -134,6 +139,30 @@ var goldenCases = map[string]goldenCase{
 			g.Child("message").Text = "Forbidden"
 		},
 	},
+}
+
+// inst3Word matches the golden's created instance id as a whole word (it
+// also appears in its addresses, img1.inst3.public.com).
+var inst3Word = regexp.MustCompile(`\binst3\b`)
+
+// renameInst3 reads the golden's created instance id as ours, newInst.
+func renameInst3(v string) string { return inst3Word.ReplaceAllString(v, newInst) }
+
+// renameInst3JSON is renameInst3 on every string of a JSON value.
+func renameInst3JSON(v any) any {
+	switch v := v.(type) {
+	case string:
+		return renameInst3(v)
+	case []any:
+		for i := range v {
+			v[i] = renameInst3JSON(v[i])
+		}
+	case map[string]any:
+		for k := range v {
+			v[k] = renameInst3JSON(v[k])
+		}
+	}
+	return v
 }
 
 // plainText is the Content-Type of our plain-text 400 and 412 answers.
@@ -205,7 +234,11 @@ func compareGoldenHeaders(t *testing.T, s *tuServer, c goldenCase, g tuGolden, r
 			t.Errorf("ETag %q is not the MD5 of the body (%x)", etag, sum)
 		}
 	}
-	if got, want := s.norm(r.Header.Get("Location")), g.Header.Get("Location"); got != want {
+	wantLoc := g.Header.Get("Location")
+	if c.created {
+		wantLoc = renameInst3(wantLoc)
+	}
+	if got, want := s.norm(r.Header.Get("Location")), wantLoc; got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 	// The goldens' realm names an empty $HOSTNAME ("mock-deltacloud@");
@@ -242,6 +275,9 @@ func compareGoldenBody(t *testing.T, s *tuServer, c goldenCase, g tuGolden, r tu
 		compareGoldenHTML(t, s, g, r)
 	case want[0] == '{' || want[0] == '[':
 		w := tuParseJSON(t, want)
+		if c.created {
+			w = renameInst3JSON(w)
+		}
 		if c.wantJSON != nil {
 			w = c.wantJSON(t, w)
 		}
@@ -257,6 +293,14 @@ func compareGoldenBody(t *testing.T, s *tuServer, c goldenCase, g tuGolden, r tu
 			t.Errorf("XML declaration present %v, want %v", got, want)
 		}
 		w := tuParseXML(t, want)
+		if c.created {
+			w.Walk(func(m *tuNode) {
+				for k, v := range m.Attrs {
+					m.Attrs[k] = renameInst3(v)
+				}
+				m.Text = renameInst3(m.Text)
+			})
+		}
 		if c.wantXML != nil {
 			c.wantXML(t, w)
 		}
@@ -309,13 +353,18 @@ func compareGoldenHTML(t *testing.T, s *tuServer, g tuGolden, r tuResp) {
 // Deliberate differences and fixture differences, applied to the trees.
 
 // extraFeatures are the features our mock advertises beyond the 1.1.3
-// mock's: user_data on instances (the original meant to declare it, but for its user_Data typo), and image_name and volume_name, which the
-// original mock declares under names the frontend drops. Each is
-// inserted after the feature named in after ("" for first).
+// mock's: user_data on instances (the original meant to declare it, but for
+// its user_Data typo); image_name and volume_name, which the original mock
+// declares under names the frontend drops; image_description and
+// volume_description, which the original accepted on create (201) without
+// declaring them. Each is inserted after the feature named in after (""
+// for first).
 var extraFeatures = []struct{ rel, after, name, param string }{
 	{"instances", "user_name", "user_data", "user_data"},
 	{"images", "", "image_name", "name"},
+	{"images", "image_name", "image_description", "description"},
 	{"storage_volumes", "", "volume_name", "name"},
+	{"storage_volumes", "volume_name", "volume_description", "description"},
 }
 
 // apiRootXML: the golden with extraFeatures.
@@ -427,11 +476,17 @@ func only113Instances(t *testing.T, ours *tuNode) {
 		t.Errorf("instances listed (-want +ours):\n%s", diff)
 	}
 	ours.Children = slices.DeleteFunc(ours.Children, func(in *tuNode) bool { return !slices.Contains([]string{"inst0", "inst1"}, in.Attrs["id"]) })
-	// Our inst1 may show vol3 attached at /dev/sda1 (the original mock's volume
-	// fixture); the 1.1.3 mock's instance did not list its volumes.
+	// Deliberate: our inst1 lists vol3, attached to it at /dev/sda1 (the
+	// original mock's volume fixture); the 1.1.3 mock's instance did not
+	// list the volume its fixture says is attached to it.
 	for _, in := range ours.Children {
 		if in.Attrs["id"] == "inst1" {
-			if vols := in.Child("storage_volumes"); vols != nil {
+			vols := in.Child("storage_volumes")
+			want := []*tuNode{{Name: "storage_volume", Attrs: map[string]string{"id": "vol3", "device": "/dev/sda1",
+				"href": tuGoldenBase + "/api/storage_volumes/vol3"}}}
+			if vols == nil || !cmp.Equal(want, vols.Children) {
+				t.Errorf("inst1's storage_volumes, want vol3 at /dev/sda1: %+v", vols)
+			} else {
 				vols.Children = nil
 			}
 		}
@@ -452,6 +507,10 @@ func only113InstancesJSON(t *testing.T, ours any) any {
 	})
 	for _, in := range m["instances"].([]any) { // as in only113Instances
 		if in := in.(map[string]any); in["id"] == "inst1" {
+			want := []any{map[string]any{"id": "vol3", "href": tuGoldenBase + "/api/storage_volumes/vol3", "rel": "storage_volume"}}
+			if d := cmp.Diff(want, in["storage_volumes"]); d != "" {
+				t.Errorf("inst1's storage_volumes (-want +ours):\n%s", d)
+			}
 			in["storage_volumes"] = []any{}
 		}
 	}

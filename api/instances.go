@@ -72,6 +72,12 @@ func instanceSpec(q *request) (deltacloud.InstanceSpec, error) {
 		Password:  v.Get("password"),
 		Metrics:   v.Get("metrics") != "",
 	}
+	// name= with no value asks for an unnamed instance, as on the original
+	// server; the HTML form's field left blank means no name was chosen,
+	// so the driver names the instance.
+	if _, ok := v["name"]; ok && q.format != formatHTML {
+		spec.NameSet = true
+	}
 	for _, prop := range []string{deltacloud.PropertyCPU, deltacloud.PropertyMemory, deltacloud.PropertyStorage, deltacloud.PropertyArchitecture} {
 		if val := v.Get("hwp_" + prop); val != "" {
 			if spec.Properties == nil {

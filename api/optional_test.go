@@ -7,9 +7,13 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The optional collections through the handler, on the mock: status codes
@@ -178,16 +182,16 @@ func TestBlobRoutes(t *testing.T) {
 	r := s.do(t, tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/note?format=xml", Creds: tuMockUser,
 		Body: strings.NewReader("hello, blob"), ContentType: "text/plain",
 		Header: map[string]string{"X-Deltacloud-Blobmeta-Version": "1.2", "X-Deltacloud-Blobmeta-Author": "me"}})
-	if r.Status != 200 || !bytes.Contains(r.Body, []byte(`key="VERSION"`)) || !bytes.Contains(r.Body, []byte("<content_length>11<")) {
+	if r.Status != 200 || !bytes.Contains(r.Body, []byte(`key="version"`)) || !bytes.Contains(r.Body, []byte("<content_length>11<")) {
 		t.Fatalf("PUT: %s", r)
 	}
 	r = s.do(t, tuReq{Method: http.MethodHead, Path: "/api/buckets/bucket2/note", Creds: tuMockUser})
-	if r.Status != 204 || r.Header.Get("X-Deltacloud-Blobmeta-VERSION") != "1.2" || r.Header.Get("X-Deltacloud-Blobmeta-AUTHOR") != "me" {
+	if r.Status != 204 || r.Header.Get("X-Deltacloud-Blobmeta-version") != "1.2" || r.Header.Get("X-Deltacloud-Blobmeta-author") != "me" {
 		t.Errorf("HEAD: %s", r)
 	}
 	r = s.do(t, tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2/note", Creds: tuMockUser,
 		Header: map[string]string{"X-Deltacloud-Blobmeta-Colour": "blue"}})
-	if r.Status != 204 || r.Header.Get("X-Deltacloud-Blobmeta-Colour") != "blue" || r.Header.Get("X-Deltacloud-Blobmeta-VERSION") != "" {
+	if r.Status != 204 || r.Header.Get("X-Deltacloud-Blobmeta-Colour") != "blue" || r.Header.Get("X-Deltacloud-Blobmeta-version") != "" {
 		t.Errorf("metadata update: %s", r)
 	}
 	r = s.do(t, tuReq{Path: "/api/buckets/bucket2/note/content", Creds: tuMockUser, Accept: "application/xml"})
@@ -322,5 +326,121 @@ func TestOptionalHTMLPages(t *testing.T) {
 		Form: url.Values{"instance_id": {"inst0"}, "device": {""}}})
 	if r.Status != 302 || !strings.HasSuffix(r.Header.Get("Location"), "/api/storage_volumes/vol1") {
 		t.Errorf("attach form: %s", r)
+	}
+}
+
+// TestBlobContentType uploads blobs every way a client can and reads each
+// back: the type the request gave is kept, and content sent as a string
+// (a form field or query parameter without a type, as the Ruby client's
+// create_blob does) is text/plain, as the original stored it.
+func TestBlobContentType(t *testing.T) {
+	stringField := func() (io.Reader, string) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("blob_id", "b")
+		w.WriteField("blob_data", "a string")
+		w.Close()
+		return &b, w.FormDataContentType()
+	}
+	cases := []struct {
+		name string
+		req  func() tuReq
+		want string
+	}{
+		{"PUT text/plain", func() tuReq {
+			return tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/b", Body: strings.NewReader("x"), ContentType: "text/plain"}
+		}, "text/plain"},
+		{"PUT with charset", func() tuReq {
+			return tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/b", Body: strings.NewReader("x"), ContentType: "text/plain; charset=utf-8"}
+		}, "text/plain; charset=utf-8"},
+		{"PUT image/png", func() tuReq {
+			return tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/b", Body: strings.NewReader("x"), ContentType: "image/png"}
+		}, "image/png"},
+		{"PUT untyped", func() tuReq {
+			return tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/b", Body: strings.NewReader("x")}
+		}, "application/octet-stream"},
+		{"urlencoded string", func() tuReq {
+			return tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2", Form: url.Values{"blob_id": {"b"}, "blob_data": {"x"}}}
+		}, "text/plain"},
+		{"urlencoded with content_type", func() tuReq {
+			return tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2", Form: url.Values{"blob_id": {"b"}, "blob_data": {"<p/>"}, "content_type": {"text/html"}}}
+		}, "text/html"},
+		{"query string, empty body", func() tuReq {
+			return tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2?blob_id=b&blob_data=x"}
+		}, "text/plain"},
+		{"multipart string field", func() tuReq {
+			body, ct := stringField()
+			return tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2", Body: body, ContentType: ct}
+		}, "text/plain"},
+		{"multipart file", func() tuReq {
+			body, ct := blobForm(t, []string{"blob_id", "b"}, "f.bin", []byte("x"))
+			return tuReq{Method: http.MethodPost, Path: "/api/buckets/bucket2", Body: body, ContentType: ct}
+		}, "application/octet-stream"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tuStart(t, tuMockOptions(t))
+			req := tc.req()
+			req.Creds, req.Accept = tuMockUser, "application/json"
+			s.must2xx(t, req)
+			var doc struct {
+				Blob struct {
+					ContentType string `json:"content_type"`
+				} `json:"blob"`
+			}
+			r := s.must2xx(t, tuReq{Path: "/api/buckets/bucket2/b?format=json", Creds: tuMockUser})
+			if err := json.Unmarshal(r.Body, &doc); err != nil {
+				t.Fatal(err)
+			}
+			got := []string{doc.Blob.ContentType, s.must2xx(t, tuReq{Path: "/api/buckets/bucket2/b/content", Creds: tuMockUser}).Header.Get("Content-Type")}
+			if d := cmp.Diff([]string{tc.want, tc.want}, got); d != "" {
+				t.Errorf("blob type, content type (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestBlobMetadataLowerCase sends metadata headers in mixed case: the
+// handler stores and answers the names lower-cased, as the original did,
+// in the document and in the HEAD's header names as written on the wire.
+func TestBlobMetadataLowerCase(t *testing.T) {
+	s := tuStart(t, tuMockOptions(t))
+	s.must2xx(t, tuReq{Method: http.MethodPut, Path: "/api/buckets/bucket2/note", Creds: tuMockUser,
+		Body: strings.NewReader("x"), ContentType: "text/plain",
+		Header: map[string]string{"X-Deltacloud-Blobmeta-Author": "me", "X-DELTACLOUD-BLOBMETA-VERSION": "1.2"}})
+	var doc struct {
+		Blob struct {
+			Meta map[string]string `json:"user_metadata"`
+		} `json:"blob"`
+	}
+	if err := json.Unmarshal(s.must2xx(t, tuReq{Path: "/api/buckets/bucket2/note?format=json", Creds: tuMockUser}).Body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(map[string]string{"author": "me", "version": "1.2"}, doc.Blob.Meta); d != "" {
+		t.Errorf("user_metadata (-want +got):\n%s", d)
+	}
+	xml := s.must2xx(t, tuReq{Path: "/api/buckets/bucket2/note?format=xml", Creds: tuMockUser}).Body
+	if !bytes.Contains(xml, []byte(`<entry key="author"><![CDATA[me]]></entry>`)) {
+		t.Errorf("XML has no author entry:\n%s", xml)
+	}
+	// The client canonicalises header names it reads, so the HEAD is
+	// served to a recorder to see the names as written.
+	for _, method := range []string{http.MethodHead, http.MethodPost} {
+		req := tuReq{Method: method, Path: "/api/buckets/bucket2/note", Creds: tuMockUser}
+		if method == http.MethodPost {
+			req.Header = map[string]string{"X-Deltacloud-Blobmeta-Author": "you", "X-Deltacloud-Blobmeta-Version": "1.2"}
+		}
+		rec := httptest.NewRecorder()
+		s.H.ServeHTTP(rec, req.request(t, s.URL))
+		var names []string
+		for k := range rec.Header() {
+			if strings.HasPrefix(strings.ToLower(k), "x-deltacloud-blobmeta-") {
+				names = append(names, k)
+			}
+		}
+		slices.Sort(names)
+		if d := cmp.Diff([]string{"X-Deltacloud-Blobmeta-author", "X-Deltacloud-Blobmeta-version"}, names); rec.Code != 204 || d != "" {
+			t.Errorf("%s: %d, metadata headers (-want +got):\n%s", method, rec.Code, d)
+		}
 	}
 }

@@ -210,7 +210,11 @@ func (c *conn) createForm(spec deltacloud.InstanceSpec) (map[string][]string, er
 	for _, prop := range sortedKeys(spec.Properties) {
 		set(c.paramName(spec.ProfileID, prop), spec.Properties[prop])
 	}
-	set("name", spec.Name)
+	if spec.NameSet {
+		form["name"] = []string{spec.Name} // name= asks for no name
+	} else {
+		set("name", spec.Name)
+	}
 	set("keyname", spec.KeyName)
 	set("password", spec.Password)
 	if spec.UserData != nil {

@@ -1,6 +1,7 @@
 package deltacloud_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,7 +103,12 @@ func TestDirectAndRESTAgree(t *testing.T) {
 		}
 	}
 
-	if d := cmp.Diff(direct.Features(), remote.Features()); d != "" {
+	// The remote driver leaves out volume_description: the volume XML has
+	// no description to read back (canonicalFeatures).
+	directFeatures := slices.DeleteFunc(direct.Features(), func(f deltacloud.Feature) bool {
+		return f.Name == deltacloud.FeatureVolumeDescription
+	})
+	if d := cmp.Diff(directFeatures, remote.Features()); d != "" {
 		t.Errorf("Features differ (-direct +REST):\n%s", d)
 	}
 	lc1, lc2 := direct.Lifecycle(), remote.Lifecycle()

@@ -359,10 +359,15 @@ var unknownLifecycle = deltacloud.MustStateMachine(
 // canonical order. A feature the library does not know, or one advertised
 // under another collection than its own, adds parameters the model cannot
 // express, so it is left out; so are features of collections the server
-// does not offer.
+// does not offer. volume_description is left out too: the storage volume
+// XML this driver reads has no description, so a description sent would
+// never be seen again (the Provider refuses it instead).
 func canonicalFeatures(advertised deltacloud.Features, hrefs map[deltacloud.Collection]string) deltacloud.Features {
 	var out deltacloud.Features
 	for _, std := range deltacloud.StandardFeatures() {
+		if std.Name == deltacloud.FeatureVolumeDescription {
+			continue
+		}
 		i := slices.IndexFunc(advertised, func(f deltacloud.Feature) bool {
 			return f.Name == std.Name && f.Collection == std.Collection
 		})

@@ -370,14 +370,30 @@ func (s *suite) testUnadvertisedFeatures(t *testing.T) {
 	if after := s.count(t, p); after != before {
 		t.Errorf("refused creates changed the instance count from %d to %d", before, after)
 	}
-	if !p.Features().Has(deltacloud.FeatureRealmFilter) {
-		if _, err := p.Instances(ctx, deltacloud.InstanceFilter{Realm: "any"}); !errors.Is(err, deltacloud.ErrNotSupported) {
-			t.Errorf("Instances(realm) without realm_filter = %v, want ErrNotSupported", err)
+	// A listing filter the driver does not advertise is applied by the
+	// Provider: never refused, and what it lists passes it.
+	if ins, err := p.Instances(ctx, deltacloud.InstanceFilter{Realm: "any"}); err != nil {
+		t.Errorf("Instances(realm) = %v, want a listing (realm_filter advertised: %v)", err, p.Features().Has(deltacloud.FeatureRealmFilter))
+	} else {
+		for _, in := range ins {
+			if in.RealmID != "any" {
+				t.Errorf("Instances(realm any) listed %s in realm %q", in.ID, in.RealmID)
+			}
 		}
 	}
+	if imgs, err := p.Images(ctx, deltacloud.ImageFilter{Owner: "any"}); err != nil {
+		t.Errorf("Images(owner) = %v, want a listing (owner_id advertised: %v)", err, p.Features().Has(deltacloud.FeatureOwnerID))
+	} else {
+		for _, img := range imgs {
+			if img.Owner != "any" {
+				t.Errorf("Images(owner any) listed %s of %q", img.ID, img.Owner)
+			}
+		}
+	}
+	// Only the cloud knows which account is the caller's.
 	if !p.Features().Has(deltacloud.FeatureOwnerID) {
-		if _, err := p.Images(ctx, deltacloud.ImageFilter{Owner: "any"}); !errors.Is(err, deltacloud.ErrNotSupported) {
-			t.Errorf("Images(owner) without owner_id = %v, want ErrNotSupported", err)
+		if _, err := p.Images(ctx, deltacloud.ImageFilter{Owner: deltacloud.OwnerSelf}); !errors.Is(err, deltacloud.ErrNotSupported) {
+			t.Errorf("Images(owner self) without owner_id = %v, want ErrNotSupported", err)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -168,6 +169,11 @@ func (c *Cloud) putBlob(ctx context.Context, bucket string, spec deltacloud.Blob
 	if err := deltacloud.CheckBlobMetadata(spec.Metadata); err != nil {
 		return nil, err
 	}
+	meta, err := lowerKeys(spec.Metadata)
+	if err != nil {
+		return nil, err
+	}
+	spec.Metadata = meta
 	if content == nil {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "blob content is nil")
 	}
@@ -183,7 +189,6 @@ func (c *Cloud) putBlob(ctx context.Context, bucket string, spec deltacloud.Blob
 		tmp  string
 		data []byte
 		n    int64
-		err  error
 	)
 	if st != nil {
 		tmp, n, err = st.writeContent(src)
@@ -277,8 +282,12 @@ func (c *Cloud) setBlobMetadata(bucket, id string, meta map[string]string) (*del
 	if err != nil {
 		return nil, err
 	}
+	lower, err := lowerKeys(meta)
+	if err != nil {
+		return nil, err
+	}
 	nr := *r
-	nr.Metadata = maps.Clone(meta)
+	nr.Metadata = lower
 	if err := c.save(dirBlobs, blobFileKey(bucket, id), &nr); err != nil {
 		return nil, err
 	}
@@ -378,4 +387,23 @@ func (c *conn) SetBlobMetadata(ctx context.Context, bucketID, blobID string, met
 		return nil, err
 	}
 	return c.cloud.setBlobMetadata(bucketID, blobID, meta)
+}
+
+// lowerKeys returns meta with its keys lower-cased, as the original
+// Deltacloud server stored them (HTTP headers carry them, and header names
+// are case-insensitive). Two keys that differ only in case are refused:
+// keeping either would silently drop the other.
+func lowerKeys(meta map[string]string) (map[string]string, error) {
+	if meta == nil {
+		return nil, nil
+	}
+	out := make(map[string]string, len(meta))
+	for k, v := range meta {
+		lk := strings.ToLower(k)
+		if _, dup := out[lk]; dup {
+			return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "blob metadata key %q is given twice (keys are case-insensitive)", lk)
+		}
+		out[lk] = v
+	}
+	return out, nil
 }

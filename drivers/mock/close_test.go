@@ -146,3 +146,41 @@ func hasInstance(t *testing.T, p *deltacloud.Provider, id string) bool {
 	}
 	return slices.ContainsFunc(ins, func(in deltacloud.Instance) bool { return in.ID == id })
 }
+
+// TestInstanceIDsNeverReused destroys the newest instance and creates
+// another, in memory and across a restart on storage: the new id is new.
+func TestInstanceIDsNeverReused(t *testing.T) {
+	for _, storage := range []bool{false, true} {
+		t.Run(map[bool]string{false: "memory", true: "storage"}[storage], func(t *testing.T) {
+			var opts map[string]string
+			if storage {
+				opts = map[string]string{"storage": t.TempDir()}
+			}
+			ctx := t.Context()
+			p := openRaw(t, opts)
+			seen := map[string]bool{}
+			create := func(p *deltacloud.Provider) string {
+				t.Helper()
+				ins := must(p.CreateInstances(ctx, deltacloud.InstanceSpec{ImageID: "img1"}))(t)
+				id := ins[0].ID
+				if seen[id] {
+					t.Errorf("instance id %s handed out twice", id)
+				}
+				seen[id] = true
+				p.Stop(ctx, id)
+				if err := p.Destroy(ctx, id); err != nil {
+					t.Fatalf("Destroy %s: %v", id, err)
+				}
+				return id
+			}
+			create(p)
+			create(p)
+			if storage {
+				p.Close()
+				p = openRaw(t, opts)
+			}
+			create(p)
+			p.Close()
+		})
+	}
+}

@@ -17,62 +17,73 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Op names a mock operation for fault injection and latency.
+// Op names a mock operation for fault injection and latency. The names
+// are the Provider's: an Op is the Op of the *deltacloud.Error a call of
+// that Provider method returns ("Instances", "CreateImage", "Destroy"), so
+// a test injects a fault under the name it then sees in the error.
 type Op string
 
 // The operations of the mock cloud. OpAll applies to every operation.
+// OpCreateInstances serves both Provider.CreateInstance (Error.Op
+// "CreateInstance", accepted as a name for it too) and CreateInstances.
+// An action is under its own name (OpStart, OpStop, OpReboot, OpDestroy)
+// and under OpAct ("Do"), which matches every action.
 const (
 	OpAll              Op = "*"
-	OpRealms           Op = "realms"
-	OpHardwareProfiles Op = "hardware_profiles"
-	OpImages           Op = "images"
-	OpImage            Op = "image"
-	OpInstances        Op = "instances"
-	OpInstance         Op = "instance"
-	OpCreateInstances  Op = "create_instances"
-	OpAct              Op = "act"
+	OpRealms           Op = "Realms"
+	OpHardwareProfiles Op = "HardwareProfiles"
+	OpImages           Op = "Images"
+	OpImage            Op = "Image"
+	OpInstances        Op = "Instances"
+	OpInstance         Op = "Instance"
+	OpCreateInstances  Op = "CreateInstances"
+	OpAct              Op = "Do"
+	OpStart            Op = "Start"
+	OpStop             Op = "Stop"
+	OpReboot           Op = "Reboot"
+	OpDestroy          Op = "Destroy"
 
-	OpCreateImage  Op = "create_image"
-	OpDestroyImage Op = "destroy_image"
+	OpCreateImage  Op = "CreateImage"
+	OpDestroyImage Op = "DestroyImage"
 
-	OpKeys       Op = "keys"
-	OpCreateKey  Op = "create_key"
-	OpDestroyKey Op = "destroy_key"
+	OpKeys       Op = "Keys"
+	OpCreateKey  Op = "CreateKey"
+	OpDestroyKey Op = "DestroyKey"
 
-	OpFirewalls          Op = "firewalls"
-	OpCreateFirewall     Op = "create_firewall"
-	OpDestroyFirewall    Op = "destroy_firewall"
-	OpAddFirewallRule    Op = "add_firewall_rule"
-	OpDeleteFirewallRule Op = "delete_firewall_rule"
+	OpFirewalls          Op = "Firewalls"
+	OpCreateFirewall     Op = "CreateFirewall"
+	OpDestroyFirewall    Op = "DestroyFirewall"
+	OpAddFirewallRule    Op = "AddFirewallRule"
+	OpDeleteFirewallRule Op = "DeleteFirewallRule"
 
-	OpAddresses           Op = "addresses"
-	OpCreateAddress       Op = "create_address"
-	OpDestroyAddress      Op = "destroy_address"
-	OpAssociateAddress    Op = "associate_address"
-	OpDisassociateAddress Op = "disassociate_address"
+	OpAddresses           Op = "Addresses"
+	OpCreateAddress       Op = "CreateAddress"
+	OpDestroyAddress      Op = "DestroyAddress"
+	OpAssociateAddress    Op = "AssociateAddress"
+	OpDisassociateAddress Op = "DisassociateAddress"
 
-	OpStorageVolumes       Op = "storage_volumes"
-	OpCreateStorageVolume  Op = "create_storage_volume"
-	OpDestroyStorageVolume Op = "destroy_storage_volume"
-	OpAttachStorageVolume  Op = "attach_storage_volume"
-	OpDetachStorageVolume  Op = "detach_storage_volume"
+	OpStorageVolumes       Op = "StorageVolumes"
+	OpCreateStorageVolume  Op = "CreateStorageVolume"
+	OpDestroyStorageVolume Op = "DestroyStorageVolume"
+	OpAttachStorageVolume  Op = "AttachStorageVolume"
+	OpDetachStorageVolume  Op = "DetachStorageVolume"
 
-	OpStorageSnapshots       Op = "storage_snapshots"
-	OpCreateStorageSnapshot  Op = "create_storage_snapshot"
-	OpDestroyStorageSnapshot Op = "destroy_storage_snapshot"
+	OpStorageSnapshots       Op = "StorageSnapshots"
+	OpCreateStorageSnapshot  Op = "CreateStorageSnapshot"
+	OpDestroyStorageSnapshot Op = "DestroyStorageSnapshot"
 
-	OpBuckets         Op = "buckets"
-	OpBucket          Op = "bucket"
-	OpCreateBucket    Op = "create_bucket"
-	OpDestroyBucket   Op = "destroy_bucket"
-	OpBlob            Op = "blob"
-	OpBlobContent     Op = "blob_content"
-	OpPutBlob         Op = "put_blob"
-	OpDestroyBlob     Op = "destroy_blob"
-	OpSetBlobMetadata Op = "set_blob_metadata"
+	OpBuckets         Op = "Buckets"
+	OpBucket          Op = "Bucket"
+	OpCreateBucket    Op = "CreateBucket"
+	OpDestroyBucket   Op = "DestroyBucket"
+	OpBlob            Op = "Blob"
+	OpBlobContent     Op = "BlobContent"
+	OpPutBlob         Op = "PutBlob"
+	OpDestroyBlob     Op = "DestroyBlob"
+	OpSetBlobMetadata Op = "SetBlobMetadata"
 
-	OpMetrics Op = "metrics"
-	OpMetric  Op = "metric"
+	OpMetrics Op = "Metrics"
+	OpMetric  Op = "Metric"
 )
 
 // Cloud is one mock cloud's state. Users' tests reach it through
@@ -110,11 +121,17 @@ type Cloud struct {
 	// it. Every change to the store is made under mu, so each one either
 	// completes before the release or is refused.
 	closed bool
+	// instSeq is the number of the next instance id ("inst<N>"). It only
+	// grows, so a destroyed instance's id is never handed out again (real
+	// clouds never reuse ids, and callers key logs and caches on them);
+	// with storage it is kept in the store's sequence file.
+	instSeq int
 
 	pendingFor   time.Duration
 	pendingPolls int
 
 	faults  map[Op]*fault
+	hits    map[Op]int // calls failed by the faults of each Op
 	latency map[Op]time.Duration
 
 	stopActivity context.CancelFunc
@@ -151,9 +168,11 @@ func newCloud(st *state) *Cloud {
 		buckets:   byID(st.buckets, func(r *bucketRecord) string { return r.ID }),
 		blobs:     byID(st.blobs, func(r *blobRecord) blobKey { return blobKey{r.BucketID, r.ID} }),
 		faults:    map[Op]*fault{},
+		hits:      map[Op]int{},
 		latency:   map[Op]time.Duration{},
 	}
 	c.gen = uint64(time.Now().UnixNano())
+	c.instSeq = maxInstNumber(st.instances)
 	return c
 }
 
@@ -168,8 +187,10 @@ func byID[K comparable, T any](objs []*T, key func(*T) K) map[K]*T {
 
 // FailNext makes the next n calls of op fail with err, which may be a Code
 // sentinel (deltacloud.ErrUnavailable), an *deltacloud.Error (e.g. with
-// RetryAfter) or any error. n ≤ 0 clears the fault.
+// RetryAfter) or any error. n ≤ 0 clears the fault. Hits counts the calls
+// it failed.
 func (c *Cloud) FailNext(op Op, n int, err error) {
+	op = op.canonical()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n <= 0 || err == nil {
@@ -179,9 +200,21 @@ func (c *Cloud) FailNext(op Op, n int, err error) {
 	c.faults[op] = &fault{n: n, err: err}
 }
 
+// Hits reports how many calls an injected fault registered under op has
+// failed since the cloud was made (under OpAll: the faults injected for
+// every operation), so a test can prove the fault it injected was hit and
+// not just left unused.
+func (c *Cloud) Hits(op Op) int {
+	op = op.canonical()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits[op]
+}
+
 // SetLatency delays every call of op by d (zero clears it). A delayed call
 // returns early with the context's error when the context ends.
 func (c *Cloud) SetLatency(op Op, d time.Duration) {
+	op = op.canonical()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d <= 0 {
@@ -199,14 +232,19 @@ func (c *Cloud) SetPending(d time.Duration, polls int) {
 	c.pendingFor, c.pendingPolls = d, max(polls, 0)
 }
 
-// enter applies injected latency and faults to a call of op.
-func (c *Cloud) enter(ctx context.Context, op Op) error {
+// enter applies injected latency and faults to a call known by ops (the
+// operation's names, most specific first). At most one fault fails it:
+// the first armed one of ops, then OpAll's.
+func (c *Cloud) enter(ctx context.Context, ops ...Op) error {
+	ops = append(ops, OpAll)
 	c.mu.Lock()
-	d := c.latency[op] + c.latency[OpAll]
+	var d time.Duration
 	var err error
-	for _, k := range []Op{op, OpAll} {
+	for _, k := range ops {
+		d += c.latency[k]
 		if f := c.faults[k]; f != nil && err == nil {
 			err = f.err
+			c.hits[k]++
 			if f.n--; f.n <= 0 {
 				delete(c.faults, k)
 			}
@@ -223,7 +261,7 @@ func (c *Cloud) enter(ctx context.Context, op Op) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("mock: injected fault in %s: %w", op, err)
+		return fmt.Errorf("mock: injected fault in %s: %w", ops[0], err)
 	}
 	return ctx.Err()
 }
@@ -247,6 +285,32 @@ func (c *Cloud) AddInstances(n int) {
 		c.instances[id] = &record{ID: id, Name: "bulk-" + id, Owner: User, ImageID: "img1", RealmID: "us",
 			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"}
 	}
+}
+
+// saveSeq advances the instance sequence to n, storing it first when the
+// cloud is backed by a directory. The caller holds c.mu.
+func (c *Cloud) saveSeq(n int) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	if c.store != nil {
+		if err := storageErr(c.store.putSeq(n)); err != nil {
+			return err
+		}
+	}
+	c.instSeq = n
+	return nil
+}
+
+// maxInstNumber returns one more than the highest N of the "inst<N>" ids.
+func maxInstNumber(rs []*record) int {
+	next := 0
+	for _, r := range rs {
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.ID, "inst")); err == nil && strings.HasPrefix(r.ID, "inst") && n >= next {
+			next = n + 1
+		}
+	}
+	return next
 }
 
 // freeID returns the first N ≥ from with no instance "inst<N>". The caller
@@ -341,31 +405,43 @@ func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
 }
 
 // links are the other collections' facts shown on instances: the
-// associated addresses, by instance id. Attached volumes are not listed on
-// instances, as on the original mock, whose inst1 lists none although vol3 is
-// attached to it.
+// associated addresses and the attached volumes, by instance id. They are
+// read from the addresses and volumes themselves (which are what is
+// stored), so an instance lists a volume exactly while the volume says it
+// is attached to it: from the attach to the detach, across restarts.
 type links struct {
 	addresses map[string]string
+	volumes   map[string][]deltacloud.VolumeAttachment
 }
 
 // view gathers the links of every instance. The caller holds c.mu.
 func (c *Cloud) view() links {
-	l := links{addresses: map[string]string{}}
+	l := links{addresses: map[string]string{}, volumes: map[string][]deltacloud.VolumeAttachment{}}
 	for _, a := range c.addresses {
 		if a.InstanceID != "" {
 			l.addresses[a.InstanceID] = a.IP
 		}
 	}
+	for _, v := range c.volumes {
+		if v.InstanceID != "" {
+			l.volumes[v.InstanceID] = append(l.volumes[v.InstanceID], deltacloud.VolumeAttachment{VolumeID: v.ID, Device: v.Device})
+		}
+	}
+	for _, vs := range l.volumes {
+		slices.SortFunc(vs, func(a, b deltacloud.VolumeAttachment) int { return compareIDs(a.VolumeID, b.VolumeID) })
+	}
 	return l
 }
 
 // render is r in the portable model with its links: an associated address
-// replaces the public host name, as on the original mock.
+// replaces the public host name, as on the original mock, and the attached
+// volumes are listed.
 func (c *Cloud) render(r *record, l links) deltacloud.Instance {
 	in := r.instance()
 	if ip := l.addresses[r.ID]; ip != "" {
 		in.PublicAddresses = []deltacloud.Address{{Value: ip, Type: deltacloud.AddressIPv4}}
 	}
+	in.StorageVolumes = slices.Clone(l.volumes[r.ID])
 	return in
 }
 
@@ -408,13 +484,21 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
 	}
 	now := time.Now()
+	name := spec.Name
+	if name == "" && !spec.NameSet {
+		name = fmt.Sprintf("i-%d", now.Unix()) // as the original names them
+	}
 	out := make([]deltacloud.Instance, 0, spec.Count)
-	next := 0
 	for range spec.Count {
-		next = c.freeID(next)
+		next := c.freeID(c.instSeq)
+		// The sequence is stored before the instance, so a crash between
+		// the two can skip a number but never reuse one.
+		if err := c.saveSeq(next + 1); err != nil {
+			return nil, err
+		}
 		id := "inst" + strconv.Itoa(next)
 		r := &record{
-			ID: id, Name: cmp.Or(spec.Name, fmt.Sprintf("i-%d", now.Unix())), Owner: owner,
+			ID: id, Name: name, Owner: owner,
 			ImageID: spec.ImageID, RealmID: realm, ProfileID: profile, Overrides: maps.Clone(spec.Properties),
 			State: state, KeyName: spec.KeyName, UserData: spec.UserData, Metrics: spec.Metrics,
 			CreateImage: true, AddressImage: spec.ImageID,

@@ -25,12 +25,15 @@ var lifecycle = deltacloud.MustStateMachine(
 )
 
 // features are the original mock's, plus user_data, which it meant to
-// declare (a typo hid it) and accepts, and image_name and volume_name, which
-// it honours. It does not advertise import_key, volume_description,
-// image_description or bucket_location: it would ignore them.
+// declare (a typo hid it) and accepts, and image_name, image_description,
+// volume_name and volume_description, which the original accepted on create
+// (201) and this mock honours. It does not advertise import_key or
+// bucket_location: it would ignore them.
 var features = deltacloud.MustFeatures(
 	deltacloud.FeatureImageName,
+	deltacloud.FeatureImageDescription,
 	deltacloud.FeatureVolumeName,
+	deltacloud.FeatureVolumeDescription,
 	deltacloud.FeatureMetrics,
 	deltacloud.FeatureRealmFilter,
 	deltacloud.FeatureUserName,

@@ -35,7 +35,7 @@ func (c *Cloud) imageList(f deltacloud.ImageFilter) []deltacloud.Image {
 }
 
 // createImage makes an image of a visible instance, named (and identified)
-// by spec.Name.
+// by spec.Name, described by spec.Description.
 func (c *Cloud) createImage(owner string, spec deltacloud.ImageSpec) (*deltacloud.Image, error) {
 	if spec.Name == "" {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "the mock names an image by its name, which is required")
@@ -56,7 +56,7 @@ func (c *Cloud) createImage(owner string, spec deltacloud.ImageSpec) (*deltaclou
 	if c.images[spec.Name] != nil {
 		return nil, conflict("image", spec.Name)
 	}
-	img := &imageRecord{ID: spec.Name, Name: spec.Name, Owner: owner, Architecture: "i386", State: "AVAILABLE",
+	img := &imageRecord{ID: spec.Name, Name: spec.Name, Description: spec.Description, Owner: owner, Architecture: "i386", State: "AVAILABLE",
 		CreationTime: time.Now().UTC().Truncate(time.Second), HardwareProfiles: allProfiles, RootType: "transient"}
 	if err := c.save(dirImages, img.ID, img); err != nil {
 		return nil, err

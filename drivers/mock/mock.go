@@ -52,20 +52,32 @@
 //   - Created volumes and snapshots are named volume_<unixtime> and
 //     store_snapshot_<unixtime> as in the original, with a suffix _2, _3, …
 //     when that id is taken, so two creates in one second never collide.
+//   - Created instances are inst<N> with N one more than any id the cloud
+//     ever handed out: an id is never used twice, not even after its
+//     instance is destroyed, and with storage the count survives restarts
+//     (the original re-used the lowest free number, so its first created
+//     instance was inst3; ours, after the fixtures, is inst4).
 //   - Blobs are named per bucket (the original keeps blob ids global).
+//     Metadata names are lower-cased, as the original stored them; two
+//     names equal but for case are ErrInvalidArgument.
 //   - Names that become ids (keys, firewalls, buckets, blobs, images) must
 //     be valid UTF-8 of 1–1024 bytes without control characters.
 //   - Associating an address with an instance that already has one frees
 //     the old one (as EC2 does); destroying an instance frees its addresses
 //     and detaches its volumes. As in the original, an associated address
-//     becomes the instance's public address (ipv4), but instances do not
-//     list their attached volumes (the original's inst1 lists none).
+//     becomes the instance's public address (ipv4). Instances list their
+//     attached volumes from the attach to the detach; the fixture inst1
+//     lists vol3, which is attached to it (the original's inst1 lists
+//     none, although its vol3 says it is attached there).
 //   - A volume attached without a device gets the first free /dev/sdf …
 //     /dev/sdz; a device the instance already uses is ErrConflict.
 //   - Created keys, listed keys and test-key carry their PEM private key, as
 //     the original's listings do.
 //
-// Tests reach the *Cloud through Provider.As for fault injection and latency.
+// Tests reach the *Cloud through Provider.As for fault injection and latency
+// (FailNext, SetLatency), naming operations as the Provider's errors do
+// (OpCreateInstances is "CreateInstances"), and prove with Hits that an
+// injected fault was hit.
 package mock
 
 import (
@@ -143,8 +155,13 @@ func openShared(dir string) (*Cloud, error) {
 	if err != nil {
 		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: cannot open storage " + key, Err: err}
 	}
+	seq, err := st.getSeq()
+	if err != nil {
+		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "mock: cannot read the storage's id sequence", Err: storageErr(err)}
+	}
 	c := newCloud(objs)
 	c.store, c.key, c.refs = st, key, 1
+	c.instSeq = max(c.instSeq, seq)
 	shared[key] = c
 	return c, nil
 }
@@ -232,11 +249,11 @@ func (c *conn) auth() error {
 }
 
 // begin runs the checks every credentialed call starts with.
-func (c *conn) begin(ctx context.Context, op Op) error {
+func (c *conn) begin(ctx context.Context, ops ...Op) error {
 	if c.isClosed() {
 		return errClosed
 	}
-	if err := c.cloud.enter(ctx, op); err != nil {
+	if err := c.cloud.enter(ctx, ops...); err != nil {
 		return err
 	}
 	return c.auth()
@@ -310,7 +327,7 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 }
 
 func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltacloud.Instance, error) {
-	if err := c.begin(ctx, OpAct); err != nil {
+	if err := c.begin(ctx, actionOps[a], OpAct); err != nil {
 		return nil, err
 	}
 	return c.cloud.act(id, a)

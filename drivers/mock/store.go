@@ -42,7 +42,41 @@ const (
 	jsonSuffix  = ".json"
 	dataSuffix  = ".data"
 	maxFileName = 100 // longer encoded names are hashed
+	seqFile     = "sequence.json"
 )
+
+// seqRecord is the store's sequence file: the next instance number.
+type seqRecord struct {
+	Instances int `json:"instances"`
+}
+
+// putSeq stores the next instance number, atomically.
+func (s *store) putSeq(n int) error {
+	data, err := json.Marshal(seqRecord{Instances: n})
+	if err != nil {
+		return err
+	}
+	if err := s.writeFile(filepath.Join(s.root, seqFile), data); err != nil {
+		return err
+	}
+	return syncDir(s.root)
+}
+
+// getSeq reads the next instance number; 0 when the store has none yet
+// (written by an older version).
+func (s *store) getSeq() (int, error) {
+	data, err := os.ReadFile(filepath.Join(s.root, seqFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	} else if err != nil {
+		return 0, err
+	}
+	var r seqRecord
+	if err := json.Unmarshal(data, &r); err != nil {
+		return 0, err
+	}
+	return r.Instances, nil
+}
 
 // openStore opens (creating it if needed) the store at root and returns the
 // cloud's state. Each collection whose directory does not exist yet is seeded

@@ -28,8 +28,7 @@ func (c *Cloud) volumeList() []deltacloud.StorageVolume {
 
 // createVolume makes an AVAILABLE volume: id volume_<unixtime>, name the
 // spec's or "Volume" + id, capacity the spec's, else the snapshot's volume's,
-// else 1 GB. The description is ignored (volume_description is not
-// advertised).
+// else 1 GB; described by the spec's description.
 func (c *Cloud) createVolume(spec deltacloud.StorageVolumeSpec) (*deltacloud.StorageVolume, error) {
 	if spec.Capacity < 0 {
 		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "capacity %d GB is negative", spec.Capacity)
@@ -50,7 +49,7 @@ func (c *Cloud) createVolume(spec deltacloud.StorageVolumeSpec) (*deltacloud.Sto
 		}
 	}
 	id := uniqueID("volume_", func(id string) bool { return c.volumes[id] != nil })
-	v := &volumeRecord{ID: id, Name: spec.Name, Capacity: max(capacity, 1), RealmID: spec.RealmID,
+	v := &volumeRecord{ID: id, Name: spec.Name, Description: spec.Description, Capacity: max(capacity, 1), RealmID: spec.RealmID,
 		State: deltacloud.VolumeAvailable, Created: time.Now().UTC().Truncate(time.Second)}
 	if v.Name == "" {
 		v.Name = "Volume" + id

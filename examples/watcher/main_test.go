@@ -203,8 +203,8 @@ func TestWatchRetriesTemporaryErrors(t *testing.T) {
 			wantCode:   0,
 			wantStdout: "Found 4 instances in the following states:\n  RUNNING: 4\n",
 			wantStderr: []string{
-				"error: deltacloud: mock: Instances: injected fault in instances: unavailable",
-				"error: deltacloud: mock: Instances: injected fault in instances: unavailable",
+				"error: deltacloud: mock: Instances: injected fault in Instances: unavailable",
+				"error: deltacloud: mock: Instances: injected fault in Instances: unavailable",
 			},
 		},
 		{
@@ -213,7 +213,7 @@ func TestWatchRetriesTemporaryErrors(t *testing.T) {
 			wantCode:   1,
 			wantStdout: "",
 			wantStderr: []string{
-				"error: deltacloud: mock: Instances: injected fault in instances: forbidden",
+				"error: deltacloud: mock: Instances: injected fault in Instances: forbidden",
 			},
 		},
 	}

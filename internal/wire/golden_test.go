@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,22 +51,31 @@ func marshalJSON(t *testing.T, v any) []byte {
 	return must(json.Marshal(v))(t)
 }
 
-// createInst3 frees inst3 on a fresh mock and creates an instance there, as
-// the golden create was made on the 1.1.3 fixtures, which have no inst3.
-func createInst3(t *testing.T, spec deltacloud.InstanceSpec) (*deltacloud.Provider, *deltacloud.Instance) {
+// createInstance creates an instance of img1 on a fresh mock, as the
+// goldens' create did.
+func createInstance(t *testing.T, spec deltacloud.InstanceSpec) (*deltacloud.Provider, *deltacloud.Instance) {
 	t.Helper()
-	ctx := context.Background()
 	p := openMock(t)
-	must(p.Stop(ctx, "inst3"))(t)
-	if err := p.Destroy(ctx, "inst3"); err != nil {
-		t.Fatal(err)
-	}
 	spec.ImageID = "img1"
-	in := must(p.CreateInstance(ctx, spec))(t)
-	if in.ID != "inst3" {
-		t.Fatalf("created %s, want inst3", in.ID)
+	return p, must(p.CreateInstance(context.Background(), spec))(t)
+}
+
+// asInst3 renames a created instance to inst3, the id the 1.1.3 mock gave
+// the goldens' created instance: it re-used the lowest free id, where ours
+// never hands an id out twice and so gives the next one (inst4, after the
+// fixtures inst0..inst3). The id also names its addresses.
+func asInst3(in *deltacloud.Instance) deltacloud.Instance {
+	out := *in
+	rename := func(as []deltacloud.Address) []deltacloud.Address {
+		as = slices.Clone(as)
+		for i := range as {
+			as[i].Value = strings.ReplaceAll(as[i].Value, "."+in.ID+".", ".inst3.")
+		}
+		return as
 	}
-	return p, in
+	out.ID = "inst3"
+	out.PublicAddresses, out.PrivateAddresses = rename(in.PublicAddresses), rename(in.PrivateAddresses)
+	return out
 }
 
 // errorInfo builds the error document the handler would for err.
@@ -142,25 +152,25 @@ func TestGoldenFromModel(t *testing.T) {
 			return marshalJSON(t, wire.NewInstances(base, goldenInstances(t), instanceOpts).JSON())
 		}},
 		{golden: "create_instance_xml", render: func(t *testing.T) []byte {
-			_, in := createInst3(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
-			return marshalXML(t, wire.NewInstance(base, *in, instanceOpts))
+			_, in := createInstance(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
+			return marshalXML(t, wire.NewInstance(base, asInst3(in), instanceOpts))
 		}},
 		{golden: "create_instance_xml_show", render: func(t *testing.T) []byte {
-			p, _ := createInst3(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
-			return marshalXML(t, wire.NewInstance(base, *must(p.Instance(ctx, "inst3"))(t), instanceOpts))
+			p, in := createInstance(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
+			return marshalXML(t, wire.NewInstance(base, asInst3(must(p.Instance(ctx, in.ID))(t)), instanceOpts))
 		}},
 		{golden: "create_instance_json", render: func(t *testing.T) []byte {
-			_, in := createInst3(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
-			return marshalJSON(t, wire.NewInstance(base, *in, instanceOpts).ShowJSON())
+			_, in := createInstance(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
+			return marshalJSON(t, wire.NewInstance(base, asInst3(in), instanceOpts).ShowJSON())
 		}},
 		{golden: "stop_instance_xml", render: func(t *testing.T) []byte {
-			p, _ := createInst3(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
-			return marshalXML(t, wire.NewInstance(base, *must(p.Stop(ctx, "inst3"))(t), instanceOpts))
+			p, in := createInstance(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
+			return marshalXML(t, wire.NewInstance(base, asInst3(must(p.Stop(ctx, in.ID))(t)), instanceOpts))
 		}},
 		{golden: "stop_instance_json", render: func(t *testing.T) []byte {
-			p, _ := createInst3(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
+			p, in := createInstance(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
 			// Actions answer the bare instance, not {"instance":…}.
-			return marshalJSON(t, wire.NewInstance(base, *must(p.Stop(ctx, "inst3"))(t), instanceOpts).JSON())
+			return marshalJSON(t, wire.NewInstance(base, asInst3(must(p.Stop(ctx, in.ID))(t)), instanceOpts).JSON())
 		}},
 		{golden: "instance_states_xml", render: func(t *testing.T) []byte {
 			return marshalXML(t, wire.NewStates(openMock(t).Lifecycle()))

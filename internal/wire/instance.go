@@ -13,7 +13,8 @@ import (
 // order:
 //
 //	<instance href='{B}/instances/inst0' id='inst0'>
-//	  <name>…</name><owner_id>…</owner_id>              <!-- if set -->
+//	  <name>…</name>                                    <!-- always, <name></name> when empty -->
+//	  <owner_id>…</owner_id>                            <!-- if set -->
 //	  <image href id></image><realm href id></realm>    <!-- if set -->
 //	  <state>RUNNING</state>
 //	  <hardware_profile href id><property kind='fixed' …/></hardware_profile>
@@ -29,7 +30,7 @@ type Instance struct {
 	XMLName          struct{}                 `xml:"instance"`
 	Href             string                   `xml:"href,attr"`
 	ID               string                   `xml:"id,attr"`
-	Name             string                   `xml:"name,omitempty"`
+	Name             string                   `xml:"name"` // always written, empty too: clients expect every instance to have one
 	OwnerID          string                   `xml:"owner_id,omitempty"`
 	Image            *Ref                     `xml:"image"`
 	Realm            *Ref                     `xml:"realm"`

@@ -19,7 +19,7 @@ import (
 // the remote driver writes them, with the same code.
 
 // BlobMetaHeaderPrefix begins the header of each blob metadata entry,
-// X-Deltacloud-Blobmeta-<NAME>.
+// X-Deltacloud-Blobmeta-<name>.
 const BlobMetaHeaderPrefix = "X-Deltacloud-Blobmeta-"
 
 // MaxBlobMetadata bounds the entries one request may set, so a count
@@ -27,10 +27,11 @@ const BlobMetaHeaderPrefix = "X-Deltacloud-Blobmeta-"
 const MaxBlobMetadata = 1000
 
 // BlobMetadataFromHeader collects the X-Deltacloud-Blobmeta-<Name> headers
-// of h. Names are upper-cased, as the original's Rack environment keys make
-// them (X-Deltacloud-Blobmeta-Version is stored as VERSION); several values
-// of one header are joined with ", ". Headers with an empty name are
-// ignored. nil means there were none.
+// of h. Names are lower-cased, as the original server stored them
+// (X-Deltacloud-Blobmeta-Version is stored and shown as version): header
+// names are case-insensitive, so no spelling of one can be kept over
+// another. Several values of one name are joined with ", ". Headers with an
+// empty name are ignored. nil means there were none.
 func BlobMetadataFromHeader(h http.Header) map[string]string {
 	var meta map[string]string
 	for k, vs := range h {
@@ -40,7 +41,7 @@ func BlobMetadataFromHeader(h http.Header) map[string]string {
 		if meta == nil {
 			meta = map[string]string{}
 		}
-		name := strings.ToUpper(k[len(BlobMetaHeaderPrefix):])
+		name := strings.ToLower(k[len(BlobMetaHeaderPrefix):])
 		if old, ok := meta[name]; ok {
 			vs = append([]string{old}, vs...)
 		}
@@ -49,9 +50,9 @@ func BlobMetadataFromHeader(h http.Header) map[string]string {
 	return meta
 }
 
-// SetBlobMetadataHeader sets one X-Deltacloud-Blobmeta-<NAME> header per
+// SetBlobMetadataHeader sets one X-Deltacloud-Blobmeta-<name> header per
 // entry of meta on h, the name written as it is (not canonicalised, so a
-// client sees NAME exactly as stored).
+// client sees the name exactly as stored, X-Deltacloud-Blobmeta-author).
 func SetBlobMetadataHeader(h http.Header, meta map[string]string) {
 	for _, k := range sortedKeys(meta) {
 		h[BlobMetaHeaderPrefix+k] = []string{meta[k]}

@@ -1,8 +1,10 @@
 package wire_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"testing"
 	"time"
 
@@ -405,6 +407,44 @@ func TestMarshalNil(t *testing.T) {
 	for _, doc := range []wire.Document{nil, (*wire.Realm)(nil), (*wire.Instance)(nil)} {
 		if _, err := wire.Marshal(doc); err == nil {
 			t.Errorf("Marshal(%#v) gave no error", doc)
+		}
+	}
+}
+
+// TestEmptyInstanceName: an instance without a name is written with an
+// empty <name></name> and "name":"" (clients expect every instance to have
+// the element), by the fast writer and encoding/xml alike, and reads back
+// as the empty name.
+func TestEmptyInstanceName(t *testing.T) {
+	for _, name := range []string{"", "web 1"} {
+		in := fullInstance()
+		in.Name = name
+		doc := wire.NewInstance(base, in, instanceOpts)
+		fast, ok := wire.MarshalFast(doc)
+		if !ok {
+			t.Fatal("the instance has no fast writer")
+		}
+		slow, err := xml.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "<name>" + name + "</name>"
+		for how, out := range map[string][]byte{"fast": fast, "encoding/xml": slow} {
+			if !bytes.Contains(out, []byte(want)) {
+				t.Errorf("%s XML of name %q has no %s:\n%s", how, name, want, out)
+			}
+		}
+		back, err := wire.DecodeInstance(fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := back.Model()
+		if err != nil || m.Name != name {
+			t.Errorf("name read back %q, %v; want %q", m.Name, err, name)
+		}
+		js, err := json.Marshal(doc.JSON())
+		if err != nil || !bytes.Contains(js, []byte(`"name":"`+name+`"`)) {
+			t.Errorf("JSON of name %q: %s, %v", name, js, err)
 		}
 	}
 }

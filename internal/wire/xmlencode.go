@@ -280,7 +280,7 @@ func (d *Instance) write(w *xmlWriter) {
 	w.start("instance")
 	w.attr("href", d.Href)
 	w.attr("id", d.ID)
-	w.textElementOmitEmpty("name", d.Name)
+	w.textElement("name", d.Name)
 	w.textElementOmitEmpty("owner_id", d.OwnerID)
 	if d.Image != nil {
 		writeRef(w, "image", d.Image)

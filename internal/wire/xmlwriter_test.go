@@ -207,6 +207,9 @@ func mockDocuments(t *testing.T) map[string]wire.Document {
 	ins = append(ins, fullInstance(), keyed, failed,
 		deltacloud.Instance{ID: "i-3", State: deltacloud.StatePending, Actions: []deltacloud.Action{}},
 		deltacloud.Instance{ID: "a/b c;d", State: deltacloud.StateRunning, Actions: []deltacloud.Action{deltacloud.ActionReboot}})
+	unnamed := fullInstance()
+	unnamed.ID, unnamed.Name = "unnamed", ""
+	ins = append(ins, unnamed)
 	docs["instances"] = wire.NewInstances(base, ins, instanceOpts)
 	docs["instances without options"] = wire.NewInstances(base, ins, wire.InstanceOptions{})
 	docs["instances empty"] = wire.NewInstances(base, nil, instanceOpts)
@@ -217,10 +220,10 @@ func mockDocuments(t *testing.T) map[string]wire.Document {
 	withErr.Authentication.Error = "the cloud did not say <why> & how"
 	docs["instance with authentication error"] = withErr
 
-	_, created := createInst3(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
-	docs["created inst3"] = wire.NewInstance(base, *created, instanceOpts)
-	p3, _ := createInst3(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
-	docs["stopped inst3"] = wire.NewInstance(base, *must(p3.Stop(ctx, "inst3"))(t), instanceOpts)
+	_, created := createInstance(t, deltacloud.InstanceSpec{Name: "i-1795735179"})
+	docs["created instance"] = wire.NewInstance(base, *created, instanceOpts)
+	p3, created3 := createInstance(t, deltacloud.InstanceSpec{Name: "golden1", ProfileID: "m1-large"})
+	docs["stopped instance"] = wire.NewInstance(base, *must(p3.Stop(ctx, created3.ID))(t), instanceOpts)
 
 	docs["states"] = wire.NewStates(p.Lifecycle())
 	docs["states empty"] = wire.NewStates(nil)
