@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
@@ -246,14 +245,15 @@ func (c *conn) instanceOf(vm *armcompute.VirtualMachine, iv *armcompute.VirtualM
 			if sp.OSDisk.OSType != nil {
 				out.Extra["os_type"] = strings.ToLower(string(*sp.OSDisk.OSType))
 			}
+			// The OS disk is not a storage volume (the volume collection
+			// leaves it out), so it is named here, not attached.
 			if sp.OSDisk.Name != nil {
-				out.StorageVolumes = append(out.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: *sp.OSDisk.Name, Device: "os"})
+				out.Extra["os_disk"] = *sp.OSDisk.Name
 			}
 		}
 		for _, d := range sp.DataDisks {
-			if d != nil && d.Name != nil {
-				out.StorageVolumes = append(out.StorageVolumes, deltacloud.VolumeAttachment{
-					VolumeID: *d.Name, Device: "lun" + strconv.Itoa(int(i32(d.Lun)))})
+			if id := dataDiskVolumeID(d); id != "" {
+				out.StorageVolumes = append(out.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: id, Device: lunDevice(i32(d.Lun))})
 			}
 		}
 	}

@@ -115,7 +115,7 @@ func (c *conn) volumeOf(ctx context.Context, d *armcompute.Disk, luns map[string
 				luns[v.InstanceID] = m
 			}
 			if lun, ok := m[strings.ToLower(str(d.ID))]; ok {
-				v.Device = "lun" + strconv.Itoa(int(lun))
+				v.Device = lunDevice(lun)
 			}
 		}
 	}
@@ -129,6 +129,27 @@ func dataDisks(vm *armcompute.VirtualMachine) []*armcompute.DataDisk {
 	}
 	return vm.Properties.StorageProfile.DataDisks
 }
+
+// dataDiskVolumeID names the volume a VM's data disk is: the managed
+// disk's name, the last segment of its resource id, as the volume
+// collection names disks (the data disk's own name, which Azure sets to
+// the same, when the id is missing). Unmanaged disks are no volume: "".
+func dataDiskVolumeID(d *armcompute.DataDisk) string {
+	if d == nil {
+		return ""
+	}
+	if d.ManagedDisk != nil && str(d.ManagedDisk.ID) != "" {
+		return lastSegment(*d.ManagedDisk.ID)
+	}
+	if d.Vhd != nil {
+		return ""
+	}
+	return str(d.Name)
+}
+
+// lunDevice is the device an attached volume is shown at: its LUN, as
+// "lun3", the form AttachStorageVolume takes.
+func lunDevice(lun int32) string { return "lun" + strconv.Itoa(int(lun)) }
 
 func lastSegment(id string) string { return id[strings.LastIndex(id, "/")+1:] }
 

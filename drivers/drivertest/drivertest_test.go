@@ -108,6 +108,7 @@ func TestSuiteCatchesDefects(t *testing.T) {
 		{defect: defectPartialBlob, subtest: "Blobs", phrase: "after a failed upload"},
 		{defect: defectIgnoresVolumeName, subtest: "StorageVolumes", phrase: "the spec asked for"},
 		{defect: defectBlobCorrupt, subtest: "Blobs", phrase: "different SHA-256"},
+		{defect: defectHidesVolumes, subtest: "StorageVolumes", phrase: "does not list attached volume"},
 
 		{defect: defectStartNoop, subtest: "Lifecycle", phrase: "start from STOPPED led to STOPPED"},
 		{defect: defectActIgnoresCtx, subtest: "Cancellation", phrase: "did not return within 30s", slow: true},

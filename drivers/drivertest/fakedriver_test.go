@@ -46,13 +46,14 @@ const (
 	defectPartialBlob       = "partial-blob"        // a failed upload keeps what was read
 	defectIgnoresVolumeName = "ignores-volume-name" // volume_name is advertised but the name is dropped
 	defectBlobCorrupt       = "blob-corrupt"        // a blob's content is served with one byte changed
+	defectHidesVolumes      = "hides-volumes"       // instances never list their attached volumes
 )
 
 var fakeDefects = []string{
 	defectRebootStops, defectGetDiffers, defectWrongNotFound, defectIgnoresCtx,
 	defectAcceptsBadCreds, defectAutoJump, defectCreatedStopped, defectDupIDs,
 	defectStartNoop, defectActIgnoresCtx, defectRacyCreate, defectIgnoresName,
-	defectPartialBlob, defectIgnoresVolumeName, defectBlobCorrupt,
+	defectPartialBlob, defectIgnoresVolumeName, defectBlobCorrupt, defectHidesVolumes,
 }
 
 var fakeLifecycle = deltacloud.MustStateMachine(
@@ -297,6 +298,13 @@ func (c *fakeConn) read(r *fakeInstance) deltacloud.Instance {
 	}
 	in := r.Instance
 	in.Profile.Overrides = maps.Clone(in.Profile.Overrides)
+	if c.defect != defectHidesVolumes {
+		for _, v := range values(c.optional.volumes, same) {
+			if v.InstanceID == in.ID {
+				in.StorageVolumes = append(in.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: v.ID, Device: v.Device})
+			}
+		}
+	}
 	return in
 }
 

@@ -3,6 +3,7 @@ package drivertest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -116,6 +117,7 @@ func (s *suite) testStorageVolumes(t *testing.T) {
 	if attached.Device == "" {
 		t.Errorf("attached volume %s names no device", v.ID)
 	}
+	s.waitInstanceVolume(t, p, in.ID, deltacloud.VolumeAttachment{VolumeID: v.ID, Device: attached.Device}, true)
 	wantErr(t, p.DestroyStorageVolume(ctx, v.ID), deltacloud.ErrInvalidState, "DestroyStorageVolume(%q) of an attached volume", v.ID)
 	_, err = p.AttachStorageVolume(ctx, v.ID, in.ID, s.h.VolumeDevice)
 	wantErr(t, err, deltacloud.ErrInvalidState, "AttachStorageVolume(%q) of an attached volume", v.ID)
@@ -128,6 +130,7 @@ func (s *suite) testStorageVolumes(t *testing.T) {
 	s.waitVolume(t, p, v.ID, "available", func(v *deltacloud.StorageVolume) bool {
 		return v.State == deltacloud.VolumeAvailable && !v.Attached()
 	})
+	s.waitInstanceVolume(t, p, in.ID, deltacloud.VolumeAttachment{VolumeID: v.ID}, false)
 
 	if err := p.DestroyStorageVolume(ctx, v.ID); err != nil {
 		t.Fatalf("DestroyStorageVolume(%q): %v", v.ID, err)
@@ -174,6 +177,46 @@ func (s *suite) waitVolume(t *testing.T, p *deltacloud.Provider, id, what string
 		t.Fatalf("volume %s did not become %s: last seen %+v: %v", id, what, last, err)
 	}
 	return last
+}
+
+// waitInstanceVolume waits until instance id, read alone and in the
+// instance listing, lists the attachment (at the device the volume names)
+// or, when listed is false, no longer lists the volume: a client that
+// attached a volume finds it on the instance too.
+func (s *suite) waitInstanceVolume(t *testing.T, p *deltacloud.Provider, id string, att deltacloud.VolumeAttachment, listed bool) {
+	t.Helper()
+	has := func(in *deltacloud.Instance) bool {
+		return slices.ContainsFunc(in.StorageVolumes, func(a deltacloud.VolumeAttachment) bool {
+			return a.VolumeID == att.VolumeID && (!listed || a.Device == att.Device)
+		})
+	}
+	var single, listing []deltacloud.VolumeAttachment
+	err := s.poll(t.Context(), "instance "+id+" volumes", func(ctx context.Context) (bool, error) {
+		in, err := p.Instance(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		ins, err := p.Instances(ctx, deltacloud.InstanceFilter{})
+		if err != nil {
+			return false, err
+		}
+		i := slices.IndexFunc(ins, func(in deltacloud.Instance) bool { return in.ID == id })
+		if i < 0 {
+			return false, fmt.Errorf("the instance listing lacks %s", id)
+		}
+		single, listing = in.StorageVolumes, ins[i].StorageVolumes
+		return has(in) == listed && has(&ins[i]) == listed, nil
+	})
+	if err == nil {
+		return
+	}
+	if listed {
+		t.Errorf("instance %s does not list attached volume %s at %s: Instance lists %+v, the listing %+v: %v",
+			id, att.VolumeID, att.Device, single, listing, err)
+	} else {
+		t.Errorf("instance %s still lists detached volume %s: Instance lists %+v, the listing %+v: %v",
+			id, att.VolumeID, single, listing, err)
+	}
 }
 
 // waitGone waits until get answers ErrNotFound: clouds may take a moment

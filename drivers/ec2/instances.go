@@ -228,8 +228,11 @@ func instanceOf(owner string, i types.Instance) deltacloud.Instance {
 		}
 		out.Firewalls = append(out.Firewalls, id)
 	}
+	// Attached volumes are the EBS volumes of the block device mapping: the
+	// root volume, those made at launch and those attached since, each at
+	// its device name (instance-store volumes are not listed by EC2).
 	for _, b := range i.BlockDeviceMappings {
-		if b.Ebs != nil {
+		if b.Ebs != nil && aws.ToString(b.Ebs.VolumeId) != "" {
 			out.StorageVolumes = append(out.StorageVolumes, deltacloud.VolumeAttachment{
 				VolumeID: aws.ToString(b.Ebs.VolumeId), Device: aws.ToString(b.DeviceName)})
 		}

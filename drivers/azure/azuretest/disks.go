@@ -241,11 +241,7 @@ func (s *Subscription) updateVM(ctx context.Context, rg, name string, u armcompu
 			return
 		}
 		keep[key] = true
-		out := *dd
-		out.ManagedDisk = &armcompute.ManagedDiskParameters{ID: d.ID}
-		out.Name = d.Name
-		out.DiskSizeGB = d.Properties.DiskSizeGB
-		next = append(next, &out)
+		next = append(next, dataDiskOut(dd, d, g.name))
 	}
 	for _, dd := range dataDisksOf(r.vm) {
 		key := strings.ToLower(lastSegment(str(dd.ManagedDisk.ID)))
@@ -266,6 +262,39 @@ func (s *Subscription) updateVM(ctx context.Context, rg, name string, u armcompu
 	}
 	resp.SetTerminalResponse(http.StatusOK, armcompute.VirtualMachinesClientUpdateResponse{VirtualMachine: s.vmOut(r, false)}, nil)
 	return
+}
+
+// dataDiskOut is a data disk as a VM shows it after an update: the name,
+// size and storage type of the managed disk, caching None, createOption
+// Attach, deleteOption Detach and toBeDetached false unless the update set
+// them, and the disk's id with the resource group in capitals, as Azure
+// writes it in VM documents (clients must compare ids without case).
+func dataDiskOut(dd *armcompute.DataDisk, d *armcompute.Disk, rg string) *armcompute.DataDisk {
+	out := *dd
+	id := str(d.ID)
+	if i := len(groupID(rg)); len(id) > i && strings.EqualFold(id[:i], groupID(rg)) {
+		id = groupID(strings.ToUpper(rg)) + id[i:]
+	}
+	out.ManagedDisk = &armcompute.ManagedDiskParameters{ID: to.Ptr(id)}
+	if d.SKU != nil && d.SKU.Name != nil {
+		out.ManagedDisk.StorageAccountType = to.Ptr(armcompute.StorageAccountTypes(*d.SKU.Name))
+	}
+	out.Name = d.Name
+	out.DiskSizeGB = d.Properties.DiskSizeGB
+	if out.Caching == nil {
+		out.Caching = to.Ptr(armcompute.CachingTypesNone)
+	}
+	if out.CreateOption == nil {
+		out.CreateOption = to.Ptr(armcompute.DiskCreateOptionTypesAttach)
+	}
+	if out.DeleteOption == nil {
+		out.DeleteOption = to.Ptr(armcompute.DiskDeleteOptionTypesDetach)
+	}
+	if out.ToBeDetached == nil {
+		out.ToBeDetached = to.Ptr(false)
+	}
+	out.WriteAcceleratorEnabled = to.Ptr(out.WriteAcceleratorEnabled != nil && *out.WriteAcceleratorEnabled)
+	return &out
 }
 
 func dataDisksOf(vm *armcompute.VirtualMachine) []*armcompute.DataDisk {

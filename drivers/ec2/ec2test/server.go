@@ -582,15 +582,21 @@ func (s *Server) render(in *Instance) xInstance {
 		}
 		x.Groups = append(x.Groups, xg)
 	}
+	// Volumes made at launch go with the instance; volumes attached later
+	// stay behind when it terminates.
+	launched := in.LaunchTime.UTC().Format(timeFormat)
 	if in.RootDeviceType == "ebs" && in.State != "terminated" {
-		x.BDM = append(x.BDM, xBDM{Device: "/dev/sda1", Ebs: xEbs{VolumeID: "vol-" + n, Status: "attached"}})
+		x.BDM = append(x.BDM, xBDM{Device: "/dev/sda1", Ebs: xEbs{VolumeID: "vol-" + n, Status: "attached",
+			AttachTime: launched, DeleteOnTermination: true}})
 	}
 	for _, dev := range sortedKeys(in.Snapshots) {
-		x.BDM = append(x.BDM, xBDM{Device: dev, Ebs: xEbs{VolumeID: "vol-" + in.Snapshots[dev], Status: "attached"}})
+		x.BDM = append(x.BDM, xBDM{Device: dev, Ebs: xEbs{VolumeID: "vol-" + in.Snapshots[dev], Status: "attached",
+			AttachTime: launched, DeleteOnTermination: true}})
 	}
 	for _, v := range s.volumes {
 		if a := v.Attachment; a != nil && a.InstanceID == in.ID {
-			x.BDM = append(x.BDM, xBDM{Device: a.Device, Ebs: xEbs{VolumeID: v.ID, Status: a.State}})
+			x.BDM = append(x.BDM, xBDM{Device: a.Device, Ebs: xEbs{VolumeID: v.ID, Status: a.State,
+				AttachTime: a.Time.UTC().Format(timeFormat)}})
 		}
 	}
 	for _, k := range sortedKeys(in.Tags) {

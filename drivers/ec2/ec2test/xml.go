@@ -25,9 +25,14 @@ type xTag struct {
 	Value string `xml:"value"`
 }
 
+// xEbs is an EBS volume of an instance's block device mapping, as
+// DescribeInstances shows it: the volume, the attachment's status and time,
+// and whether terminating the instance deletes the volume.
 type xEbs struct {
-	VolumeID string `xml:"volumeId"`
-	Status   string `xml:"status"`
+	VolumeID            string `xml:"volumeId"`
+	Status              string `xml:"status"`
+	AttachTime          string `xml:"attachTime"`
+	DeleteOnTermination bool   `xml:"deleteOnTermination"`
 }
 
 type xBDM struct {
