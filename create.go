@@ -62,6 +62,15 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 	case spec.Count == 0:
 		spec.Count = 1
 	}
+	if spec.ClientToken != "" {
+		if err := checkClientToken(op, spec.ClientToken); err != nil {
+			return spec, err
+		}
+		if !p.SupportsClientToken() {
+			return spec, &Error{Code: NotSupported, Op: op, Message: fmt.Sprintf(
+				"driver %s does not honour client tokens; a retried create could launch twice", p.driver)}
+		}
+	}
 	needs := []struct {
 		set     bool
 		param   string

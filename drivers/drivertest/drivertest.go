@@ -14,7 +14,10 @@
 // transition inside the driver's declared state machine, and destroyed; that
 // unadvertised features, unknown ids and bad credentials give the right typed
 // errors; that cancelled contexts return promptly; and that concurrent use is
-// race-free (run it with -race).
+// race-free (run it with -race). Idempotent creates are checked where the
+// provider honours client tokens (two creates with one token make one
+// instance, same id) and refused where it does not; Provider.DryRun plans
+// the suite's spec, refuses a bad profile and creates nothing.
 //
 // The optional collections (keys, firewalls, addresses, storage volumes and
 // snapshots, buckets and blobs, metrics) and images from instances are
@@ -101,6 +104,8 @@ func RunConformance(t *testing.T, h Harness) {
 	t.Run("UnknownIDs", s.testUnknownIDs)
 	t.Run("UnadvertisedFeatures", s.testUnadvertisedFeatures)
 	t.Run("InvalidArguments", s.testInvalidArguments)
+	t.Run("ClientToken", s.testClientToken)
+	t.Run("DryRun", s.testDryRun)
 	t.Run("Lifecycle", s.testLifecycle)
 	t.Run("ActionNotAllowed", s.testActionNotAllowed)
 	t.Run("BadCredentials", s.testBadCredentials)

@@ -36,6 +36,7 @@ const (
 	dirSnapshots = "storage_snapshots"
 	dirBuckets   = "buckets"
 	dirBlobs     = "blobs"
+	dirTokens    = "client_tokens"
 )
 
 const (
@@ -110,6 +111,9 @@ func openStore(root string) (*store, *state, error) {
 		return nil, nil, err
 	}
 	if st.buckets, err = loadColl(s, dirBuckets, fx.buckets, func(b *bucketRecord) string { return b.ID }); err != nil {
+		return nil, nil, err
+	}
+	if st.tokens, err = loadColl(s, dirTokens, nil, (*tokenRecord).key); err != nil {
 		return nil, nil, err
 	}
 	if st.blobs, err = s.loadBlobs(fx.blobs); err != nil {
