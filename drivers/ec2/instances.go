@@ -148,8 +148,8 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	ins := make([]deltacloud.Instance, 0, len(out.Instances))
 	for _, i := range out.Instances {
 		x := instanceOf(aws.ToString(out.OwnerId), i)
-		if x.Name == "" {
-			x.Name = spec.Name
+		if spec.Name != "" {
+			x.Name = spec.Name // the Name tag RunInstances wrote
 		}
 		ins = append(ins, x)
 	}
@@ -194,6 +194,9 @@ func instanceOf(owner string, i types.Instance) deltacloud.Instance {
 		Actions: Actions(state, i.RootDeviceType),
 		Extra:   map[string]string{"root_device_type": string(i.RootDeviceType)},
 	}
+	// The name is the Name tag; without one it is the image id, as the
+	// original Deltacloud named every EC2 instance.
+	out.Name = out.ImageID
 	for _, t := range i.Tags {
 		if aws.ToString(t.Key) == "Name" {
 			out.Name = aws.ToString(t.Value)

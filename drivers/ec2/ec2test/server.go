@@ -12,6 +12,12 @@
 //   - Describe/Create/Delete/Attach/DetachVolume;
 //   - Describe/Create/DeleteSnapshot; CreateImage, DeregisterImage.
 //
+// Describe requests honour the id lists EC2 takes (InstanceTypes, ImageIds,
+// InstanceIds, KeyNames, GroupIds, PublicIps, VolumeIds, SnapshotIds),
+// failing with EC2's error code for an id that does not exist, and Calls
+// counts the requests of each action, so a test can prove a lookup cost one
+// request.
+//
 // It paginates with nextToken where EC2 does (instances, images, instance
 // types, security groups, volumes, snapshots; not key pairs or addresses),
 // honours ClientToken idempotency, moves instances, volumes, attachments,
@@ -100,9 +106,13 @@ var Images = []Image{
 	{ID: "ami-00000009", Name: "someone-else", OwnerID: "999999999999", Architecture: "x86_64", RootDeviceType: "ebs"},
 }
 
-// InstanceTypes are the fake's instance types.
+// InstanceTypes are the fake's instance types, with EC2's figures: vCPUs,
+// memory in MiB (SizeInMiB), instance store in decimal GB (TotalSizeInGB)
+// and supported architectures. t2.micro and t2.small run both i386 and
+// x86_64, as on EC2.
 var InstanceTypes = []InstanceType{
 	{Name: "t2.micro", VCPUs: 1, MiB: 1024, Archs: []string{"i386", "x86_64"}},
+	{Name: "t2.small", VCPUs: 1, MiB: 2048, Archs: []string{"i386", "x86_64"}},
 	{Name: "m5.large", VCPUs: 2, MiB: 8192, Archs: []string{"x86_64"}},
 	{Name: "m5d.large", VCPUs: 2, MiB: 8192, StorageGB: 75, Archs: []string{"x86_64"}},
 	{Name: "t4g.small", VCPUs: 2, MiB: 2048, Archs: []string{"arm64"}},
@@ -432,13 +442,34 @@ func (s *Server) describeZones() any {
 	return resp
 }
 
+// describeTypes lists the instance types, or those InstanceType.N names;
+// a name the fake does not offer fails the request with InvalidInstanceType,
+// as EC2 answers it.
 func (s *Server) describeTypes(r *http.Request) (any, *apiError) {
-	from, to, next, err := s.page(r, len(InstanceTypes))
+	sel := InstanceTypes
+	if names := list(r, "InstanceType"); len(names) > 0 {
+		sel = nil
+		var unknown []string
+		for _, n := range names {
+			i := slices.IndexFunc(InstanceTypes, func(t InstanceType) bool { return t.Name == n })
+			if i < 0 {
+				unknown = append(unknown, n)
+				continue
+			}
+			sel = append(sel, InstanceTypes[i])
+		}
+		if len(unknown) > 0 {
+			return nil, errf(400, "InvalidInstanceType", "The following supplied instance types do not exist: [%s]", strings.Join(unknown, ", "))
+		}
+	}
+	fs := filters(r)
+	sel = slices.DeleteFunc(slices.Clone(sel), func(t InstanceType) bool { return !match(fs, "instance-type", t.Name) })
+	from, to, next, err := s.page(r, len(sel))
 	if err != nil {
 		return nil, err
 	}
 	resp := describeTypesResponse{head: newHead(), NextToken: next}
-	for _, t := range InstanceTypes[from:to] {
+	for _, t := range sel[from:to] {
 		x := xInstanceType{Type: t.Name, VCPUs: t.VCPUs, MiB: t.MiB, Archs: t.Archs}
 		if t.StorageGB > 0 {
 			x.Storage = &xStore{TotalGB: t.StorageGB}
