@@ -44,6 +44,16 @@
 // Provider.As hands out the SDK clients: target must be a **ec2.Client, a
 // **s3.Client or a **cloudwatch.Client.
 //
+// Lookups by id are one Describe request naming the id (InstanceTypes,
+// KeyNames, GroupIds, PublicIps, VolumeIds, SnapshotIds, ImageIds), never a
+// listing; EC2's "….NotFound", InvalidInstanceType and "….Malformed"
+// answers are ErrNotFound. Instance types are profiles of fixed cpu, memory
+// (MiB) and instance store (decimal GB), with an enum architecture
+// (default x86_64) for types that run several; images list the profiles
+// their architecture runs on; an instance without a Name tag is named
+// after its image, as the original Deltacloud named them; key pairs are
+// AVAILABLE.
+//
 // Identifiers: keys are key pair names, firewalls security group ids
 // (sg-…; an instance lists the ids of its groups, and InstanceSpec.Firewalls
 // takes ids or names), addresses the public IPs, volumes, snapshots and
