@@ -89,6 +89,8 @@ type Handler struct {
 	// X-Deltacloud-Provider values of requests that keep the defaults,
 	// made once.
 	driverHeader, providerHeader []string
+	// prefixSegs are Prefix's path segments (nil at the root).
+	prefixSegs []string
 }
 
 // NewHandler returns a handler serving opts.
@@ -121,9 +123,13 @@ func NewHandler(opts Options) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	var prefixSegs []string
+	if p := strings.Trim(opts.Prefix, "/"); p != "" {
+		prefixSegs = strings.Split(p, "/")
+	}
 	return &Handler{opts: opts, log: log, cache: newProviderCache(opts.CacheSize, opts.CacheTTL, deltacloud.Open),
 		crossOrigin:  http.NewCrossOriginProtection(),
-		driverHeader: shared(opts.Driver), providerHeader: shared(shownProvider(opts.Provider))}
+		driverHeader: shared(opts.Driver), providerHeader: shared(shownProvider(opts.Provider)), prefixSegs: prefixSegs}
 }
 
 // Close closes the cached providers.

@@ -29,6 +29,7 @@ type request struct {
 	base             string // {B}: scheme://host/api
 	path             string // the path without matrix parameters, for error documents
 	params           url.Values
+	query            url.Values // the URL's query, parsed once
 	format           format
 	op               *operation
 	id               string
@@ -42,10 +43,12 @@ type request struct {
 	// hasCreds: the request may act on the cloud — it carried non-empty
 	// credentials, or the operator supplied them or allowed the host's.
 	hasCreds bool
-	prov     *deltacloud.Provider
-	memo     *renderMemo // of prov's cache entry; nil without one
-	release  func()
-	wrote    bool
+	// credsRead: credentials() has run; the header is parsed once.
+	credsRead bool
+	prov      *deltacloud.Provider
+	memo      *renderMemo // of prov's cache entry; nil without one
+	release   func()
+	wrote     bool
 }
 
 func (q *request) serve() {
@@ -59,10 +62,7 @@ func (q *request) serve() {
 		return
 	}
 	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
-	var prefix []string // nil when the API is served at the root
-	if p := strings.Trim(q.h.opts.Prefix, "/"); p != "" {
-		prefix = strings.Split(p, "/")
-	}
+	prefix := q.h.prefixSegs // nil when the API is served at the root
 	if !ok || len(segs) < len(prefix) || !slices.Equal(segs[:len(prefix)], prefix) {
 		q.driver = q.h.opts.Driver
 		q.format = formatXML
@@ -154,8 +154,9 @@ func (q *request) selectDriver(matrix map[string]string) {
 // winning, with the body capped. A streamed upload's body is left alone:
 // its parameters are the query's until the handler reads the form.
 func (q *request) parseParams() error {
+	q.query = q.r.URL.Query()
 	if q.streaming {
-		q.params = q.r.URL.Query()
+		q.params = q.query
 		return nil
 	}
 	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, q.h.opts.MaxBodyBytes)
@@ -174,7 +175,7 @@ func (q *request) parseParams() error {
 		return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed parameters"}
 	}
 	q.params = url.Values{}
-	for k, vs := range q.r.URL.Query() {
+	for k, vs := range q.query {
 		q.params[k] = vs
 	}
 	if q.r.PostForm != nil {
@@ -193,8 +194,11 @@ func (q *request) parseParams() error {
 // negotiate sets the response format among offered; false means 406 was
 // answered.
 func (q *request) negotiate(offered []format) bool {
-	_, has := q.r.URL.Query()["format"]
-	f, ok := negotiate(q.r.URL.Query().Get("format"), has, q.r.Header.Get("Accept"), offered)
+	if q.query == nil {
+		q.query = q.r.URL.Query()
+	}
+	_, has := q.query["format"]
+	f, ok := negotiate(q.query.Get("format"), has, q.r.Header.Get("Accept"), offered)
 	if !ok {
 		q.setCommonHeaders()
 		q.w.WriteHeader(http.StatusNotAcceptable)
@@ -209,6 +213,10 @@ func (q *request) negotiate(offered []format) bool {
 // Empty ones ("curl -u :") count as none: they would ask a driver for the
 // host's own identity, which only the operator may allow.
 func (q *request) credentials() {
+	if q.credsRead {
+		return
+	}
+	q.credsRead = true
 	if c := q.h.opts.DefaultCredentials; c != nil {
 		q.creds, q.hasCreds = *c, true
 		return

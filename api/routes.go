@@ -251,11 +251,13 @@ func init() {
 type routeIndex struct {
 	ops         map[deltacloud.Collection][]*operation
 	collections []deltacloud.Collection
+	patterns    map[*operation][]string // op.pattern(), made once
 }
 
 var routesByCollection = sync.OnceValue(func() routeIndex {
-	ix := routeIndex{ops: map[deltacloud.Collection][]*operation{}}
+	ix := routeIndex{ops: map[deltacloud.Collection][]*operation{}, patterns: map[*operation][]string{}}
 	for _, op := range routes {
+		ix.patterns[op] = op.pattern()
 		if _, ok := ix.ops[op.Collection]; !ok {
 			ix.collections = append(ix.collections, op.Collection)
 		}
@@ -294,8 +296,9 @@ func documented(c deltacloud.Collection) bool {
 func match(c deltacloud.Collection, method string, rest []string) (op *operation, id, sub string, allowed []string) {
 	best, bestScore := -1, -1
 	var bestID, bestSub string
-	for i, o := range collectionOps(c) {
-		oid, osub, literals, ok := matchPattern(o.pattern(), rest)
+	ix := routesByCollection()
+	for i, o := range ix.ops[c] {
+		oid, osub, literals, ok := matchPattern(ix.patterns[o], rest)
 		if !ok {
 			continue
 		}
