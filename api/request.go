@@ -154,8 +154,18 @@ func (q *request) selectDriver(matrix map[string]string) {
 // winning, with the body capped. A streamed upload's body is left alone:
 // its parameters are the query's until the handler reads the form.
 func (q *request) parseParams() error {
-	q.query = q.r.URL.Query()
+	query, qerr := url.ParseQuery(q.r.URL.RawQuery)
+	q.query = query
 	if q.streaming {
+		q.params = q.query
+		return nil
+	}
+	if (q.r.Method == http.MethodGet || q.r.Method == http.MethodHead) && (q.r.Body == nil || q.r.Body == http.NoBody) {
+		// No form body: the parameters are the query's, and a malformed
+		// query is refused as ParseForm would refuse it.
+		if qerr != nil {
+			return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed parameters"}
+		}
 		q.params = q.query
 		return nil
 	}
