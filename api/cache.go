@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
+	"io"
 	"sync"
 	"time"
 
@@ -25,6 +27,7 @@ type providerCache struct {
 	max     int
 	ttl     time.Duration
 	now     func() time.Time
+	macs    sync.Pool // of hash.Hash: HMAC-SHA256 with key
 	mu      sync.Mutex
 	entries map[string]*list.Element
 	lru     *list.List // front: most recently used
@@ -36,36 +39,57 @@ type cacheEntry struct {
 	expires time.Time
 	refs    int
 	evicted bool
+	// memo keeps the listings rendered for this provider, so for these
+	// credentials only; it goes with the entry.
+	memo *renderMemo
 }
 
 func newProviderCache(max int, ttl time.Duration,
 	open func(context.Context, string, deltacloud.Config) (*deltacloud.Provider, error)) *providerCache {
 	key := make([]byte, 32)
 	rand.Read(key)
-	return &providerCache{open: open, key: key, max: max, ttl: ttl, now: time.Now,
+	c := &providerCache{open: open, key: key, max: max, ttl: ttl, now: time.Now,
 		entries: map[string]*list.Element{}, lru: list.New()}
+	c.macs.New = func() any { return hmac.New(sha256.New, c.key) }
+	return c
 }
 
-// cacheKey hashes the credentials with the cache's secret key.
+// cacheKey hashes the credentials with the cache's secret key. The keyed
+// hashes are pooled: setting one up costs more than hashing a password.
 func (c *providerCache) cacheKey(driver string, cfg deltacloud.Config) string {
-	m := hmac.New(sha256.New, c.key)
+	m := c.macs.Get().(hash.Hash)
+	m.Reset()
 	// The user's length first: with a mere separator, user "a\x00b" with
 	// password "c" and user "a" with password "b\x00c" would share a key.
-	m.Write(binary.BigEndian.AppendUint64(nil, uint64(len(cfg.Credentials.User))))
-	m.Write([]byte(cfg.Credentials.User))
-	m.Write([]byte(cfg.Credentials.Password))
-	return driver + "\x00" + cfg.Provider + "\x00" + hex.EncodeToString(m.Sum(nil))
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(cfg.Credentials.User)))
+	m.Write(n[:])
+	io.WriteString(m, cfg.Credentials.User)
+	io.WriteString(m, cfg.Credentials.Password)
+	var sum [sha256.Size]byte
+	var hexSum [2 * sha256.Size]byte
+	hex.Encode(hexSum[:], m.Sum(sum[:0]))
+	c.macs.Put(m)
+	return driver + "\x00" + cfg.Provider + "\x00" + string(hexSum[:])
 }
 
 // get returns an opened provider and a release function the caller must
 // call when done with it.
 func (c *providerCache) get(ctx context.Context, driver string, cfg deltacloud.Config) (*deltacloud.Provider, func(), error) {
+	p, _, release, err := c.getMemo(ctx, driver, cfg)
+	return p, release, err
+}
+
+// getMemo is get that also returns the provider's render memo (nil when
+// the cache is off: a provider opened for one request has nothing to
+// remember).
+func (c *providerCache) getMemo(ctx context.Context, driver string, cfg deltacloud.Config) (*deltacloud.Provider, *renderMemo, func(), error) {
 	if c.max <= 0 {
 		p, err := c.open(ctx, driver, cfg)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		return p, func() { p.Close() }, nil
+		return p, nil, func() { p.Close() }, nil
 	}
 	k := c.cacheKey(driver, cfg)
 	c.mu.Lock()
@@ -75,7 +99,7 @@ func (c *providerCache) get(ctx context.Context, driver string, cfg deltacloud.C
 			e.refs++
 			c.lru.MoveToFront(el)
 			c.mu.Unlock()
-			return e.p, c.releaser(e), nil
+			return e.p, e.memo, c.releaser(e), nil
 		}
 		c.evictLocked(el)
 	}
@@ -84,7 +108,7 @@ func (c *providerCache) get(ctx context.Context, driver string, cfg deltacloud.C
 	// Open outside the lock: opening may call the cloud.
 	p, err := c.open(ctx, driver, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -93,14 +117,14 @@ func (c *providerCache) get(ctx context.Context, driver string, cfg deltacloud.C
 		p.Close()
 		e := el.Value.(*cacheEntry)
 		e.refs++
-		return e.p, c.releaser(e), nil
+		return e.p, e.memo, c.releaser(e), nil
 	}
-	e := &cacheEntry{key: k, p: p, expires: c.now().Add(c.ttl), refs: 1}
+	e := &cacheEntry{key: k, p: p, expires: c.now().Add(c.ttl), refs: 1, memo: newRenderMemo()}
 	c.entries[k] = c.lru.PushFront(e)
 	for c.lru.Len() > c.max {
 		c.evictLocked(c.lru.Back())
 	}
-	return p, c.releaser(e), nil
+	return p, e.memo, c.releaser(e), nil
 }
 
 func (c *providerCache) releaser(e *cacheEntry) func() {

@@ -85,6 +85,12 @@ type Handler struct {
 	// for any page that posts a form here. Clients that send neither header
 	// (curl, the Ruby client, our remote driver) pass.
 	crossOrigin *http.CrossOriginProtection
+	// driverHeader and providerHeader are the X-Deltacloud-Driver and
+	// X-Deltacloud-Provider values of requests that keep the defaults,
+	// made once.
+	driverHeader, providerHeader []string
+	// prefixSegs are Prefix's path segments (nil at the root).
+	prefixSegs []string
 }
 
 // NewHandler returns a handler serving opts.
@@ -117,8 +123,13 @@ func NewHandler(opts Options) *Handler {
 	if log == nil {
 		log = slog.Default()
 	}
+	var prefixSegs []string
+	if p := strings.Trim(opts.Prefix, "/"); p != "" {
+		prefixSegs = strings.Split(p, "/")
+	}
 	return &Handler{opts: opts, log: log, cache: newProviderCache(opts.CacheSize, opts.CacheTTL, deltacloud.Open),
-		crossOrigin: http.NewCrossOriginProtection()}
+		crossOrigin:  http.NewCrossOriginProtection(),
+		driverHeader: shared(opts.Driver), providerHeader: shared(shownProvider(opts.Provider)), prefixSegs: prefixSegs}
 }
 
 // Close closes the cached providers.
@@ -186,11 +197,12 @@ func (h *Handler) allowedProvider(p string) (string, bool) {
 	return h.opts.AllowedProviders[i], true
 }
 
-// openProvider opens (or reuses) the provider a request selected.
-func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, func(), error) {
+// openProvider opens (or reuses) the provider a request selected, with the
+// render memo of its cache entry (nil when the cache is off).
+func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, *renderMemo, func(), error) {
 	allowed, ok := h.allowedProvider(provider)
 	if !ok {
-		return nil, nil, &deltacloud.Error{Code: deltacloud.Forbidden,
+		return nil, nil, nil, &deltacloud.Error{Code: deltacloud.Forbidden,
 			Message: fmt.Sprintf("provider %q is not on this server's list of allowed endpoints", shownProvider(provider))}
 	}
 	provider = allowed
@@ -202,5 +214,5 @@ func (h *Handler) openProvider(ctx context.Context, driver, provider string, cre
 		Logger:               h.opts.Logger,
 		Options:              h.opts.DriverOptions[driver],
 	}
-	return h.cache.get(ctx, driver, cfg)
+	return h.cache.getMemo(ctx, driver, cfg)
 }

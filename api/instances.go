@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -35,8 +36,74 @@ func instancesIndex(q *request) error {
 	if err != nil {
 		return err
 	}
-	doc := wire.NewInstances(q.base, ins, instanceOptions(p))
-	return q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "instances", doc)
+	opts := instanceOptions(p)
+	return q.renderListing(memoListing{
+		route: "instances",
+		// The filter is in the key although the data reflect it: a listing
+		// must not be served for a request it was not made for.
+		variant: strings.Join([]string{f.ID, string(f.State), f.Realm, f.Owner, strconv.FormatBool(opts.Run), strconv.FormatBool(opts.CreateImage)}, "\x00"),
+		data:    ins,
+		same: func(old any) bool {
+			o, ok := old.([]deltacloud.Instance)
+			return ok && instancesEqual(o, ins)
+		},
+		keep: func() any { return cloneInstances(ins) },
+		build: func() (wire.Document, func() any, string, any) {
+			doc := wire.NewInstances(q.base, ins, opts)
+			return doc, func() any { return doc.JSON() }, "instances", doc
+		},
+	})
+}
+
+// instancesEqual reports whether two listings hold the same instances,
+// field by field (a launch time in the same location too, as it is
+// rendered): what a listing renders from. TestInstancesEqualSeesEveryField
+// fails when a field is added to Instance and not compared here.
+func instancesEqual(a, b []deltacloud.Instance) bool {
+	if len(a) != len(b) || (a == nil) != (b == nil) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.ID != y.ID || x.Name != y.Name || x.Owner != y.Owner || x.ImageID != y.ImageID || x.RealmID != y.RealmID ||
+			x.Profile.ID != y.Profile.ID || !maps.Equal(x.Profile.Overrides, y.Profile.Overrides) ||
+			x.State != y.State || !slices.Equal(x.Actions, y.Actions) ||
+			!slices.Equal(x.PublicAddresses, y.PublicAddresses) || !slices.Equal(x.PrivateAddresses, y.PrivateAddresses) ||
+			!x.LaunchTime.Equal(y.LaunchTime) || x.LaunchTime.Location() != y.LaunchTime.Location() ||
+			(x.Authentication == nil) != (y.Authentication == nil) ||
+			(x.Authentication != nil && *x.Authentication != *y.Authentication) ||
+			!slices.Equal(x.Firewalls, y.Firewalls) || !slices.Equal(x.StorageVolumes, y.StorageVolumes) ||
+			x.CanCreateImage != y.CanCreateImage || !maps.Equal(x.Extra, y.Extra) ||
+			(x.Extra == nil) != (y.Extra == nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// cloneInstances copies instances deeply, so that a memo's copy cannot
+// change with what a driver returned. TestInstancesEqualSeesEveryField
+// fails when a field is added to Instance and not copied here.
+func cloneInstances(ins []deltacloud.Instance) []deltacloud.Instance {
+	if ins == nil {
+		return nil
+	}
+	out := make([]deltacloud.Instance, len(ins))
+	for i, in := range ins {
+		in.Profile.Overrides = maps.Clone(in.Profile.Overrides)
+		in.Actions = slices.Clone(in.Actions)
+		in.PublicAddresses = slices.Clone(in.PublicAddresses)
+		in.PrivateAddresses = slices.Clone(in.PrivateAddresses)
+		if in.Authentication != nil {
+			a := *in.Authentication
+			in.Authentication = &a
+		}
+		in.Firewalls = slices.Clone(in.Firewalls)
+		in.StorageVolumes = slices.Clone(in.StorageVolumes)
+		in.Extra = maps.Clone(in.Extra)
+		out[i] = in
+	}
+	return out
 }
 
 func instanceShow(q *request) error {

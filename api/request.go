@@ -2,8 +2,6 @@ package api
 
 import (
 	"bytes"
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +29,7 @@ type request struct {
 	base             string // {B}: scheme://host/api
 	path             string // the path without matrix parameters, for error documents
 	params           url.Values
+	query            url.Values // the URL's query, parsed once
 	format           format
 	op               *operation
 	id               string
@@ -44,9 +43,12 @@ type request struct {
 	// hasCreds: the request may act on the cloud — it carried non-empty
 	// credentials, or the operator supplied them or allowed the host's.
 	hasCreds bool
-	prov     *deltacloud.Provider
-	release  func()
-	wrote    bool
+	// credsRead: credentials() has run; the header is parsed once.
+	credsRead bool
+	prov      *deltacloud.Provider
+	memo      *renderMemo // of prov's cache entry; nil without one
+	release   func()
+	wrote     bool
 }
 
 func (q *request) serve() {
@@ -60,10 +62,7 @@ func (q *request) serve() {
 		return
 	}
 	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
-	var prefix []string // nil when the API is served at the root
-	if p := strings.Trim(q.h.opts.Prefix, "/"); p != "" {
-		prefix = strings.Split(p, "/")
-	}
+	prefix := q.h.prefixSegs // nil when the API is served at the root
 	if !ok || len(segs) < len(prefix) || !slices.Equal(segs[:len(prefix)], prefix) {
 		q.driver = q.h.opts.Driver
 		q.format = formatXML
@@ -155,8 +154,19 @@ func (q *request) selectDriver(matrix map[string]string) {
 // winning, with the body capped. A streamed upload's body is left alone:
 // its parameters are the query's until the handler reads the form.
 func (q *request) parseParams() error {
+	query, qerr := url.ParseQuery(q.r.URL.RawQuery)
+	q.query = query
 	if q.streaming {
-		q.params = q.r.URL.Query()
+		q.params = q.query
+		return nil
+	}
+	if (q.r.Method == http.MethodGet || q.r.Method == http.MethodHead) && (q.r.Body == nil || q.r.Body == http.NoBody) {
+		// No form body: the parameters are the query's, and a malformed
+		// query is refused as ParseForm would refuse it.
+		if qerr != nil {
+			return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed parameters"}
+		}
+		q.params = q.query
 		return nil
 	}
 	q.r.Body = http.MaxBytesReader(q.w, q.r.Body, q.h.opts.MaxBodyBytes)
@@ -175,7 +185,7 @@ func (q *request) parseParams() error {
 		return &deltacloud.Error{Code: deltacloud.InvalidArgument, Message: "malformed parameters"}
 	}
 	q.params = url.Values{}
-	for k, vs := range q.r.URL.Query() {
+	for k, vs := range q.query {
 		q.params[k] = vs
 	}
 	if q.r.PostForm != nil {
@@ -194,8 +204,11 @@ func (q *request) parseParams() error {
 // negotiate sets the response format among offered; false means 406 was
 // answered.
 func (q *request) negotiate(offered []format) bool {
-	_, has := q.r.URL.Query()["format"]
-	f, ok := negotiate(q.r.URL.Query().Get("format"), has, q.r.Header.Get("Accept"), offered)
+	if q.query == nil {
+		q.query = q.r.URL.Query()
+	}
+	_, has := q.query["format"]
+	f, ok := negotiate(q.query.Get("format"), has, q.r.Header.Get("Accept"), offered)
 	if !ok {
 		q.setCommonHeaders()
 		q.w.WriteHeader(http.StatusNotAcceptable)
@@ -210,6 +223,10 @@ func (q *request) negotiate(offered []format) bool {
 // Empty ones ("curl -u :") count as none: they would ask a driver for the
 // host's own identity, which only the operator may allow.
 func (q *request) credentials() {
+	if q.credsRead {
+		return
+	}
+	q.credsRead = true
 	if c := q.h.opts.DefaultCredentials; c != nil {
 		q.creds, q.hasCreds = *c, true
 		return
@@ -239,7 +256,7 @@ func (q *request) openAny() (*deltacloud.Provider, error) {
 		return q.prov, nil
 	}
 	q.credentials()
-	p, release, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
+	p, memo, release, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
 	if err != nil {
 		var unknown *deltacloud.UnknownDriverError
 		if errors.As(err, &unknown) {
@@ -249,7 +266,7 @@ func (q *request) openAny() (*deltacloud.Provider, error) {
 		}
 		return nil, err
 	}
-	q.prov, q.release = p, release
+	q.prov, q.memo, q.release = p, memo, release
 	return p, nil
 }
 
@@ -260,24 +277,73 @@ func (q *request) releaseProvider() {
 	}
 }
 
-// setCommonHeaders adds the headers of every response.
+// setCommonHeaders adds the headers of every response. The fixed values
+// are shared, ready-made header slices (net/http only reads them), so a
+// response does not allocate them anew.
 func (q *request) setCommonHeaders() {
 	h := q.w.Header()
-	h.Set("Server", serverHeader)
-	h.Set("X-Deltacloud-Driver", q.driver)
-	if q.provider != "" {
-		h.Set("X-Deltacloud-Provider", shownProvider(q.provider))
+	for _, kv := range commonHeaders {
+		h[kv.key] = kv.value
 	}
-	h.Set("X-Content-Type-Options", "nosniff")
-	// What the original's rack-protection sent with every response, and
-	// a policy that lets the HTML UI load nothing but its own inline
-	// stylesheet and images, post forms only to itself, and be framed by
-	// no other site.
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("X-XSS-Protection", "1; mode=block")
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
-	h.Set("Referrer-Policy", "same-origin")
+	if q.driver == q.h.opts.Driver {
+		h[hdrDriver] = q.h.driverHeader
+	} else {
+		h[hdrDriver] = []string{q.driver}
+	}
+	if q.provider != "" {
+		if q.provider == q.h.opts.Provider {
+			h[hdrProvider] = q.h.providerHeader
+		} else {
+			h[hdrProvider] = []string{shownProvider(q.provider)}
+		}
+	}
 }
+
+// headerValue is a canonical header key with its shared value.
+type headerValue struct {
+	key   string
+	value []string
+}
+
+// shared makes a header value for sharing: full capacity, so an Add
+// elsewhere copies instead of writing into it.
+func shared(v string) []string { return []string{v}[:1:1] }
+
+// commonHeaders are the fixed headers of every response: the server's
+// name, and what the original's rack-protection sent with every response,
+// and a policy that lets the HTML UI load nothing but its own inline
+// stylesheet and images, post forms only to itself, and be framed by no
+// other site.
+var commonHeaders = []headerValue{
+	{http.CanonicalHeaderKey("Server"), shared(serverHeader)},
+	{http.CanonicalHeaderKey("X-Content-Type-Options"), shared("nosniff")},
+	{http.CanonicalHeaderKey("X-Frame-Options"), shared("SAMEORIGIN")},
+	{http.CanonicalHeaderKey("X-XSS-Protection"), shared("1; mode=block")},
+	{http.CanonicalHeaderKey("Content-Security-Policy"), shared(contentSecurityPolicy)},
+	{http.CanonicalHeaderKey("Referrer-Policy"), shared("same-origin")},
+}
+
+// Canonical keys of the headers set per response.
+var (
+	hdrDriver        = http.CanonicalHeaderKey("X-Deltacloud-Driver")
+	hdrProvider      = http.CanonicalHeaderKey("X-Deltacloud-Provider")
+	hdrContentType   = http.CanonicalHeaderKey("Content-Type")
+	hdrContentLength = http.CanonicalHeaderKey("Content-Length")
+	hdrETag          = http.CanonicalHeaderKey("ETag")
+	hdrCacheControl  = http.CanonicalHeaderKey("Cache-Control")
+	hdrRuntime       = http.CanonicalHeaderKey("X-Backend-Runtime")
+)
+
+// contentTypeHeader holds contentType's values ready to share.
+var contentTypeHeader = func() map[format][]string {
+	m := map[format][]string{}
+	for f, ct := range contentType {
+		m[f] = shared(ct)
+	}
+	return m
+}()
+
+var cacheControlHeader = shared("max-age=0, private, must-revalidate")
 
 // contentSecurityPolicy is the policy of every response (see
 // setCommonHeaders); the pages have no scripts at all.
@@ -298,18 +364,34 @@ func (q *request) plain(status int, msg string) {
 // Cache-Control on 200/201 with a body, X-Backend-Runtime where the original
 // sends it.
 func (q *request) write(status int, f format, body []byte) {
+	var etag []string
+	if (status == http.StatusOK || status == http.StatusCreated) && len(body) > 0 {
+		etag = []string{etagOf(body)}
+	}
+	q.writeTagged(status, f, body, etag, nil)
+}
+
+// writeTagged is write with the ETag (nil for none) and, when known, the
+// Content-Length header value given.
+func (q *request) writeTagged(status int, f format, body []byte, etag, length []string) {
 	q.setCommonHeaders()
 	h := q.w.Header()
-	h.Set("Content-Type", contentType[f])
-	if (status == http.StatusOK || status == http.StatusCreated) && len(body) > 0 {
-		sum := md5.Sum(body)
-		h.Set("ETag", hex.EncodeToString(sum[:]))
-		h.Set("Cache-Control", "max-age=0, private, must-revalidate")
+	if ct, ok := contentTypeHeader[f]; ok {
+		h[hdrContentType] = ct
+	} else {
+		h[hdrContentType] = []string{contentType[f]}
+	}
+	if etag != nil && (status == http.StatusOK || status == http.StatusCreated) && len(body) > 0 {
+		h[hdrETag] = etag
+		h[hdrCacheControl] = cacheControlHeader
 	}
 	if q.op.timed() {
-		h.Set("X-Backend-Runtime", q.runtime())
+		h[hdrRuntime] = []string{q.runtime()}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if length == nil {
+		length = []string{strconv.Itoa(len(body))}
+	}
+	h[hdrContentLength] = length
 	q.w.WriteHeader(status)
 	if q.r.Method != http.MethodHead {
 		q.w.Write(body)
@@ -325,30 +407,31 @@ func (q *request) runtime() string {
 // render answers with a document in the negotiated format: the XML document,
 // the JSON value (built only when JSON was asked for), or the HTML page.
 func (q *request) render(status int, doc wire.Document, jsonValue func() any, page string, data any) error {
-	var buf bytes.Buffer
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := q.encode(buf, doc, jsonValue, page, data); err != nil {
+		return err
+	}
+	q.write(status, q.format, buf.Bytes())
+	return nil
+}
+
+// encode writes the document in the negotiated format to buf.
+func (q *request) encode(buf *bytes.Buffer, doc wire.Document, jsonValue func() any, page string, data any) error {
 	switch q.format {
 	case formatXML:
-		if err := wire.Encode(&buf, doc); err != nil {
-			return err
-		}
+		return wire.Encode(buf, doc)
 	case formatJSON:
 		if jsonValue == nil {
 			return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "no JSON form here"}
 		}
 		// As an Encoder with SetEscapeHTML(false) writes it, without the
 		// trailing newline (as the original).
-		if err := wire.EncodeJSON(&buf, jsonValue()); err != nil {
-			return err
-		}
+		return wire.EncodeJSON(buf, jsonValue())
 	case formatHTML:
-		if err := q.h.renderHTML(&buf, page, q.pageData(data)); err != nil {
-			return err
-		}
-	default:
-		return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "format not supported here"}
+		return q.h.renderHTML(buf, page, q.pageData(data))
 	}
-	q.write(status, q.format, buf.Bytes())
-	return nil
+	return &deltacloud.Error{Code: deltacloud.NotSupported, Message: "format not supported here"}
 }
 
 // fail answers with the error document in the negotiated format (XML when

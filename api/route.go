@@ -20,7 +20,7 @@ func (q *request) route(method string, rest []string) {
 		return
 	}
 	c := deltacloud.Collection(rest[0])
-	if !slices.Contains(documentedCollections(), c) {
+	if !documented(c) {
 		q.format = formatXML
 		q.fail(&deltacloud.Error{Code: deltacloud.NotFound, Message: "Not Found"})
 		return

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -244,26 +245,47 @@ func init() {
 	routes = append(routes, optionalRoutes()...)
 }
 
-// collectionOps returns the operations of a collection in table order.
-func collectionOps(c deltacloud.Collection) []*operation {
-	var ops []*operation
+// routeIndex is the route table by collection, made once on first use
+// (the table is complete after init): routing looks a collection up on
+// every request.
+type routeIndex struct {
+	ops         map[deltacloud.Collection][]*operation
+	collections []deltacloud.Collection
+	patterns    map[*operation][]string // op.pattern(), made once
+}
+
+var routesByCollection = sync.OnceValue(func() routeIndex {
+	ix := routeIndex{ops: map[deltacloud.Collection][]*operation{}, patterns: map[*operation][]string{}}
 	for _, op := range routes {
-		if op.Collection == c {
-			ops = append(ops, op)
+		ix.patterns[op] = op.pattern()
+		if _, ok := ix.ops[op.Collection]; !ok {
+			ix.collections = append(ix.collections, op.Collection)
 		}
+		ix.ops[op.Collection] = append(ix.ops[op.Collection], op)
 	}
-	return ops
+	for c, ops := range ix.ops {
+		ix.ops[c] = slices.Clip(ops) // an append by a caller copies
+	}
+	ix.collections = slices.Clip(ix.collections)
+	return ix
+})
+
+// collectionOps returns the operations of a collection in table order.
+// The slice is shared: callers must not change it.
+func collectionOps(c deltacloud.Collection) []*operation {
+	return routesByCollection().ops[c]
 }
 
 // documentedCollections lists the collections with routes, in table order.
+// The slice is shared: callers must not change it.
 func documentedCollections() []deltacloud.Collection {
-	var cs []deltacloud.Collection
-	for _, op := range routes {
-		if !slices.Contains(cs, op.Collection) {
-			cs = append(cs, op.Collection)
-		}
-	}
-	return cs
+	return routesByCollection().collections
+}
+
+// documented reports whether c has routes.
+func documented(c deltacloud.Collection) bool {
+	_, ok := routesByCollection().ops[c]
+	return ok
 }
 
 // match finds the operation for a method and the path segments after the
@@ -274,8 +296,9 @@ func documentedCollections() []deltacloud.Collection {
 func match(c deltacloud.Collection, method string, rest []string) (op *operation, id, sub string, allowed []string) {
 	best, bestScore := -1, -1
 	var bestID, bestSub string
-	for i, o := range collectionOps(c) {
-		oid, osub, literals, ok := matchPattern(o.pattern(), rest)
+	ix := routesByCollection()
+	for i, o := range ix.ops[c] {
+		oid, osub, literals, ok := matchPattern(ix.patterns[o], rest)
 		if !ok {
 			continue
 		}

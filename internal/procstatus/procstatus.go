@@ -1,6 +1,7 @@
 // Package procstatus reads memory figures of the running process from
 // Linux's /proc/self/status, for the tests that bound a blob transfer's
-// peak memory.
+// peak memory, and the CPU time of a process from /proc/<pid>/stat, for
+// the load tests that report CPU per request.
 package procstatus
 
 import (
