@@ -75,6 +75,18 @@ func clientToken() (string, error) {
 	return "deltacloud-" + hex.EncodeToString(b), nil
 }
 
+// specToken is the caller's client token, or a fresh one.
+func specToken(spec deltacloud.InstanceSpec) (string, error) {
+	if spec.ClientToken != "" {
+		return spec.ClientToken, nil
+	}
+	token, err := clientToken()
+	if err != nil {
+		return "", &deltacloud.Error{Code: deltacloud.Backend, Message: "ec2: cannot make a client token", Err: err}
+	}
+	return token, nil
+}
+
 // runInput builds the RunInstances request for a checked spec.
 func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInput, error) {
 	n := int32(max(spec.Count, 1))
@@ -131,11 +143,15 @@ func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInpu
 }
 
 // CreateInstances launches Count instances with one RunInstances call,
-// carrying a client token so SDK retries never launch twice.
+// carrying a client token so SDK retries never launch twice: the caller's
+// InstanceSpec.ClientToken, which makes the caller's own retries safe too
+// (EC2 answers a repeated token with the first launch's reservation, and a
+// reused one with other parameters with IdempotentParameterMismatch,
+// ErrConflict), or a fresh one for this call.
 func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
-	token, err := clientToken()
+	token, err := specToken(spec)
 	if err != nil {
-		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "ec2: cannot make a client token", Err: err}
+		return nil, err
 	}
 	in, err := runInput(spec, token)
 	if err != nil {

@@ -20,7 +20,10 @@
 //
 // It paginates with nextToken where EC2 does (instances, images, instance
 // types, security groups, volumes, snapshots; not key pairs or addresses),
-// honours ClientToken idempotency, moves instances, volumes, attachments,
+// honours ClientToken idempotency (a repeated token answers its first
+// reservation; with other parameters it is IdempotentParameterMismatch)
+// and RunInstances' DryRun (DryRunOperation, HTTP 412, after the
+// parameters are checked), moves instances, volumes, attachments,
 // snapshots and new images through their states as they are read, and
 // injects throttling, errors, dropped responses and latency on request.
 // Every account starts with a "default" security group, which instances
@@ -142,7 +145,7 @@ type Server struct {
 	calls        map[string]int
 	instances    map[string]*Instance
 	order        []string
-	tokens       map[string]string // client token → reservation id
+	tokens       map[string]launch // by client token
 	seq          int
 
 	keys      []*KeyPair
@@ -173,7 +176,7 @@ func NewServer(t interface{ Cleanup(func()) }) *Server {
 	s := &Server{
 		pageSize: 2, pendingReads: 1, stopReads: 1,
 		faults: map[string]*fault{}, drops: map[string]int{}, calls: map[string]int{},
-		instances: map[string]*Instance{}, tokens: map[string]string{}, addrLimit: 5, cleanup: t,
+		instances: map[string]*Instance{}, tokens: map[string]launch{}, addrLimit: 5, cleanup: t,
 	}
 	for _, img := range Images {
 		s.images = append(s.images, &image{Image: img, State: "available",
@@ -647,8 +650,18 @@ func sortedKeys(m map[string]string) []string {
 
 func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 	token := r.Form.Get("ClientToken")
-	if rid, ok := s.tokens[token]; ok && token != "" {
-		return s.reservation(rid), nil
+	if len(token) > 64 {
+		return nil, errf(400, "InvalidParameterValue", "Value (%s) for parameter clientToken is invalid. Length exceeds maximum of 64", token)
+	}
+	if l, ok := s.tokens[token]; ok && token != "" {
+		if l.params != launchParams(r) {
+			return nil, errf(400, "IdempotentParameterMismatch",
+				"Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+		}
+		if dryRun(r) {
+			return nil, errDryRun()
+		}
+		return s.reservation(l.reservation), nil
 	}
 	imageID := r.Form.Get("ImageId")
 	if !strings.HasPrefix(imageID, "ami-") {
@@ -712,6 +725,9 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 		}
 		snaps[dev] = r.Form.Get(p + ".Ebs.SnapshotId")
 	}
+	if dryRun(r) {
+		return nil, errDryRun()
+	}
 	s.seq++
 	rid := fmt.Sprintf("r-%017x", s.seq)
 	for range maxC {
@@ -726,7 +742,7 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 		s.order = append(s.order, in.ID)
 	}
 	if token != "" {
-		s.tokens[token] = rid
+		s.tokens[token] = launch{reservation: rid, params: launchParams(r)}
 	}
 	return s.reservation(rid), nil
 }
