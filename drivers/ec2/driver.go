@@ -39,6 +39,11 @@
 //	              image fits and the profile check of every create are
 //	              answered from it, and a single profile is looked up with
 //	              one request while the cache is empty or stale
+//	cloudwatch_protocol
+//	              the protocol spoken to CloudWatch: "cbor" (Smithy RPC v2
+//	              CBOR, the SDK's and the default) or "query" (awsQuery:
+//	              form-encoded requests and XML answers, which CloudWatch
+//	              also answers and emulators that predate CBOR speak alone)
 //
 // Create accepts the driver option "subnet_id" in InstanceSpec.Options.
 // Provider.As hands out the SDK clients: target must be a **ec2.Client, a
@@ -60,6 +65,7 @@ package ec2
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,6 +126,7 @@ type options struct {
 	partSize    int
 	cwEndpoint  string
 	typesTTL    time.Duration
+	cwProtocol  string
 }
 
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
@@ -145,6 +152,12 @@ func parseOptions(m map[string]string) (options, error) {
 			o.s3Endpoint = v
 		case "cloudwatch_endpoint":
 			o.cwEndpoint = v
+		case "cloudwatch_protocol":
+			if !slices.Contains(cloudWatchProtocols, v) {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option cloudwatch_protocol=%q: want one of %s",
+					v, strings.Join(cloudWatchProtocols, ", "))
+			}
+			o.cwProtocol = v
 		case "s3_path_style":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -172,7 +185,7 @@ func parseOptions(m map[string]string) (options, error) {
 			}
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint, instance_types_ttl)", k)
+				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint, cloudwatch_protocol, instance_types_ttl)", k)
 		}
 	}
 	return o, nil
@@ -231,6 +244,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	cw := cloudwatch.NewFromConfig(awsCfg, func(co *cloudwatch.Options) {
 		if o.cwEndpoint != "" {
 			co.BaseEndpoint = aws.String(o.cwEndpoint)
+		}
+		if o.cwProtocol == CloudWatchQuery {
+			co.Protocol = cloudWatchQueryProtocol()
 		}
 		if cfg.HTTPClient != nil {
 			co.HTTPClient = cfg.HTTPClient
