@@ -8,7 +8,9 @@
 // CloudWatch (metrics.go).
 //
 // Config.Provider is the region (default "us-east-1"). Credentials are the
-// access key id (User) and secret access key (Password); when both are
+// access key id (User) and secret access key (Password); temporary
+// credentials (STS, SSO, an assumed role) add their session token to the
+// password after a colon, "secret:token" (see splitSecret); when both are
 // empty the SDK's default chain is used (environment, shared files,
 // instance roles) — unless Config.NoAmbientCredentials is set, as the api
 // handler sets it for every request: then the driver never reads the
@@ -18,7 +20,7 @@
 // original server served them to anonymous clients. Config.HTTPClient is
 // used when set.
 //
-// Options (Config.Options):
+// Options (Config.Options; OptionDocs lists them for programs' help):
 //
 //	endpoint      EC2 endpoint URL, for emulators and EC2-compatible clouds
 //	max_attempts  how many times the SDK tries a request (default 3)
@@ -184,8 +186,7 @@ func parseOptions(m map[string]string) (options, error) {
 				}
 			}
 		default:
-			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint, cloudwatch_protocol, instance_types_ttl)", k)
+			return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: unknown option %q (known: %s)", k, optionNames())
 		}
 	}
 	return o, nil
@@ -207,8 +208,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	case anonymous:
 		loads = append(loads, config.WithCredentialsProvider(noCredentials{}))
 	case !cfg.Credentials.IsZero():
+		secret, token := splitSecret(cfg.Credentials.Password)
 		loads = append(loads, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(cfg.Credentials.User, cfg.Credentials.Password, "")))
+			credentials.NewStaticCredentialsProvider(cfg.Credentials.User, secret, token)))
 	}
 	if cfg.NoAmbientCredentials {
 		// Nothing from the host's credential files, not even a profile's
@@ -261,6 +263,20 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	}
 	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
 		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now}}, nil
+}
+
+// splitSecret splits a password into the secret access key and the
+// session token of temporary credentials, written "secret:token". Neither
+// holds a colon (secrets are 40 base64 characters, tokens base64), so the
+// first colon separates them; a password without one is a long-term
+// secret. The token then travels as X-Amz-Security-Token on every signed
+// request, to EC2, S3 and CloudWatch alike. Over REST this is the basic
+// auth password, which may hold colons, so a client of the server needs
+// nothing more than a user and a password; the token is a credential like
+// the secret and is never logged or shown.
+func splitSecret(password string) (secret, token string) {
+	secret, token, _ = strings.Cut(password, ":")
+	return secret, token
 }
 
 // errNoCredentials is why an anonymous provider signs nothing.

@@ -143,7 +143,9 @@ type Server struct {
 	instances    map[string]*Instance
 	order        []string
 	tokens       map[string]string // client token → reservation id
-	seq          int
+	// securityTokens are the requests' session tokens (credentials.go).
+	securityTokens []string
+	seq            int
 
 	keys      []*KeyPair
 	groups    []*SecurityGroup
@@ -276,6 +278,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e := s.noteSecurityToken(r); e != nil {
+		writeError(w, e)
+		return
+	}
 	for _, key := range []string{action, ""} {
 		if f := s.faults[key]; f != nil && f.n > 0 {
 			f.n--
