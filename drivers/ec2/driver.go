@@ -47,7 +47,10 @@
 //	              form-encoded requests and XML answers, which CloudWatch
 //	              also answers and emulators that predate CBOR speak alone)
 //
-// Create accepts the driver option "subnet_id" in InstanceSpec.Options.
+// Create accepts the driver option "subnet_id" in InstanceSpec.Options,
+// and writes InstanceSpec.Tags as the instances' EC2 tags (the portable
+// bounds are within EC2's); Instance.Tags shows every tag, Name included,
+// and InstanceFilter.TagKey is sent to EC2 as a tag:Key filter.
 // Provider.As hands out the SDK clients: target must be a **ec2.Client, a
 // **s3.Client or a **cloudwatch.Client.
 //
@@ -129,6 +132,7 @@ type options struct {
 	cwEndpoint  string
 	typesTTL    time.Duration
 	cwProtocol  string
+	nameTag     bool
 }
 
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
@@ -160,6 +164,12 @@ func parseOptions(m map[string]string) (options, error) {
 					v, strings.Join(cloudWatchProtocols, ", "))
 			}
 			o.cwProtocol = v
+		case "name_tag":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option name_tag=%q: want true or false", v)
+			}
+			o.nameTag = b
 		case "s3_path_style":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -262,7 +272,8 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		attempts = defaultAttempts
 	}
 	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
-		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now}}, nil
+		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now},
+		nameTag: o.nameTag}, nil
 }
 
 // splitSecret splits a password into the secret access key and the
@@ -308,11 +319,14 @@ type conn struct {
 	anonymous bool
 	// types caches the region's instance types (typecache.go).
 	types *typeCache
+	// nameTag: instances are named by their Name tag (option name_tag).
+	nameTag bool
 }
 
-// features are what the driver honours: the original ec2 driver's list, plus
-// import_key (key pairs can be imported) and volume_name (the Name tag).
-var features = deltacloud.MustFeatures(
+// featureNames are what the driver honours: the original ec2 driver's list,
+// plus import_key (key pairs can be imported) and volume_name (the Name
+// tag).
+var featureNames = []deltacloud.FeatureName{
 	deltacloud.FeatureOwnerID,
 	deltacloud.FeatureImageName,
 	deltacloud.FeatureImageDescription,
@@ -326,11 +340,27 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureAuthenticationKey,
 	deltacloud.FeatureInstanceCount,
 	deltacloud.FeatureAttachSnapshot,
+}
+
+// features are those of a provider; namedFeatures add user_name, the Name
+// tag, for a provider opened with name_tag=true (see nameTag).
+var (
+	features      = deltacloud.MustFeatures(featureNames...)
+	namedFeatures = deltacloud.MustFeatures(append(slices.Clone(featureNames), deltacloud.FeatureUserName)...).
+			WithConstraint(deltacloud.FeatureUserName, "max_length", strconv.Itoa(deltacloud.MaxTagValueLen))
 )
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
 
-func (c *conn) Features() deltacloud.Features { return features.Clone() }
+func (c *conn) Features() deltacloud.Features {
+	if c.nameTag {
+		return namedFeatures.Clone()
+	}
+	return features.Clone()
+}
+
+// TagsInstances: InstanceSpec.Tags become EC2 tags of the instances.
+func (c *conn) TagsInstances() bool { return true }
 
 // As hands out the SDK clients: target must be a **ec2.Client, a
 // **s3.Client or a **cloudwatch.Client.

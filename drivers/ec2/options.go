@@ -23,6 +23,7 @@ var optionDocs = []OptionDoc{
 	{"image_owners", `comma-separated owners whose images are listed when no owner filter is given (default "self,amazon")`},
 	{"instance_types_ttl", `how long the region's instance types (hardware profiles) are kept, a Go duration up to 168h (default 1h; "0" lists them on every use)`},
 	{"max_attempts", "how many times the SDK tries a request (default 3)"},
+	{"name_tag", "true advertises user_name: a create's name becomes the instance's Name tag, which names it (default false, as the original)"},
 	{"s3_endpoint", "S3 endpoint URL (buckets and blobs), for S3-compatible stores and emulators"},
 	{"s3_part_size", "multipart upload part size in MiB, 5..5120 (default 8): the most blob content an upload holds in memory"},
 	{"s3_path_style", "true addresses buckets in the path (endpoint/bucket/key) rather than the host name, as most S3-compatible stores need"},

@@ -89,7 +89,7 @@ func TestHelpListsEC2Options(t *testing.T) {
 	}
 	help := out.String()
 	docs := ec2.OptionDocs()
-	if len(docs) < 8 {
+	if len(docs) < 9 {
 		t.Fatalf("ec2 documents %d options", len(docs))
 	}
 	for _, o := range docs {

@@ -569,7 +569,8 @@ func (s *Server) describeInstances(r *http.Request) (any, *apiError) {
 			continue
 		}
 		s.advance(in)
-		if match(fs, "instance-state-name", in.State) && match(fs, "availability-zone", in.Zone) && match(fs, "owner-id", Account) {
+		if match(fs, "instance-state-name", in.State) && match(fs, "availability-zone", in.Zone) && match(fs, "owner-id", Account) &&
+			matchTags(fs, in.Tags) {
 			sel = append(sel, in)
 		}
 	}
