@@ -41,6 +41,9 @@ type createPlan struct {
 	userData  []byte
 	subnetID  string
 	publicIP  bool
+	// tags are the user's (InstanceSpec.Tags), written next to the
+	// driver's own.
+	tags map[string]string
 }
 
 // resourceNames are the resources of one instance, in the resource group.
@@ -96,6 +99,10 @@ func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec) (createPl
 			return p, invalid("unknown create option %q (known: public_ip, subnet_id, admin_user)", k)
 		}
 	}
+	if err := checkUserTags(spec.Tags); err != nil {
+		return p, err
+	}
+	p.tags = spec.Tags
 	if len(spec.Name) > maxNameLen {
 		return p, invalid("name is %d characters; at most %d", len(spec.Name), maxNameLen)
 	}
@@ -290,7 +297,7 @@ func (c *conn) build(ctx context.Context, p createPlan) (deltacloud.Instance, er
 		} else if p.keyName != "" {
 			t[TagKeyName] = to.Ptr(p.keyName)
 		}
-		return t
+		return withUserTags(t, p.tags)
 	}
 	net := network{nics: map[string]*armnetwork.Interface{}, ips: map[string]*armnetwork.PublicIPAddress{}}
 	var ipRef *armnetwork.PublicIPAddress
