@@ -24,8 +24,9 @@
 //
 //	endpoint      EC2 endpoint URL, for emulators and EC2-compatible clouds
 //	max_attempts  how many times the SDK tries a request (default 3)
-//	image_owners  comma-separated owners listed when no owner filter is
-//	              given (default "self,amazon")
+//	image_owners  comma-separated owners whose images are listed when no
+//	              owner or id filter is given; by default the caller's own
+//	              images and the curated set of CuratedImages are listed
 //	s3_endpoint   S3 endpoint URL, for S3-compatible stores and emulators
 //	s3_path_style "true" addresses buckets in the path (endpoint/bucket/key)
 //	              rather than the host name, as most S3-compatible stores need
@@ -143,7 +144,7 @@ const (
 )
 
 func parseOptions(m map[string]string) (options, error) {
-	o := options{owners: []string{"self", "amazon"}, partSize: DefaultPartSize, typesTTL: DefaultInstanceTypesTTL}
+	o := options{partSize: DefaultPartSize, typesTTL: DefaultInstanceTypesTTL}
 	for k, v := range m {
 		switch k {
 		case "endpoint":
@@ -194,6 +195,10 @@ func parseOptions(m map[string]string) (options, error) {
 				if s = strings.TrimSpace(s); s != "" {
 					o.owners = append(o.owners, s)
 				}
+			}
+			if o.owners == nil {
+				// No owners would list every public AMI.
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option image_owners=%q names no owner", v)
 			}
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: unknown option %q (known: %s)", k, optionNames())

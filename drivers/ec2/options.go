@@ -20,7 +20,7 @@ var optionDocs = []OptionDoc{
 	{"cloudwatch_endpoint", "CloudWatch endpoint URL (metrics), for emulators and compatible monitoring services"},
 	{"cloudwatch_protocol", "protocol spoken to CloudWatch: cbor (Smithy RPC v2 CBOR, the SDK's; default) or query (awsQuery, for emulators that predate CBOR)"},
 	{"endpoint", "EC2 endpoint URL, for emulators and EC2-compatible clouds (default: the region's)"},
-	{"image_owners", `comma-separated owners whose images are listed when no owner filter is given (default "self,amazon")`},
+	{"image_owners", `comma-separated owners (account ids, self, amazon, …) whose images are listed when no owner or id filter is given; default: your own images and the newest of a curated set (Amazon Linux 2023, Ubuntu 24.04 and 22.04 LTS, Debian 12, Windows Server 2022)`},
 	{"instance_types_ttl", `how long the region's instance types (hardware profiles) are kept, a Go duration up to 168h (default 1h; "0" lists them on every use)`},
 	{"max_attempts", "how many times the SDK tries a request (default 3)"},
 	{"name_tag", "true advertises user_name: a create's name becomes the instance's Name tag, which names it (default false, as the original)"},

@@ -503,7 +503,8 @@ func (s *Server) describeImages(r *http.Request) (any, *apiError) {
 			}
 		}
 		if ownerOK && (len(ids) == 0 || slices.Contains(ids, img.ID)) &&
-			match(fs, "image-id", img.ID) && match(fs, "architecture", img.Architecture) {
+			match(fs, "image-id", img.ID) && match(fs, "architecture", img.Architecture) &&
+			matchGlob(fs, "name", img.Name) && match(fs, "state", img.State) {
 			s.advanceImage(img)
 			sel = append(sel, img)
 		}
