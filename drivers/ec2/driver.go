@@ -52,8 +52,9 @@
 // and writes InstanceSpec.Tags as the instances' EC2 tags (the portable
 // bounds are within EC2's); Instance.Tags shows every tag, Name included,
 // and InstanceFilter.TagKey is sent to EC2 as a tag:Key filter.
-// Provider.As hands out the SDK clients: target must be a **ec2.Client, a
-// **s3.Client or a **cloudwatch.Client.
+// Provider.As hands out the SDK clients (a **ec2.Client, a **s3.Client or
+// a **cloudwatch.Client) and a *RegionLister, which lists the account's
+// regions from DescribeRegions, cached for RegionsTTL.
 //
 // Identifiers: keys are key pair names, firewalls security group ids
 // (sg-…; an instance lists the ids of its groups, and InstanceSpec.Firewalls
@@ -93,7 +94,9 @@ func init() { deltacloud.Register("ec2", driver{}) }
 
 type driver struct{}
 
-// regions are the providers listed by Info; others are accepted too.
+// regions are the providers listed by Info, to callers without
+// credentials (the driver list must not call AWS); others are accepted too.
+// A provider lists the account's own regions with RegionLister.
 var regions = []string{
 	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
 	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
@@ -278,7 +281,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	}
 	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
 		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now},
-		nameTag: o.nameTag}, nil
+		nameTag: o.nameTag, regionKey: regionKeyOf(o.endpoint, cfg.Credentials)}, nil
 }
 
 // splitSecret splits a password into the secret access key and the
@@ -326,6 +329,9 @@ type conn struct {
 	types *typeCache
 	// nameTag: instances are named by their Name tag (option name_tag).
 	nameTag bool
+	// regionKey keys the region cache (regions.go); zero when the lists
+	// are not cached.
+	regionKey [32]byte
 }
 
 // featureNames are what the driver honours: the original ec2 driver's list,
@@ -367,10 +373,12 @@ func (c *conn) Features() deltacloud.Features {
 // TagsInstances: InstanceSpec.Tags become EC2 tags of the instances.
 func (c *conn) TagsInstances() bool { return true }
 
-// As hands out the SDK clients: target must be a **ec2.Client, a
-// **s3.Client or a **cloudwatch.Client.
+// As hands out the SDK clients and the region list: target must be a
+// **ec2.Client, a **s3.Client, a **cloudwatch.Client or a *RegionLister.
 func (c *conn) As(target any) bool {
 	switch p := target.(type) {
+	case *RegionLister:
+		*p = c
 	case **ec2.Client:
 		*p = c.client
 	case **s3.Client:

@@ -294,6 +294,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch action {
 	case "DescribeAvailabilityZones":
 		resp = s.describeZones()
+	case "DescribeRegions":
+		resp = s.describeRegions(r)
 	case "DescribeInstanceTypes":
 		resp, aerr = s.describeTypes(r)
 	case "DescribeImages":
