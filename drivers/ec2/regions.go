@@ -33,6 +33,9 @@ type RegionLister interface {
 // on every listing.
 const RegionsTTL = time.Hour
 
+// regionsNow is the cache's clock; tests move it.
+var regionsNow = time.Now
+
 // maxRegionLists bounds the cached lists (one per endpoint and credential).
 const maxRegionLists = 256
 
@@ -64,7 +67,7 @@ func regionKeyOf(endpoint string, creds deltacloud.Credentials) [32]byte {
 func (c *conn) Regions(ctx context.Context) ([]deltacloud.ProviderInfo, error) {
 	key := c.regionKey
 	cacheable := key != [32]byte{}
-	now := time.Now()
+	now := regionsNow()
 	if cacheable {
 		regionCache.Lock()
 		l, ok := regionCache.m[key]
