@@ -2,7 +2,8 @@
 // the operations the ec2 driver uses with AWS-shaped XML and AWS's error
 // documents:
 //
-//   - DescribeAvailabilityZones, DescribeInstanceTypes, DescribeImages,
+//   - DescribeAvailabilityZones, DescribeRegions, DescribeInstanceTypes,
+//     DescribeImages (owners, ids, architecture, name patterns, state),
 //     DescribeInstances, RunInstances, Start/Stop/Reboot/TerminateInstances;
 //   - DescribeKeyPairs, CreateKeyPair (RSA, private key returned once),
 //     ImportKeyPair (OpenSSH public keys), DeleteKeyPair;
