@@ -95,6 +95,9 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 			return spec, err
 		}
 	}
+	if err := p.checkInstanceTags(op, spec.Tags); err != nil {
+		return spec, err
+	}
 	if s := spec.Snapshot; s != nil && (s.SnapshotID == "" || s.Device == "") {
 		return spec, argErr(op, "attaching a snapshot needs both snapshot_id and device_name")
 	}

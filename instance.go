@@ -77,6 +77,9 @@ type Instance struct {
 	// Extra holds driver-specific facts (e.g. EC2's "root_device_type"),
 	// by name; the portable model does not interpret them.
 	Extra map[string]string
+	// Tags are the instance's tags (see tags.go): those it was created
+	// with, and those the cloud shows (EC2's Name); nil when it has none.
+	Tags map[string]string
 }
 
 // Can reports whether action a is allowed now.
@@ -91,6 +94,10 @@ type InstanceFilter struct {
 	// Owner selects another owner's instances where the cloud scopes
 	// listings to the caller (the mock does).
 	Owner string
+	// TagKey, when set, keeps the instances carrying the tag TagKey with
+	// the value TagValue (which may be empty); a driver may send it to the
+	// cloud (EC2 does). One tag keeps the filter comparable.
+	TagKey, TagValue string
 }
 
 // Match reports whether in passes the filter (Owner "self" is left to the
@@ -99,7 +106,8 @@ func (f InstanceFilter) Match(in Instance) bool {
 	return (f.ID == "" || in.ID == f.ID) &&
 		(f.State == "" || in.State == f.State) &&
 		(f.Realm == "" || in.RealmID == f.Realm) &&
-		(f.Owner == "" || f.Owner == OwnerSelf || in.Owner == f.Owner)
+		(f.Owner == "" || f.Owner == OwnerSelf || in.Owner == f.Owner) &&
+		matchTag(in.Tags, f.TagKey, f.TagValue)
 }
 
 // SnapshotAttachment attaches a storage snapshot at boot (EC2 block device
@@ -143,6 +151,10 @@ type InstanceSpec struct {
 	Metrics bool
 	// Snapshot needs the attach_snapshot feature.
 	Snapshot *SnapshotAttachment
+	// Tags are written on the instances as the cloud's tags; they must be
+	// within the portable bounds (CheckTags) and need a driver that writes
+	// them (InstanceTagger).
+	Tags map[string]string
 	// Options are driver-specific create parameters (e.g. the mock's
 	// "initial_state", EC2's "subnet_id"). A driver rejects keys it does not
 	// know with ErrInvalidArgument.

@@ -43,6 +43,9 @@ type createPlan struct {
 	publicIP  bool
 	// specTag is the TagSpec value of a create with a client token.
 	specTag string
+	// tags are the user's (InstanceSpec.Tags), written next to the
+	// driver's own.
+	tags map[string]string
 }
 
 // resourceNames are the resources of one instance, in the resource group.
@@ -115,6 +118,10 @@ func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec, dry bool)
 			return p, invalid("unknown create option %q (known: public_ip, subnet_id, admin_user)", k)
 		}
 	}
+	if err := checkUserTags(spec.Tags); err != nil {
+		return p, err
+	}
+	p.tags = spec.Tags
 	if len(spec.Name) > maxNameLen {
 		return p, invalid("name is %d characters; at most %d", len(spec.Name), maxNameLen)
 	}
@@ -330,7 +337,7 @@ func (c *conn) build(ctx context.Context, p createPlan) (deltacloud.Instance, er
 		} else if p.keyName != "" {
 			t[TagKeyName] = to.Ptr(p.keyName)
 		}
-		return t
+		return withUserTags(t, p.tags)
 	}
 	net := network{nics: map[string]*armnetwork.Interface{}, ips: map[string]*armnetwork.PublicIPAddress{}}
 	var ipRef *armnetwork.PublicIPAddress

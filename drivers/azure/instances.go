@@ -229,6 +229,7 @@ func (c *conn) instanceOf(vm *armcompute.VirtualMachine, iv *armcompute.VirtualM
 	if n := tag(vm.Tags, TagName); n != "" {
 		out.Name = n
 	}
+	out.Tags = userTags(vm.Tags)
 	p := vm.Properties
 	if p == nil {
 		return out

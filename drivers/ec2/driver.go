@@ -8,7 +8,9 @@
 // CloudWatch (metrics.go).
 //
 // Config.Provider is the region (default "us-east-1"). Credentials are the
-// access key id (User) and secret access key (Password); when both are
+// access key id (User) and secret access key (Password); temporary
+// credentials (STS, SSO, an assumed role) add their session token to the
+// password after a colon, "secret:token" (see splitSecret); when both are
 // empty the SDK's default chain is used (environment, shared files,
 // instance roles) — unless Config.NoAmbientCredentials is set, as the api
 // handler sets it for every request: then the driver never reads the
@@ -18,12 +20,13 @@
 // original server served them to anonymous clients. Config.HTTPClient is
 // used when set.
 //
-// Options (Config.Options):
+// Options (Config.Options; OptionDocs lists them for programs' help):
 //
 //	endpoint      EC2 endpoint URL, for emulators and EC2-compatible clouds
 //	max_attempts  how many times the SDK tries a request (default 3)
-//	image_owners  comma-separated owners listed when no owner filter is
-//	              given (default "self,amazon")
+//	image_owners  comma-separated owners whose images are listed when no
+//	              owner or id filter is given; by default the caller's own
+//	              images and the curated set of CuratedImages are listed
 //	s3_endpoint   S3 endpoint URL, for S3-compatible stores and emulators
 //	s3_path_style "true" addresses buckets in the path (endpoint/bucket/key)
 //	              rather than the host name, as most S3-compatible stores need
@@ -39,10 +42,19 @@
 //	              image fits and the profile check of every create are
 //	              answered from it, and a single profile is looked up with
 //	              one request while the cache is empty or stale
+//	cloudwatch_protocol
+//	              the protocol spoken to CloudWatch: "cbor" (Smithy RPC v2
+//	              CBOR, the SDK's and the default) or "query" (awsQuery:
+//	              form-encoded requests and XML answers, which CloudWatch
+//	              also answers and emulators that predate CBOR speak alone)
 //
-// Create accepts the driver option "subnet_id" in InstanceSpec.Options.
-// Provider.As hands out the SDK clients: target must be a **ec2.Client, a
-// **s3.Client or a **cloudwatch.Client.
+// Create accepts the driver option "subnet_id" in InstanceSpec.Options,
+// and writes InstanceSpec.Tags as the instances' EC2 tags (the portable
+// bounds are within EC2's); Instance.Tags shows every tag, Name included,
+// and InstanceFilter.TagKey is sent to EC2 as a tag:Key filter.
+// Provider.As hands out the SDK clients (a **ec2.Client, a **s3.Client or
+// a **cloudwatch.Client) and a *RegionLister, which lists the account's
+// regions from DescribeRegions, cached for RegionsTTL.
 //
 // Lookups by id are one Describe request naming the id (InstanceTypes,
 // KeyNames, GroupIds, PublicIps, VolumeIds, SnapshotIds, ImageIds), never a
@@ -70,6 +82,7 @@ package ec2
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,7 +104,9 @@ func init() { deltacloud.Register("ec2", driver{}) }
 
 type driver struct{}
 
-// regions are the providers listed by Info; others are accepted too.
+// regions are the providers listed by Info, to callers without
+// credentials (the driver list must not call AWS); others are accepted too.
+// A provider lists the account's own regions with RegionLister.
 var regions = []string{
 	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1",
 	"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1",
@@ -130,6 +145,8 @@ type options struct {
 	partSize    int
 	cwEndpoint  string
 	typesTTL    time.Duration
+	cwProtocol  string
+	nameTag     bool
 }
 
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
@@ -140,7 +157,7 @@ const (
 )
 
 func parseOptions(m map[string]string) (options, error) {
-	o := options{owners: []string{"self", "amazon"}, partSize: DefaultPartSize, typesTTL: DefaultInstanceTypesTTL}
+	o := options{partSize: DefaultPartSize, typesTTL: DefaultInstanceTypesTTL}
 	for k, v := range m {
 		switch k {
 		case "endpoint":
@@ -155,6 +172,18 @@ func parseOptions(m map[string]string) (options, error) {
 			o.s3Endpoint = v
 		case "cloudwatch_endpoint":
 			o.cwEndpoint = v
+		case "cloudwatch_protocol":
+			if !slices.Contains(cloudWatchProtocols, v) {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option cloudwatch_protocol=%q: want one of %s",
+					v, strings.Join(cloudWatchProtocols, ", "))
+			}
+			o.cwProtocol = v
+		case "name_tag":
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option name_tag=%q: want true or false", v)
+			}
+			o.nameTag = b
 		case "s3_path_style":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -180,9 +209,12 @@ func parseOptions(m map[string]string) (options, error) {
 					o.owners = append(o.owners, s)
 				}
 			}
+			if o.owners == nil {
+				// No owners would list every public AMI.
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option image_owners=%q names no owner", v)
+			}
 		default:
-			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint, instance_types_ttl)", k)
+			return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: unknown option %q (known: %s)", k, optionNames())
 		}
 	}
 	return o, nil
@@ -204,8 +236,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	case anonymous:
 		loads = append(loads, config.WithCredentialsProvider(noCredentials{}))
 	case !cfg.Credentials.IsZero():
+		secret, token := splitSecret(cfg.Credentials.Password)
 		loads = append(loads, config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider(cfg.Credentials.User, cfg.Credentials.Password, "")))
+			credentials.NewStaticCredentialsProvider(cfg.Credentials.User, secret, token)))
 	}
 	if cfg.NoAmbientCredentials {
 		// Nothing from the host's credential files, not even a profile's
@@ -242,6 +275,9 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		if o.cwEndpoint != "" {
 			co.BaseEndpoint = aws.String(o.cwEndpoint)
 		}
+		if o.cwProtocol == CloudWatchQuery {
+			co.Protocol = cloudWatchQueryProtocol()
+		}
 		if cfg.HTTPClient != nil {
 			co.HTTPClient = cfg.HTTPClient
 		}
@@ -254,7 +290,22 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		attempts = defaultAttempts
 	}
 	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
-		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now}}, nil
+		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now},
+		nameTag: o.nameTag, regionKey: regionKeyOf(o.endpoint, cfg.Credentials)}, nil
+}
+
+// splitSecret splits a password into the secret access key and the
+// session token of temporary credentials, written "secret:token". Neither
+// holds a colon (secrets are 40 base64 characters, tokens base64), so the
+// first colon separates them; a password without one is a long-term
+// secret. The token then travels as X-Amz-Security-Token on every signed
+// request, to EC2, S3 and CloudWatch alike. Over REST this is the basic
+// auth password, which may hold colons, so a client of the server needs
+// nothing more than a user and a password; the token is a credential like
+// the secret and is never logged or shown.
+func splitSecret(password string) (secret, token string) {
+	secret, token, _ = strings.Cut(password, ":")
+	return secret, token
 }
 
 // errNoCredentials is why an anonymous provider signs nothing.
@@ -286,11 +337,17 @@ type conn struct {
 	anonymous bool
 	// types caches the region's instance types (typecache.go).
 	types *typeCache
+	// nameTag: instances are named by their Name tag (option name_tag).
+	nameTag bool
+	// regionKey keys the region cache (regions.go); zero when the lists
+	// are not cached.
+	regionKey [32]byte
 }
 
-// features are what the driver honours: the original ec2 driver's list, plus
-// import_key (key pairs can be imported) and volume_name (the Name tag).
-var features = deltacloud.MustFeatures(
+// featureNames are what the driver honours: the original ec2 driver's list,
+// plus import_key (key pairs can be imported) and volume_name (the Name
+// tag).
+var featureNames = []deltacloud.FeatureName{
 	deltacloud.FeatureOwnerID,
 	deltacloud.FeatureImageName,
 	deltacloud.FeatureImageDescription,
@@ -304,16 +361,34 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureAuthenticationKey,
 	deltacloud.FeatureInstanceCount,
 	deltacloud.FeatureAttachSnapshot,
+}
+
+// features are those of a provider; namedFeatures add user_name, the Name
+// tag, for a provider opened with name_tag=true (see nameTag).
+var (
+	features      = deltacloud.MustFeatures(featureNames...)
+	namedFeatures = deltacloud.MustFeatures(append(slices.Clone(featureNames), deltacloud.FeatureUserName)...).
+			WithConstraint(deltacloud.FeatureUserName, "max_length", strconv.Itoa(deltacloud.MaxTagValueLen))
 )
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
 
-func (c *conn) Features() deltacloud.Features { return features.Clone() }
+func (c *conn) Features() deltacloud.Features {
+	if c.nameTag {
+		return namedFeatures.Clone()
+	}
+	return features.Clone()
+}
 
-// As hands out the SDK clients: target must be a **ec2.Client, a
-// **s3.Client or a **cloudwatch.Client.
+// TagsInstances: InstanceSpec.Tags become EC2 tags of the instances.
+func (c *conn) TagsInstances() bool { return true }
+
+// As hands out the SDK clients and the region list: target must be a
+// **ec2.Client, a **s3.Client, a **cloudwatch.Client or a *RegionLister.
 func (c *conn) As(target any) bool {
 	switch p := target.(type) {
+	case *RegionLister:
+		*p = c
 	case **ec2.Client:
 		*p = c.client
 	case **s3.Client:

@@ -342,11 +342,13 @@ func TestFilters(t *testing.T) {
 		f    deltacloud.ImageFilter
 		want []string
 	}{
-		{deltacloud.ImageFilter{}, []string{"ami-00000001", "ami-00000002", "ami-00000003", "ami-00000004"}},
+		// By default, the caller's own and the curated set (none in the fake).
+		{deltacloud.ImageFilter{}, []string{"ami-00000001", "ami-00000004"}},
 		{deltacloud.ImageFilter{Owner: "self"}, []string{"ami-00000001", "ami-00000004"}},
 		{deltacloud.ImageFilter{Owner: "amazon"}, []string{"ami-00000002", "ami-00000003"}},
 		{deltacloud.ImageFilter{Owner: "999999999999"}, []string{"ami-00000009"}},
-		{deltacloud.ImageFilter{Architecture: "arm64"}, []string{"ami-00000003"}},
+		{deltacloud.ImageFilter{Architecture: "arm64"}, nil},
+		{deltacloud.ImageFilter{Owner: "amazon", Architecture: "arm64"}, []string{"ami-00000003"}},
 		{deltacloud.ImageFilter{Architecture: "i386"}, []string{"ami-00000004"}},
 		{deltacloud.ImageFilter{ID: "ami-00000002"}, []string{"ami-00000002"}},
 		{deltacloud.ImageFilter{ID: "ami-ffffffff"}, nil},
@@ -423,9 +425,13 @@ func TestPagination(t *testing.T) {
 	} else if _, ok := t2.Property(deltacloud.PropertyStorage); ok {
 		t.Errorf("t2.micro has storage; EBS-only types should omit it")
 	}
-	imgs, err := p.Images(ctx, deltacloud.ImageFilter{})
-	if err != nil || len(imgs) != 4 {
-		t.Errorf("Images = %d, %v; want 4 over 4 pages", len(imgs), err)
+	imgs, err := p.Images(ctx, deltacloud.ImageFilter{Owner: "self"})
+	if err != nil || len(imgs) != 2 {
+		t.Errorf("own images = %d, %v; want 2 over 2 pages", len(imgs), err)
+	}
+	imgs, err = p.Images(ctx, deltacloud.ImageFilter{Owner: "amazon"})
+	if err != nil || len(imgs) != 2 {
+		t.Errorf("amazon images = %d, %v; want 2 over 2 pages", len(imgs), err)
 	}
 	if _, err := p.CreateInstances(ctx, deltacloud.InstanceSpec{ImageID: "ami-00000001", Count: 5}); err != nil {
 		t.Fatal(err)

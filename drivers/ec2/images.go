@@ -13,21 +13,41 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Images lists AMIs. Without an owner filter it lists the configured
-// default owners (self and amazon), not the whole public catalogue. Ids
+// Images lists AMIs. With an owner filter it lists that owner's; with an
+// id filter, that image whoever owns it; otherwise the option
+// image_owners' owners, or by default the caller's own images followed by
+// the curated set (CuratedImages), never the whole public catalogue. Ids
 // and architectures are sent as filters, so an unknown id lists nothing
 // rather than failing.
 func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltacloud.Image, error) {
-	in := &ec2.DescribeImagesInput{Owners: c.owners}
-	if f.Owner != "" {
-		in.Owners = []string{f.Owner}
-	}
+	var filters []types.Filter
 	if f.ID != "" {
-		in.Filters = append(in.Filters, filter("image-id", f.ID))
+		filters = append(filters, filter("image-id", f.ID))
 	}
 	if f.Architecture != "" {
-		in.Filters = append(in.Filters, filter("architecture", ec2Archs(f.Architecture)...))
+		filters = append(filters, filter("architecture", ec2Archs(f.Architecture)...))
 	}
+	switch {
+	case f.Owner != "":
+		return c.listImages(ctx, &ec2.DescribeImagesInput{Owners: []string{f.Owner}, Filters: filters})
+	case f.ID != "":
+		return c.listImages(ctx, &ec2.DescribeImagesInput{Filters: filters})
+	case c.owners != nil:
+		return c.listImages(ctx, &ec2.DescribeImagesInput{Owners: c.owners, Filters: filters})
+	}
+	own, err := c.listImages(ctx, &ec2.DescribeImagesInput{Owners: []string{"self"}, Filters: filters})
+	if err != nil {
+		return nil, err
+	}
+	cur, err := c.curated(ctx, filters)
+	if err != nil {
+		return nil, err
+	}
+	return append(own, cur...), nil
+}
+
+// listImages lists every page of a DescribeImages request.
+func (c *conn) listImages(ctx context.Context, in *ec2.DescribeImagesInput) ([]deltacloud.Image, error) {
 	var imgs []deltacloud.Image
 	pg := ec2.NewDescribeImagesPaginator(c.client, in)
 	for pg.HasMorePages() {

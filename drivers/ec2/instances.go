@@ -35,6 +35,9 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	if f.Owner != "" && f.Owner != deltacloud.OwnerSelf {
 		in.Filters = append(in.Filters, filter("owner-id", f.Owner))
 	}
+	if f.TagKey != "" {
+		in.Filters = append(in.Filters, filter("tag:"+f.TagKey, f.TagValue))
+	}
 	var ins []deltacloud.Instance
 	pg := ec2.NewDescribeInstancesPaginator(c.client, in)
 	for pg.HasMorePages() {
@@ -125,11 +128,12 @@ func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInpu
 			Ebs:        &types.EbsBlockDevice{SnapshotId: aws.String(s.SnapshotID)},
 		}}
 	}
-	if spec.Name != "" {
-		in.TagSpecifications = []types.TagSpecification{{
-			ResourceType: types.ResourceTypeInstance,
-			Tags:         []types.Tag{{Key: aws.String("Name"), Value: aws.String(spec.Name)}},
-		}}
+	tags, err := instanceTags(spec)
+	if err != nil {
+		return nil, err
+	}
+	if len(tags) > 0 {
+		in.TagSpecifications = []types.TagSpecification{{ResourceType: types.ResourceTypeInstance, Tags: tags}}
 	}
 	for k, v := range spec.Options {
 		switch k {
@@ -153,6 +157,9 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkNameTag(spec); err != nil {
+		return nil, err
+	}
 	in, err := runInput(spec, token)
 	if err != nil {
 		return nil, err
@@ -166,6 +173,14 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 		x := instanceOf(aws.ToString(out.OwnerId), i)
 		if spec.Name != "" {
 			x.Name = spec.Name // the Name tag RunInstances wrote
+		}
+		if x.Tags == nil && len(in.TagSpecifications) > 0 {
+			// EC2 answers with the tags; a compatible cloud may not.
+			name, tags := tagsOf(in.TagSpecifications[0].Tags)
+			if _, ok := tags[NameTag]; ok {
+				x.Name = name
+			}
+			x.Tags = tags
 		}
 		ins = append(ins, x)
 	}
@@ -212,11 +227,9 @@ func instanceOf(owner string, i types.Instance) deltacloud.Instance {
 	}
 	// The name is the Name tag; without one it is the image id, as the
 	// original Deltacloud named every EC2 instance.
-	out.Name = out.ImageID
-	for _, t := range i.Tags {
-		if aws.ToString(t.Key) == "Name" {
-			out.Name = aws.ToString(t.Value)
-		}
+	out.Name, out.Tags = tagsOf(i.Tags)
+	if _, ok := out.Tags[NameTag]; !ok {
+		out.Name = out.ImageID
 	}
 	if i.Placement != nil {
 		out.RealmID = aws.ToString(i.Placement.AvailabilityZone)

@@ -531,7 +531,7 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 			ID: id, Name: name, Owner: owner,
 			ImageID: spec.ImageID, RealmID: cp.realm, ProfileID: cp.profile, Overrides: maps.Clone(spec.Properties),
 			State: cp.state, KeyName: spec.KeyName, UserData: spec.UserData, Metrics: spec.Metrics,
-			CreateImage: true, AddressImage: spec.ImageID,
+			CreateImage: true, AddressImage: spec.ImageID, Tags: maps.Clone(spec.Tags),
 			ClientToken: spec.ClientToken, SpecDigest: digest,
 		}
 		if cp.state == deltacloud.StateRunning && (c.pendingFor > 0 || c.pendingPolls > 0) {

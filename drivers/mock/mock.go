@@ -340,6 +340,10 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }
 
+// TagsInstances: the mock stores InstanceSpec.Tags with the instance (on
+// disk, so they survive a restart) and shows them on Instance.Tags.
+func (c *conn) TagsInstances() bool { return true }
+
 func (c *conn) Features() deltacloud.Features { return slices.Clone(features) }
 
 // As hands out the *Cloud for fault injection: target must be a **Cloud.

@@ -36,6 +36,8 @@ type record struct {
 	// written but before its token record still remembers the token.
 	ClientToken string `json:"client_token,omitempty"`
 	SpecDigest  string `json:"spec_digest,omitempty"`
+	// Tags are the portable tags the instance was created with.
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // instance renders the record in the portable model.
@@ -55,6 +57,7 @@ func (r *record) instance() deltacloud.Instance {
 		LaunchTime:       r.LaunchTime,
 		Authentication:   &deltacloud.Authentication{Method: "key", KeyName: r.KeyName},
 		CanCreateImage:   r.CreateImage,
+		Tags:             maps.Clone(r.Tags),
 	}
 }
 

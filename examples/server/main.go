@@ -15,7 +15,8 @@
 // (30s: how long a request body, a blob upload say, may send nothing) and
 // -idle-timeout (2m, keep-alive connections), -o [driver.]name=value (a
 // driver option, repeatable; e.g. -o firewalls=true serves the mock's
-// firewalls). SIGINT or SIGTERM shut the server
+// firewalls, -o ec2.endpoint=http://127.0.0.1:5000 points ec2 at an
+// emulator; -h lists the ec2 driver's options). SIGINT or SIGTERM shut the server
 // down gracefully: requests in flight may finish for up to ten seconds.
 package main
 
@@ -77,6 +78,11 @@ func run(ctx context.Context, args []string, stderr io.Writer, ready chan<- stri
 	bodyIdle := fs.Duration("body-idle-timeout", 30*time.Second,
 		"longest time a request body may send nothing (uploads may take long, but may not stall); 0: no bound")
 	idleTimeout := fs.Duration("idle-timeout", 2*time.Minute, "how long an idle keep-alive connection stays open")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage of server:")
+		fs.PrintDefaults()
+		printDriverOptions(fs.Output())
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

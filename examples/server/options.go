@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"sort"
 	"strings"
+	"text/tabwriter"
+
+	"github.com/deltacloud-go/deltacloud/drivers/ec2"
 )
 
 // driverOptions collects -o flags: "name=value" for the default driver or
@@ -45,4 +49,19 @@ func (o driverOptions) resolve(defaultDriver, storage string) map[string]map[str
 		out[driver][name] = v
 	}
 	return out
+}
+
+// printDriverOptions ends -h with the ec2 driver's options, which -o
+// passes on (as name=value with -i ec2, or ec2.name=value), so that an
+// operator can point the server at an emulator or an EC2-compatible cloud
+// without reading the driver's source.
+func printDriverOptions(w io.Writer) {
+	fmt.Fprintln(w, "\nec2 driver options (-o name=value with -i ec2, or -o ec2.name=value):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, o := range ec2.OptionDocs() {
+		fmt.Fprintf(tw, "  %s\t%s\n", o.Name, o.Usage)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "Credentials are the access key id and the secret access key (user and password);")
+	fmt.Fprintln(w, "temporary credentials send the session token after the secret: password secret:token.")
 }

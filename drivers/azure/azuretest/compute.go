@@ -380,6 +380,10 @@ func (s *Subscription) createVM(ctx context.Context, rg, name string, vm armcomp
 		bad("InvalidParameter")
 		return
 	}
+	if !validTags(vm.Tags) {
+		bad("InvalidTag")
+		return
+	}
 	if !s.hasSize(string(*p.HardwareProfile.VMSize)) {
 		e.SetResponseError(http.StatusConflict, "SkuNotAvailable")
 		return

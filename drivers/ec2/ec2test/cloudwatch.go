@@ -26,7 +26,9 @@ import (
 // the body and, since CloudWatch is query-compatible, the query error code
 // in the x-amzn-query-error header ("Throttling;Sender"), which the SDK
 // reports as the error code. Bodies are decoded with smithy-go's own CBOR
-// package.
+// package. It also speaks awsQuery, the protocol CloudWatch spoke before
+// (form-encoded requests to "/", XML answers: cloudwatch_query.go), with
+// the same data and validation; SetProtocols narrows it to either.
 //
 // It answers GetMetricData for the AWS/EC2 metrics of the EC2 fake's
 // instances (dimension InstanceId): deterministic datapoints (MetricValue)
@@ -54,7 +56,9 @@ type CloudWatchServer struct {
 	calls    map[string]int
 	requests []GetMetricDataRequest
 	pageSize int
-	latency  time.Duration
+	// protocols are those the fake answers (SetProtocols).
+	protocols map[string]bool
+	latency   time.Duration
 }
 
 type resultStatus struct {
@@ -72,7 +76,8 @@ const maxCloudWatchBody = 1 << 20
 // of this fake's instances, starting it on first use.
 func (s *Server) CloudWatch() *CloudWatchServer {
 	s.cwOnce.Do(func() {
-		c := &CloudWatchServer{ec2: s, faults: map[string]*fault{}, calls: map[string]int{}, pageSize: 100800}
+		c := &CloudWatchServer{ec2: s, faults: map[string]*fault{}, calls: map[string]int{}, pageSize: 100800,
+			protocols: map[string]bool{ProtocolCBOR: true, ProtocolQuery: true}}
 		c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
 		c.URL = c.srv.URL
 		s.cleanup.Cleanup(c.srv.Close)
@@ -167,6 +172,8 @@ func (c *CloudWatchServer) Requests() []GetMetricDataRequest {
 
 // GetMetricDataRequest is a decoded GetMetricData request.
 type GetMetricDataRequest struct {
+	// Protocol is the protocol that carried it (ProtocolCBOR, ProtocolQuery).
+	Protocol           string
 	StartTime, EndTime time.Time
 	Queries            []MetricDataQuery
 	NextToken          string
@@ -216,20 +223,22 @@ func cwErrf(status int, code, format string, args ...any) *cwError {
 }
 
 func (c *CloudWatchServer) serve(w http.ResponseWriter, r *http.Request) {
-	op, ok := strings.CutPrefix(r.URL.Path, "/service/"+CloudWatchService+"/operation/")
-	if !ok || r.Method != http.MethodPost || strings.Contains(op, "/") {
-		writeCWError(w, cwErrf(http.StatusNotFound, "UnknownOperationException", "no operation at %s %s", r.Method, r.URL.Path))
-		return
-	}
 	// The body is read first: only then does the server notice a client
 	// that goes away, and end r.Context().
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxCloudWatchBody+1))
 	if err != nil {
 		return
 	}
+	proto, op := requestProtocol(r, body)
+	reply := cwReplier(proto)
+	if op == "" {
+		reply.fail(w, cwErrf(http.StatusNotFound, "UnknownOperationException", "no operation at %s %s", r.Method, r.URL.Path))
+		return
+	}
 	c.mu.Lock()
 	c.calls[op]++
 	latency := c.latency
+	accepted := c.protocols[proto]
 	c.mu.Unlock()
 	if latency > 0 {
 		select {
@@ -238,12 +247,16 @@ func (c *CloudWatchServer) serve(w http.ResponseWriter, r *http.Request) {
 		case <-time.After(latency):
 		}
 	}
-	if e := checkCWRequest(r); e != nil {
-		writeCWError(w, e)
+	if !accepted {
+		reply.fail(w, cwErrf(http.StatusNotFound, "UnknownOperationException", "this endpoint does not speak the %s protocol", proto))
+		return
+	}
+	if e := checkCWRequest(r, proto); e != nil {
+		reply.fail(w, e)
 		return
 	}
 	if len(body) > maxCloudWatchBody {
-		writeCWError(w, cwErrf(http.StatusRequestEntityTooLarge, "SerializationException", "request body over %d bytes", maxCloudWatchBody))
+		reply.fail(w, cwErrf(http.StatusRequestEntityTooLarge, "SerializationException", "request body over %d bytes", maxCloudWatchBody))
 		return
 	}
 	c.mu.Lock()
@@ -251,20 +264,27 @@ func (c *CloudWatchServer) serve(w http.ResponseWriter, r *http.Request) {
 		if f := c.faults[key]; f != nil && f.n > 0 {
 			f.n--
 			c.mu.Unlock()
-			writeCWError(w, cwErrf(f.status, f.code, "injected %s", f.code))
+			reply.fail(w, cwErrf(f.status, f.code, "injected %s", f.code))
 			return
 		}
 	}
 	c.mu.Unlock()
 	if op != "GetMetricData" {
-		writeCWError(w, cwErrf(http.StatusBadRequest, "UnknownOperationException", "the fake does not serve %s", op))
+		reply.fail(w, cwErrf(http.StatusBadRequest, "UnknownOperationException", "the fake does not serve %s", op))
 		return
 	}
-	req, e := parseGetMetricData(body)
+	var req *GetMetricDataRequest
+	var e *cwError
+	if proto == ProtocolQuery {
+		req, e = parseQueryGetMetricData(body)
+	} else {
+		req, e = parseGetMetricData(body)
+	}
 	if e != nil {
-		writeCWError(w, e)
+		reply.fail(w, e)
 		return
 	}
+	req.Protocol = proto
 	c.mu.Lock()
 	c.requests = append(c.requests, *req)
 	status := ""
@@ -276,21 +296,78 @@ func (c *CloudWatchServer) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	pageSize := c.pageSize
 	c.mu.Unlock()
-	resp, e := c.getMetricData(req, status, pageSize)
+	ans, e := c.getMetricData(req, status, pageSize)
 	if e != nil {
-		writeCWError(w, e)
+		reply.fail(w, e)
 		return
 	}
-	writeCBOR(w, http.StatusOK, resp)
+	reply.answer(w, ans)
 }
 
-// checkCWRequest checks the protocol headers and the signature's scope.
-func checkCWRequest(r *http.Request) *cwError {
-	if r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" {
-		return cwErrf(http.StatusBadRequest, "SerializationException", "missing or wrong Smithy-Protocol header %q", r.Header.Get("Smithy-Protocol"))
+// The protocols the fake speaks: the SDK's default, Smithy RPC v2 CBOR,
+// and awsQuery, which CloudWatch spoke alone before.
+const (
+	ProtocolCBOR  = "rpcv2cbor"
+	ProtocolQuery = "query"
+)
+
+// SetProtocols makes the fake answer only requests in the given protocols
+// (ProtocolCBOR, ProtocolQuery; both by default), as an emulator that
+// predates RPC v2 CBOR answers awsQuery alone. A request in another
+// protocol gets a 404 UnknownOperationException.
+func (c *CloudWatchServer) SetProtocols(protocols ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.protocols = map[string]bool{}
+	for _, p := range protocols {
+		c.protocols[p] = true
 	}
-	if ct := r.Header.Get("Content-Type"); r.ContentLength != 0 && ct != "application/cbor" {
-		return cwErrf(http.StatusUnsupportedMediaType, "SerializationException", "Content-Type %q, want application/cbor", ct)
+}
+
+// requestProtocol tells the protocol of a request by its path and method,
+// and names its operation ("" when it names none).
+func requestProtocol(r *http.Request, body []byte) (proto, op string) {
+	if r.URL.Path == "/" && r.Method == http.MethodPost &&
+		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return ProtocolQuery, queryAction(body)
+	}
+	op, ok := strings.CutPrefix(r.URL.Path, "/service/"+CloudWatchService+"/operation/")
+	if !ok || r.Method != http.MethodPost || strings.Contains(op, "/") {
+		return ProtocolCBOR, ""
+	}
+	return ProtocolCBOR, op
+}
+
+// replier writes answers and errors in one protocol's shape.
+type replier interface {
+	answer(w http.ResponseWriter, a *metricDataAnswer)
+	fail(w http.ResponseWriter, e *cwError)
+}
+
+func cwReplier(proto string) replier {
+	if proto == ProtocolQuery {
+		return queryReplier{}
+	}
+	return cborReplier{}
+}
+
+type cborReplier struct{}
+
+func (cborReplier) answer(w http.ResponseWriter, a *metricDataAnswer) {
+	writeCBOR(w, http.StatusOK, a.cbor())
+}
+
+func (cborReplier) fail(w http.ResponseWriter, e *cwError) { writeCWError(w, e) }
+
+// checkCWRequest checks the protocol headers and the signature's scope.
+func checkCWRequest(r *http.Request, proto string) *cwError {
+	if proto == ProtocolCBOR {
+		if r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" {
+			return cwErrf(http.StatusBadRequest, "SerializationException", "missing or wrong Smithy-Protocol header %q", r.Header.Get("Smithy-Protocol"))
+		}
+		if ct := r.Header.Get("Content-Type"); r.ContentLength != 0 && ct != "application/cbor" {
+			return cwErrf(http.StatusUnsupportedMediaType, "SerializationException", "Content-Type %q, want application/cbor", ct)
+		}
 	}
 	auth := r.Header.Get("Authorization")
 	switch {
@@ -329,9 +406,6 @@ const maxQueries = 500
 
 // parseGetMetricData decodes and validates a GetMetricData request body.
 func parseGetMetricData(body []byte) (*GetMetricDataRequest, *cwError) {
-	bad := func(format string, args ...any) (*GetMetricDataRequest, *cwError) {
-		return nil, cwErrf(http.StatusBadRequest, "InvalidParameterValue", format, args...)
-	}
 	v, err := cbor.Decode(body)
 	if err != nil {
 		return nil, cwErrf(http.StatusBadRequest, "SerializationException", "cannot decode the CBOR body: %v", err)
@@ -340,6 +414,16 @@ func parseGetMetricData(body []byte) (*GetMetricDataRequest, *cwError) {
 	if !ok {
 		return nil, cwErrf(http.StatusBadRequest, "SerializationException", "the body is a %T, not a map", v)
 	}
+	return checkGetMetricData(m)
+}
+
+// checkGetMetricData validates a decoded GetMetricData input, whichever
+// protocol carried it.
+func checkGetMetricData(m cbor.Map) (*GetMetricDataRequest, *cwError) {
+	bad := func(format string, args ...any) (*GetMetricDataRequest, *cwError) {
+		return nil, cwErrf(http.StatusBadRequest, "InvalidParameterValue", format, args...)
+	}
+	var err error
 	req := &GetMetricDataRequest{}
 	for _, name := range []string{"StartTime", "EndTime", "MetricDataQueries"} {
 		if _, ok := m[name]; !ok {
@@ -526,9 +610,46 @@ type point struct {
 	v float64
 }
 
+// metricDataAnswer is a GetMetricData answer before a protocol shapes it.
+type metricDataAnswer struct {
+	results []metricDataResult
+	next    string
+}
+
+// metricDataResult is one query's result; status "" is Complete.
+type metricDataResult struct {
+	id, label, status string
+	// injected is the message of an injected status.
+	injected bool
+	points   []point
+}
+
+// cbor shapes the answer as RPC v2 CBOR does.
+func (a *metricDataAnswer) cbor() cbor.Value {
+	results := cbor.List{}
+	for _, r := range a.results {
+		res := cbor.Map{"Id": cbor.String(r.id), "Label": cbor.String(r.label), "StatusCode": cbor.String(r.status)}
+		ts, vs := cbor.List{}, cbor.List{}
+		for _, p := range r.points {
+			ts = append(ts, &cbor.Tag{ID: 1, Value: cbor.Float64(float64(p.t.Unix()))})
+			vs = append(vs, cbor.Float64(p.v))
+		}
+		if r.injected {
+			res["Messages"] = cbor.List{cbor.Map{"Code": cbor.String(r.status), "Value": cbor.String("injected " + r.status)}}
+		}
+		res["Timestamps"], res["Values"] = ts, vs
+		results = append(results, res)
+	}
+	out := cbor.Map{"MetricDataResults": results, "Messages": cbor.List{}}
+	if a.next != "" {
+		out["NextToken"] = cbor.String(a.next)
+	}
+	return out
+}
+
 // getMetricData answers a request: every query's datapoints, cut into the
 // page the NextToken ("cw-<offset>", counted in datapoints) asks for.
-func (c *CloudWatchServer) getMetricData(req *GetMetricDataRequest, status string, pageSize int) (cbor.Value, *cwError) {
+func (c *CloudWatchServer) getMetricData(req *GetMetricDataRequest, status string, pageSize int) (*metricDataAnswer, *cwError) {
 	if req.MaxDatapoints > 0 {
 		pageSize = min(pageSize, req.MaxDatapoints)
 	}
@@ -554,7 +675,7 @@ func (c *CloudWatchServer) getMetricData(req *GetMetricDataRequest, status strin
 		from = n
 	}
 	to := min(from+pageSize, total)
-	results := cbor.List{}
+	ans := &metricDataAnswer{}
 	offset := 0
 	for i, q := range req.Queries {
 		pts := series[i]
@@ -567,30 +688,23 @@ func (c *CloudWatchServer) getMetricData(req *GetMetricDataRequest, status strin
 		if label == "" {
 			label = q.MetricName
 		}
-		res := cbor.Map{"Id": cbor.String(q.ID), "Label": cbor.String(label)}
-		ts, vs := cbor.List{}, cbor.List{}
+		res := metricDataResult{id: q.ID, label: label}
 		switch {
 		case status != "":
-			res["StatusCode"] = cbor.String(status)
-			res["Messages"] = cbor.List{cbor.Map{"Code": cbor.String(status), "Value": cbor.String("injected " + status)}}
+			res.status, res.injected = status, true
 		default:
-			for _, p := range pts[lo:hi] {
-				ts = append(ts, &cbor.Tag{ID: 1, Value: cbor.Float64(float64(p.t.Unix()))})
-				vs = append(vs, cbor.Float64(p.v))
-			}
-			res["StatusCode"] = cbor.String("Complete")
+			res.points = pts[lo:hi]
+			res.status = "Complete"
 			if hi < len(pts) {
-				res["StatusCode"] = cbor.String("PartialData")
+				res.status = "PartialData"
 			}
 		}
-		res["Timestamps"], res["Values"] = ts, vs
-		results = append(results, res)
+		ans.results = append(ans.results, res)
 	}
-	out := cbor.Map{"MetricDataResults": results, "Messages": cbor.List{}}
 	if to < total && status == "" {
-		out["NextToken"] = cbor.String("cw-" + strconv.Itoa(to))
+		ans.next = "cw-" + strconv.Itoa(to)
 	}
-	return out, nil
+	return ans, nil
 }
 
 // datapoints are a query's datapoints in [start, end), oldest first.

@@ -2,7 +2,8 @@
 // the operations the ec2 driver uses with AWS-shaped XML and AWS's error
 // documents:
 //
-//   - DescribeAvailabilityZones, DescribeInstanceTypes, DescribeImages,
+//   - DescribeAvailabilityZones, DescribeRegions, DescribeInstanceTypes,
+//     DescribeImages (owners, ids, architecture, name patterns, state),
 //     DescribeInstances, RunInstances, Start/Stop/Reboot/TerminateInstances;
 //   - DescribeKeyPairs, CreateKeyPair (RSA, private key returned once),
 //     ImportKeyPair (OpenSSH public keys), DeleteKeyPair;
@@ -146,7 +147,9 @@ type Server struct {
 	instances    map[string]*Instance
 	order        []string
 	tokens       map[string]launch // by client token
-	seq          int
+	// securityTokens are the requests' session tokens (credentials.go).
+	securityTokens []string
+	seq            int
 
 	keys      []*KeyPair
 	groups    []*SecurityGroup
@@ -279,6 +282,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e := s.noteSecurityToken(r); e != nil {
+		writeError(w, e)
+		return
+	}
 	for _, key := range []string{action, ""} {
 		if f := s.faults[key]; f != nil && f.n > 0 {
 			f.n--
@@ -291,6 +298,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	switch action {
 	case "DescribeAvailabilityZones":
 		resp = s.describeZones()
+	case "DescribeRegions":
+		resp = s.describeRegions(r)
 	case "DescribeInstanceTypes":
 		resp, aerr = s.describeTypes(r)
 	case "DescribeImages":
@@ -500,7 +509,8 @@ func (s *Server) describeImages(r *http.Request) (any, *apiError) {
 			}
 		}
 		if ownerOK && (len(ids) == 0 || slices.Contains(ids, img.ID)) &&
-			match(fs, "image-id", img.ID) && match(fs, "architecture", img.Architecture) {
+			match(fs, "image-id", img.ID) && match(fs, "architecture", img.Architecture) &&
+			matchGlob(fs, "name", img.Name) && match(fs, "state", img.State) {
 			s.advanceImage(img)
 			sel = append(sel, img)
 		}
@@ -566,7 +576,8 @@ func (s *Server) describeInstances(r *http.Request) (any, *apiError) {
 			continue
 		}
 		s.advance(in)
-		if match(fs, "instance-state-name", in.State) && match(fs, "availability-zone", in.Zone) && match(fs, "owner-id", Account) {
+		if match(fs, "instance-state-name", in.State) && match(fs, "availability-zone", in.Zone) && match(fs, "owner-id", Account) &&
+			matchTags(fs, in.Tags) {
 			sel = append(sel, in)
 		}
 	}
