@@ -27,6 +27,9 @@ func (p *Provider) Address(ctx context.Context, id string) (*IPAddress, error) {
 	if err := requireID("Address", "address", id); err != nil {
 		return nil, err
 	}
+	if _, ok := p.conn.(AddressGetter); ok {
+		return one(ctx, p, "Address", id, CollectionAddresses, func(c AddressGetter) (*IPAddress, error) { return c.Address(ctx, id) })
+	}
 	as, err := p.Addresses(ctx)
 	if err != nil {
 		return nil, err

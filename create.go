@@ -62,6 +62,15 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 	case spec.Count == 0:
 		spec.Count = 1
 	}
+	if spec.ClientToken != "" {
+		if err := checkClientToken(op, spec.ClientToken); err != nil {
+			return spec, err
+		}
+		if !p.SupportsClientToken() {
+			return spec, &Error{Code: NotSupported, Op: op, Message: fmt.Sprintf(
+				"driver %s does not honour client tokens; a retried create could launch twice", p.driver)}
+		}
+	}
 	needs := []struct {
 		set     bool
 		param   string
@@ -95,14 +104,14 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 		}
 		return spec, nil
 	}
-	hs, err := p.HardwareProfiles(ctx, HardwareProfileFilter{ID: spec.ProfileID})
+	h, err := p.HardwareProfile(ctx, spec.ProfileID)
+	if errors.Is(err, ErrNotFound) {
+		return spec, argErr(op, "hardware profile %q does not exist", spec.ProfileID)
+	}
 	if err != nil {
 		return spec, err
 	}
-	if len(hs) == 0 {
-		return spec, argErr(op, "hardware profile %q does not exist", spec.ProfileID)
-	}
-	props, err := hs[0].CheckOverrides(spec.Properties)
+	props, err := h.CheckOverrides(spec.Properties)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Op = op
@@ -110,7 +119,7 @@ func (p *Provider) checkSpec(ctx context.Context, op string, spec InstanceSpec) 
 		return spec, err
 	}
 	spec.Properties = props
-	if err := p.checkImageRuns(ctx, op, spec, hs[0]); err != nil {
+	if err := p.checkImageRuns(ctx, op, spec, *h); err != nil {
 		return spec, err
 	}
 	return spec, nil

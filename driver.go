@@ -80,6 +80,42 @@ type InstanceGetter interface {
 	Instance(ctx context.Context, id string) (*Instance, error)
 }
 
+// HardwareProfileGetter is implemented by drivers that fetch one hardware
+// profile directly, so that Provider.HardwareProfile and the profile check of
+// a create cost one small request instead of listing a catalogue that can
+// run to many pages (EC2 has over a thousand instance types).
+type HardwareProfileGetter interface {
+	HardwareProfile(ctx context.Context, id string) (*HardwareProfile, error)
+}
+
+// The getters of the optional collections: a driver whose cloud can look one
+// object up by id implements them beside the collection's interface, and
+// Provider.Key, Firewall, Address, StorageVolume and StorageSnapshot use them
+// instead of listing the whole collection. Each answers ErrNotFound for an id
+// the cloud does not know.
+type (
+	// KeyGetter fetches one key.
+	KeyGetter interface {
+		Key(ctx context.Context, id string) (*Key, error)
+	}
+	// FirewallGetter fetches one firewall.
+	FirewallGetter interface {
+		Firewall(ctx context.Context, id string) (*Firewall, error)
+	}
+	// AddressGetter fetches one address.
+	AddressGetter interface {
+		Address(ctx context.Context, id string) (*IPAddress, error)
+	}
+	// StorageVolumeGetter fetches one storage volume.
+	StorageVolumeGetter interface {
+		StorageVolume(ctx context.Context, id string) (*StorageVolume, error)
+	}
+	// StorageSnapshotGetter fetches one storage snapshot.
+	StorageSnapshotGetter interface {
+		StorageSnapshot(ctx context.Context, id string) (*StorageSnapshot, error)
+	}
+)
+
 // CollectionLister is implemented by drivers whose collections depend on
 // the cloud, such as a remote Deltacloud server; Provider.Collections then
 // lists only what both the cloud and the Provider serve.

@@ -74,6 +74,9 @@ func (p *Provider) Firewall(ctx context.Context, id string) (*Firewall, error) {
 	if err := requireID("Firewall", "firewall", id); err != nil {
 		return nil, err
 	}
+	if _, ok := p.conn.(FirewallGetter); ok {
+		return one(ctx, p, "Firewall", id, CollectionFirewalls, func(c FirewallGetter) (*Firewall, error) { return c.Firewall(ctx, id) })
+	}
 	fws, err := p.Firewalls(ctx)
 	if err != nil {
 		return nil, err

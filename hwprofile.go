@@ -361,14 +361,17 @@ type HardwareProfileFilter struct {
 	Architecture string
 }
 
-// Match reports whether h passes the filter. A profile that does not state
-// an architecture (opaque) matches any architecture.
+// Match reports whether h passes the filter. A profile matches an
+// architecture its architecture property allows (a fixed value equal to it,
+// or an enum that includes it, as EC2's types that run both i386 and x86_64
+// state), the same rule RunsImage applies at create; a profile that does not
+// state an architecture (opaque) matches any architecture.
 func (f HardwareProfileFilter) Match(h HardwareProfile) bool {
 	if f.ID != "" && h.ID != f.ID {
 		return false
 	}
 	if f.Architecture != "" {
-		if a := h.Value(PropertyArchitecture); a != "" && a != f.Architecture {
+		if p, ok := h.Property(PropertyArchitecture); ok && p.Default != "" && !p.Contains(f.Architecture) {
 			return false
 		}
 	}
@@ -395,6 +398,20 @@ func (p *Provider) HardwareProfiles(ctx context.Context, f HardwareProfileFilter
 func (p *Provider) HardwareProfile(ctx context.Context, id string) (*HardwareProfile, error) {
 	if id == "" {
 		return nil, argErr("HardwareProfile", "hardware profile id is empty")
+	}
+	if g, ok := p.conn.(HardwareProfileGetter); ok {
+		var h *HardwareProfile
+		err := p.call(ctx, "HardwareProfile", id, func() (err error) {
+			h, err = g.HardwareProfile(ctx, id)
+			if err == nil && h == nil {
+				err = &Error{Code: Backend, Message: "the driver returned nothing"}
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
 	}
 	hs, err := p.HardwareProfiles(ctx, HardwareProfileFilter{ID: id})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -390,24 +391,33 @@ func TestSortHardwareProfiles(t *testing.T) {
 	}
 }
 
+// multiArch is a profile that runs two architectures, as EC2's t2.micro
+// does: x86_64 by default, i386 on request.
+var multiArch = dc.HardwareProfile{ID: "t2.micro", Name: "t2.micro", Properties: []dc.Property{
+	dc.FixedProperty(dc.PropertyCPU, dc.UnitCount, "1"),
+	dc.EnumProperty(dc.PropertyArchitecture, dc.UnitLabel, "x86_64", "i386", "x86_64"),
+}}
+
 func TestHardwareProfileFilterMatch(t *testing.T) {
 	tests := []struct {
 		name string
 		f    dc.HardwareProfileFilter
 		want []string
 	}{
-		{"empty matches all", dc.HardwareProfileFilter{}, []string{"m1-small", "m1-large", "m1-xlarge", "opaque"}},
+		{"empty matches all", dc.HardwareProfileFilter{}, []string{"m1-small", "m1-large", "m1-xlarge", "opaque", "t2.micro"}},
 		{"id", dc.HardwareProfileFilter{ID: "m1-large"}, []string{"m1-large"}},
 		{"unknown id", dc.HardwareProfileFilter{ID: "m9"}, []string{}},
-		{"architecture (opaque matches any)", dc.HardwareProfileFilter{Architecture: "x86_64"}, []string{"m1-large", "m1-xlarge", "opaque"}},
-		{"other architecture", dc.HardwareProfileFilter{Architecture: "i386"}, []string{"m1-small", "opaque"}},
+		{"architecture (opaque matches any, an enum any of its values)", dc.HardwareProfileFilter{Architecture: "x86_64"},
+			[]string{"m1-large", "m1-xlarge", "opaque", "t2.micro"}},
+		{"other architecture", dc.HardwareProfileFilter{Architecture: "i386"}, []string{"m1-small", "opaque", "t2.micro"}},
+		{"architecture no enum value has", dc.HardwareProfileFilter{Architecture: "arm64"}, []string{"opaque"}},
 		{"id and architecture", dc.HardwareProfileFilter{ID: "m1-small", Architecture: "x86_64"}, []string{}},
 		{"opaque by id and any architecture", dc.HardwareProfileFilter{ID: "opaque", Architecture: "arm64"}, []string{"opaque"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := []string{}
-			for _, h := range mockProfiles {
+			for _, h := range append(slices.Clone(mockProfiles), multiArch) {
 				if tt.f.Match(h) {
 					got = append(got, h.ID)
 				}

@@ -147,6 +147,15 @@ type InstanceSpec struct {
 	// "initial_state", EC2's "subnet_id"). A driver rejects keys it does not
 	// know with ErrInvalidArgument.
 	Options map[string]string
+	// ClientToken, when set, makes the create idempotent: repeating it with
+	// the same token and spec (a retry after a timeout or an Unavailable
+	// answer) returns the instances the first create made instead of
+	// launching more, and reusing the token for a different spec is
+	// ErrConflict. At most MaxClientTokenLen printable ASCII characters.
+	// A provider that cannot honour it (Provider.SupportsClientToken is
+	// false) refuses the create with ErrNotSupported rather than risk
+	// launching twice.
+	ClientToken string
 }
 
 // Instances lists instances. A filter by realm is the cloud's own where

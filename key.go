@@ -53,6 +53,9 @@ func (p *Provider) Key(ctx context.Context, id string) (*Key, error) {
 	if err := requireID("Key", "key", id); err != nil {
 		return nil, err
 	}
+	if _, ok := p.conn.(KeyGetter); ok {
+		return one(ctx, p, "Key", id, CollectionKeys, func(c KeyGetter) (*Key, error) { return c.Key(ctx, id) })
+	}
 	keys, err := p.Keys(ctx)
 	if err != nil {
 		return nil, err

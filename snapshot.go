@@ -44,6 +44,11 @@ func (p *Provider) StorageSnapshot(ctx context.Context, id string) (*StorageSnap
 	if err := requireID("StorageSnapshot", "snapshot", id); err != nil {
 		return nil, err
 	}
+	if _, ok := p.conn.(StorageSnapshotGetter); ok {
+		return one(ctx, p, "StorageSnapshot", id, CollectionStorageSnapshots, func(c StorageSnapshotGetter) (*StorageSnapshot, error) {
+			return c.StorageSnapshot(ctx, id)
+		})
+	}
 	ss, err := p.StorageSnapshots(ctx)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,11 @@ func (p *Provider) StorageVolume(ctx context.Context, id string) (*StorageVolume
 	if err := requireID("StorageVolume", "volume", id); err != nil {
 		return nil, err
 	}
+	if _, ok := p.conn.(StorageVolumeGetter); ok {
+		return one(ctx, p, "StorageVolume", id, CollectionStorageVolumes, func(c StorageVolumeGetter) (*StorageVolume, error) {
+			return c.StorageVolume(ctx, id)
+		})
+	}
 	vs, err := p.StorageVolumes(ctx)
 	if err != nil {
 		return nil, err

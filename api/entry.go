@@ -58,11 +58,21 @@ func (q *request) entryPoint(method string) {
 		q.fail(err)
 		return
 	}
+	if p.SupportsClientToken() {
+		q.w.Header().Set(clientTokenHeader, "supported")
+	}
 	doc := q.apiDoc(p)
 	if err := q.render(http.StatusOK, doc, func() any { return doc.JSON() }, "api", doc); err != nil {
 		q.fail(err)
 	}
 }
+
+// clientTokenHeader is the header with which the entry point says that
+// POST /api/instances honours client_token, so a client (the remote
+// driver) sends tokens only to a server that will not ignore them: a
+// Deltacloud server that does not know the parameter would drop it and
+// launch twice on a retry.
+const clientTokenHeader = "X-Deltacloud-Client-Token"
 
 // apiDoc is the entry point document for p.
 func (q *request) apiDoc(p *deltacloud.Provider) wire.API {

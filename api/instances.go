@@ -138,6 +138,9 @@ func instanceSpec(q *request) (deltacloud.InstanceSpec, error) {
 		KeyName:   v.Get("keyname"),
 		Password:  v.Get("password"),
 		Metrics:   v.Get("metrics") != "",
+		// The Provider bounds the token and refuses it where the driver
+		// does not honour it.
+		ClientToken: v.Get("client_token"),
 	}
 	// name= with no value asks for an unnamed instance, as on the original
 	// server; the HTML form's field left blank means no name was chosen,

@@ -143,6 +143,10 @@ func instanceCreateParams() []param {
 		{Name: "hwp_memory", Type: "string", Description: "Override the profile's memory in MB"},
 		{Name: "hwp_storage", Type: "string", Description: "Override the profile's storage in GB"},
 		{Name: "hwp_architecture", Type: "string", Description: "Override the profile's architecture"},
+		{Name: "client_token", Type: "string", Description: "An idempotency token (at most 64 printable ASCII characters): " +
+			"a create repeated with the same token and parameters answers the first one's instances instead of launching more, " +
+			"with other parameters it is 409 Conflict. Where the driver cannot honour it, the create is refused with 501 " +
+			"(the entry point answers the header " + clientTokenHeader + ": supported where it can)"},
 	}
 	for _, f := range deltacloud.StandardFeatures().For(deltacloud.CollectionInstances, deltacloud.OpCreate) {
 		for _, p := range f.Params {

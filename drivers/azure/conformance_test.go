@@ -2,6 +2,7 @@ package azure_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,8 +44,9 @@ func TestConformance(t *testing.T) {
 			s.SetActionLatency(time.Hour)
 			return func() { s.SetActionLatency(0) }
 		},
-		WaitTimeout:  30 * time.Second,
-		VolumeDevice: "lun1",
+		WaitTimeout:    30 * time.Second,
+		VolumeDevice:   "lun1",
+		ProfileFigures: func(context.Context, *testing.T) map[string]drivertest.ProfileFigure { return azureFigures(s) },
 	})
 	// Everything the suite created is gone; what is left is the fixtures
 	// and the shared network.
@@ -56,6 +58,20 @@ func TestConformance(t *testing.T) {
 	if got := s.Resources(); !equal(got, want) {
 		t.Errorf("resources left after the suite:\n%q\nwant\n%q", got, want)
 	}
+}
+
+// azureFigures are the subscription's VM sizes as Azure's virtual machine
+// sizes API states them: memory and temporary disk in MiB. The profiles
+// show memory in MiB and the disk in GiB, Azure's gigabytes.
+func azureFigures(s *azuretest.Subscription) map[string]drivertest.ProfileFigure {
+	out := map[string]drivertest.ProfileFigure{}
+	for _, z := range s.VMSizes() {
+		out[*z.Name] = drivertest.ProfileFigure{
+			CPU: int(*z.NumberOfCores), Memory: strconv.Itoa(int(*z.MemoryInMB)), MemoryUnit: deltacloud.MiB,
+			Storage: strconv.Itoa(int(*z.ResourceDiskSizeInMB)), StorageUnit: deltacloud.MiB, StorageGB: deltacloud.GiB,
+		}
+	}
+	return out
 }
 
 func equal(a, b []string) bool {

@@ -41,6 +41,8 @@ type createPlan struct {
 	userData  []byte
 	subnetID  string
 	publicIP  bool
+	// specTag is the TagSpec value of a create with a client token.
+	specTag string
 }
 
 // resourceNames are the resources of one instance, in the resource group.
@@ -58,11 +60,27 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	if spec.Count > 1 {
 		return nil, invalid("count %d: the azure driver creates one instance at a time", spec.Count)
 	}
-	plan, err := c.plan(ctx, spec)
+	plan, err := c.plan(ctx, spec, false)
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.create(ctx, plan)
+	var release func()
+	if spec.ClientToken != "" {
+		// The token names the VM: a retry finds what the first create
+		// made, once any clean-up of a failed attempt has finished.
+		if release, err = names.acquire(ctx, c.nameKey(plan.names.vm)); err != nil {
+			return nil, err
+		}
+		in, err := c.existingVM(ctx, plan)
+		if in != nil || err != nil {
+			release()
+			if err != nil {
+				return nil, err
+			}
+			return []deltacloud.Instance{*in}, nil
+		}
+	}
+	in, err := c.create(ctx, plan, release)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +88,9 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 }
 
 // plan checks a spec and resolves its image, key and subnet; it creates
-// nothing but, on first use, the shared default network.
-func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec) (createPlan, error) {
+// nothing but, on first use, the shared default network, and not even that
+// for a dry run, whose plan then has no subnet id.
+func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec, dry bool) (createPlan, error) {
 	p := createPlan{name: spec.Name, size: c.opts.vmSize, admin: c.opts.adminUser, publicIP: c.opts.publicIP,
 		subnetID: c.opts.subnetID, password: spec.Password, keyName: spec.KeyName, userData: spec.UserData}
 	for k, v := range spec.Options {
@@ -110,11 +129,16 @@ func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec) (createPl
 	if spec.KeyName == "" && spec.Password == "" {
 		return p, invalid("an instance needs a keyname (SSH public key) or a password")
 	}
-	suffix, err := randomHex(4)
-	if err != nil {
-		return p, &deltacloud.Error{Code: deltacloud.Backend, Message: "azure: cannot make a name", Err: err}
+	var vm string
+	if spec.ClientToken != "" {
+		vm, p.specTag = tokenVMName(c.opts.owner, spec.ClientToken), specTag(spec)
+	} else {
+		suffix, err := randomHex(4)
+		if err != nil {
+			return p, &deltacloud.Error{Code: deltacloud.Backend, Message: "azure: cannot make a name", Err: err}
+		}
+		vm = baseName(spec.Name) + "-" + suffix
 	}
-	vm := baseName(spec.Name) + "-" + suffix
 	p.names = resourceNames{vm: vm, nics: []string{vm + "-nic"}, disks: []string{vm + "-osdisk"}}
 	if p.publicIP {
 		p.names.ips = []string{vm + "-ip"}
@@ -164,7 +188,13 @@ func (c *conn) plan(ctx context.Context, spec deltacloud.InstanceSpec) (createPl
 	if p.windows && spec.Password == "" {
 		return p, invalid("Windows images need a password")
 	}
-	if p.subnetID == "" {
+	if p.subnetID == "" && dry {
+		id, err := c.findDefaultSubnet(ctx)
+		if err != nil {
+			return p, err
+		}
+		p.subnetID = id
+	} else if p.subnetID == "" {
 		id, err := c.defaultSubnet(ctx)
 		if err != nil {
 			return p, err
@@ -254,15 +284,22 @@ func (c *conn) defaultSubnet(ctx context.Context) (string, error) {
 // create makes the public IP, the interface and the VM of a plan, waiting for
 // each. On failure it deletes all three (and the OS disk): in the
 // background, tracked for Close, so a cancelled caller returns at once.
-func (c *conn) create(ctx context.Context, p createPlan) (deltacloud.Instance, error) {
+// release, if not nil, is called when the names are free again: at once
+// after a success, after the clean-up after a failure.
+func (c *conn) create(ctx context.Context, p createPlan, release func()) (deltacloud.Instance, error) {
+	if release == nil {
+		release = func() {}
+	}
 	in, err := c.build(ctx, p)
 	if err == nil {
+		release()
 		return in, nil
 	}
 	done := make(chan error, 1)
 	finished := c.startCleanup()
 	go func() {
 		defer close(finished)
+		defer release()
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
 		done <- c.teardown(cctx, p.names, true)
@@ -284,6 +321,9 @@ func (c *conn) build(ctx context.Context, p createPlan) (deltacloud.Instance, er
 		t := map[string]*string{TagOwner: to.Ptr(c.opts.owner)}
 		if p.name != "" {
 			t[TagName] = to.Ptr(p.name)
+		}
+		if p.specTag != "" {
+			t[TagSpec] = to.Ptr(p.specTag)
 		}
 		if p.keyName != "" && p.keyName == p.publicKey {
 			t[TagKeyName] = to.Ptr("(inline key)")

@@ -106,6 +106,15 @@
 // waiting for each; they are also created with Azure's delete option so the
 // platform removes them with the VM should the destroy be interrupted.
 //
+// A create with a client token (InstanceSpec.ClientToken) names the VM
+// "dct-" plus a hash of the owner tag and the token instead of the random
+// name, and tags it with TagSpec, a digest of the spec keyed by the token:
+// a retry finds the VM and answers it when the digest matches, and is
+// ErrConflict when it does not. Within one process, a retry waits for the
+// background clean-up of its failed predecessor before creating. DryRun
+// resolves a create (image, key, subnet, a VM of the token) without
+// creating anything, not even the default network.
+//
 // # Keys, storage volumes and snapshots
 //
 // Keys are the resource group's SSH public key resources, all of them (any

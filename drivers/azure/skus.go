@@ -2,7 +2,6 @@ package azure
 
 import (
 	"context"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,8 +120,10 @@ func (c *conn) zoneOfRealm(realm string) (zone string, err error) {
 }
 
 // HardwareProfiles lists the VM sizes offered in the location, each a
-// profile of fixed properties: cpu (vCPUs), memory (MB), storage (the
-// temporary disk, GB, when there is one) and architecture.
+// profile of fixed properties: cpu (vCPUs), memory (MiB, deltacloud.UnitMB:
+// the SKU's MemoryGB, which are GiB, times 1024), storage (the temporary
+// disk when there is one: MaxResourceVolumeMB, which are MiB, in GiB, as
+// deltacloud.UnitGB says Azure's gigabytes are) and architecture.
 func (c *conn) HardwareProfiles(ctx context.Context) ([]deltacloud.HardwareProfile, error) {
 	skus, err := c.vmSKUs(ctx)
 	if err != nil {
@@ -154,11 +155,11 @@ func profileOf(s *armcompute.ResourceSKU) deltacloud.HardwareProfile {
 	if v, ok := caps["vCPUs"]; ok && isCount(v) {
 		h.Properties = append(h.Properties, deltacloud.FixedProperty(deltacloud.PropertyCPU, deltacloud.UnitCount, v))
 	}
-	if v, ok := scaled(caps["MemoryGB"], 1024); ok {
+	if v, ok := convert(caps["MemoryGB"], deltacloud.GiB, deltacloud.MiB); ok {
 		h.Properties = append(h.Properties, deltacloud.FixedProperty(deltacloud.PropertyMemory, deltacloud.UnitMB, v))
 	}
-	if mb, err := strconv.ParseInt(caps["MaxResourceVolumeMB"], 10, 64); err == nil && mb > 0 {
-		h.Properties = append(h.Properties, deltacloud.FixedProperty(deltacloud.PropertyStorage, deltacloud.UnitGB, strconv.FormatInt(mb/1024, 10)))
+	if v, ok := convert(caps["MaxResourceVolumeMB"], deltacloud.MiB, deltacloud.GiB); ok {
+		h.Properties = append(h.Properties, deltacloud.FixedProperty(deltacloud.PropertyStorage, deltacloud.UnitGB, v))
 	}
 	switch strings.ToLower(caps["CpuArchitectureType"]) {
 	case "x64", "":
@@ -174,19 +175,17 @@ func isCount(v string) bool {
 	return err == nil && n > 0
 }
 
-// scaled multiplies a decimal ("0.5" GB) exactly and formats it without
-// superfluous zeros ("512").
-func scaled(v string, by int64) (string, bool) {
+// convert converts a positive size Azure states ("0.5" GiB, "7168" MiB)
+// exactly (deltacloud.ConvertSize): nothing is rounded or truncated, so a
+// temporary disk of 1000 MiB is 0.9765625 GiB, not 0. Empty, overlong,
+// malformed and non-positive figures are left out (false).
+func convert(v string, from, to deltacloud.SizeUnit) (string, bool) {
 	if v == "" || len(v) > 32 {
 		return "", false
 	}
-	r, ok := new(big.Rat).SetString(v)
-	if !ok || r.Sign() <= 0 {
+	out, err := deltacloud.ConvertSize(v, from, to)
+	if err != nil || strings.Trim(out, "0.") == "" || strings.HasPrefix(out, "-") {
 		return "", false
 	}
-	r.Mul(r, big.NewRat(by, 1))
-	if r.IsInt() {
-		return r.Num().String(), true
-	}
-	return strings.TrimRight(strings.TrimRight(r.FloatString(3), "0"), "."), true
+	return out, true
 }

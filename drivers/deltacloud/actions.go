@@ -152,8 +152,10 @@ func (c *conn) actionError(ctx context.Context, id string, resp *response) error
 // Deltacloud create parameters: image_id, realm_id, hwp_id, one
 // parameter per property override (named as the profile's document says,
 // hwp_<property> by default), name, keyname, password, user_data in base64,
-// firewalls1…N, instance_count, metrics, snapshot_id and device_name, and
-// spec.Options as further parameters. A create is never retried.
+// firewalls1…N, instance_count, metrics, snapshot_id and device_name,
+// client_token (only ever set where the server advertised it, see
+// SupportsClientToken), and spec.Options as further parameters. A create
+// is never retried.
 func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
 	href, err := c.href(deltacloud.CollectionInstances)
 	if err != nil {
@@ -195,7 +197,7 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 // reservedParams are create parameters the spec's own fields set, which
 // spec.Options must not override.
 var reservedParams = []string{"image_id", "realm_id", "hwp_id", "name", "keyname", "password", "user_data",
-	"firewalls", "instance_count", "metrics", "snapshot_id", "device_name", "format", "_method", "id"}
+	"firewalls", "instance_count", "metrics", "snapshot_id", "device_name", "client_token", "format", "_method", "id"}
 
 func (c *conn) createForm(spec deltacloud.InstanceSpec) (map[string][]string, error) {
 	form := map[string][]string{}
@@ -215,6 +217,7 @@ func (c *conn) createForm(spec deltacloud.InstanceSpec) (map[string][]string, er
 	} else {
 		set("name", spec.Name)
 	}
+	set("client_token", spec.ClientToken)
 	set("keyname", spec.KeyName)
 	set("password", spec.Password)
 	if spec.UserData != nil {

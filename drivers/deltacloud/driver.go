@@ -143,6 +143,9 @@ type conn struct {
 	hrefs     map[deltacloud.Collection]string
 	features  deltacloud.Features
 	lifecycle *deltacloud.StateMachine
+	// clientTokens is set when the entry point said that creates honour
+	// client_token (see SupportsClientToken).
+	clientTokens bool
 
 	mu sync.Mutex
 	// links are the instances' action links from the last responses,
@@ -314,6 +317,7 @@ func (c *conn) readEntryPoint(ctx context.Context) error {
 			c.base.Redacted(), derr.Message)
 		return derr
 	}
+	c.clientTokens = resp.header.Get(clientTokenHeader) == "supported"
 	info := doc.Model()
 	c.info = Info{URL: c.base.String(), Driver: info.Driver, Provider: info.Provider, Version: info.Version}
 	c.hrefs = map[deltacloud.Collection]string{}

@@ -13,8 +13,13 @@
 // created, driven through every action its states allow with each observed
 // transition inside the driver's declared state machine, and destroyed; that
 // unadvertised features, unknown ids and bad credentials give the right typed
-// errors; that cancelled contexts return promptly; and that concurrent use is
-// race-free (run it with -race).
+// errors; that cancelled contexts return promptly; that concurrent use is
+// race-free (run it with -race); and, given the cloud's own figures
+// (Harness.ProfileFigures), that every hardware profile states the cloud's
+// cpu, memory in MiB and storage. Idempotent creates are checked where the
+// provider honours client tokens (two creates with one token make one
+// instance, same id) and refused where it does not; Provider.DryRun plans
+// the suite's spec, refuses a bad profile and creates nothing.
 //
 // The optional collections (keys, firewalls, addresses, storage volumes and
 // snapshots, buckets and blobs, metrics) and images from instances are
@@ -75,6 +80,12 @@ type Harness struct {
 	// BlobSize is the size in bytes of the large blobs the suite writes,
 	// reads back and cancels mid-stream (default a little over 4 MiB).
 	BlobSize int64
+	// ProfileFigures returns what the cloud itself states about its sizes,
+	// by profile id, read from the cloud or its fake's own catalogue (never
+	// from the driver), so the suite can check that every listed profile
+	// states the same cpu, memory (MiB) and storage as the cloud. Nil skips
+	// that case.
+	ProfileFigures func(ctx context.Context, t *testing.T) map[string]ProfileFigure
 }
 
 // RunConformance runs the whole suite as subtests of t.
@@ -96,11 +107,14 @@ func RunConformance(t *testing.T, h Harness) {
 	t.Run("Model", s.testModel)
 	t.Run("Realms", s.testRealms)
 	t.Run("HardwareProfiles", s.testHardwareProfiles)
+	t.Run("ProfileFigures", s.testProfileFigures)
 	t.Run("Images", s.testImages)
 	t.Run("Instances", s.testInstances)
 	t.Run("UnknownIDs", s.testUnknownIDs)
 	t.Run("UnadvertisedFeatures", s.testUnadvertisedFeatures)
 	t.Run("InvalidArguments", s.testInvalidArguments)
+	t.Run("ClientToken", s.testClientToken)
+	t.Run("DryRun", s.testDryRun)
 	t.Run("Lifecycle", s.testLifecycle)
 	t.Run("ActionNotAllowed", s.testActionNotAllowed)
 	t.Run("BadCredentials", s.testBadCredentials)

@@ -30,6 +30,17 @@ func addressOf(a types.Address) deltacloud.IPAddress {
 	return deltacloud.IPAddress{ID: ip, IP: ip, InstanceID: aws.ToString(a.InstanceId)}
 }
 
+// Address describes one Elastic IP with DescribeAddresses' PublicIps; an
+// unknown address is ErrNotFound (InvalidAddress.NotFound).
+func (c *conn) Address(ctx context.Context, id string) (*deltacloud.IPAddress, error) {
+	a, err := c.address(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ip := addressOf(a)
+	return &ip, nil
+}
+
 // address describes one Elastic IP; an id that is not an IP address is
 // ErrNotFound without a call.
 func (c *conn) address(ctx context.Context, id string) (types.Address, error) {
@@ -38,7 +49,7 @@ func (c *conn) address(ctx context.Context, id string) (types.Address, error) {
 	}
 	out, err := c.client.DescribeAddresses(ctx, &ec2.DescribeAddressesInput{PublicIps: []string{id}})
 	if err != nil {
-		return types.Address{}, c.wrap(err)
+		return types.Address{}, c.wrapGet(err, "address", id)
 	}
 	if len(out.Addresses) != 1 {
 		return types.Address{}, notFound("address", id)

@@ -85,3 +85,71 @@ func BenchmarkListInstances(b *testing.B) {
 	b.ReportMetric(float64(directTime.Nanoseconds())/float64(b.N), "direct-ns/op")
 	b.ReportMetric(float64(driverTime)/float64(directTime), "x-direct")
 }
+
+// BenchmarkHardwareProfile looks one profile up with Provider.HardwareProfile
+// on a provider that keeps no catalogue (instance_types_ttl=0), so every
+// lookup goes to EC2, against the baseline of listing the catalogue and
+// picking the profile out (what a lookup cost before the id filter), in the
+// same run, with the fake serving one type per page as a large catalogue
+// makes many pages. It reports the requests each costs ("requests/op" must
+// be exactly 1, "list-requests/op" is the catalogue's pages), their times,
+// and "x-list", the lookup's time over the listing's. "cached-requests/op"
+// is a lookup's cost with the default TTL once the catalogue is cached: 0.
+func BenchmarkHardwareProfile(b *testing.B) {
+	s := ec2test.NewServer(b)
+	s.SetPageSize(1)
+	ctx := b.Context()
+	p, err := openFake(ctx, s, goodCreds, "instance_types_ttl", "0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	cached, err := openFake(ctx, s, goodCreds)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cached.Close()
+	if _, err := cached.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{}); err != nil {
+		b.Fatal(err)
+	}
+	const id = "c5.xlarge"
+	get := func() {
+		if h, err := p.HardwareProfile(ctx, id); err != nil || h.ID != id {
+			b.Fatalf("HardwareProfile(%s) = %v, %v", id, h, err)
+		}
+	}
+	list := func() {
+		hs, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{ID: id})
+		if err != nil || len(hs) != 1 {
+			b.Fatalf("HardwareProfiles(id=%s) = %d, %v", id, len(hs), err)
+		}
+	}
+	var getTime, listTime time.Duration
+	var getReqs, listReqs, cachedReqs int
+	calls := func() int { return s.Calls("DescribeInstanceTypes") }
+	for b.Loop() {
+		n0 := calls()
+		t0 := time.Now()
+		get()
+		t1 := time.Now()
+		n1 := calls()
+		list()
+		t2 := time.Now()
+		n2 := calls()
+		if _, err := cached.HardwareProfile(ctx, id); err != nil {
+			b.Fatal(err)
+		}
+		getTime += t1.Sub(t0)
+		listTime += t2.Sub(t1)
+		getReqs += n1 - n0
+		listReqs += n2 - n1
+		cachedReqs += calls() - n2
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(getReqs)/n, "requests/op")
+	b.ReportMetric(float64(listReqs)/n, "list-requests/op")
+	b.ReportMetric(float64(cachedReqs)/n, "cached-requests/op")
+	b.ReportMetric(float64(getTime.Nanoseconds())/n, "get-ns/op")
+	b.ReportMetric(float64(listTime.Nanoseconds())/n, "list-ns/op")
+	b.ReportMetric(float64(getTime)/float64(listTime), "x-list")
+}

@@ -2,6 +2,9 @@ package ec2
 
 import (
 	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -12,7 +15,7 @@ type catalogueType struct {
 	vcpus   int
 	mib     int
 	storage int    // instance-store GB; 0 when EBS only
-	arch    string // Deltacloud's architecture name
+	arch    string // EC2's architecture names, comma-separated
 }
 
 // catalogue lists common current-generation instance types with AWS's
@@ -23,10 +26,10 @@ type catalogueType struct {
 // lets a client see the sizes before it signs in, without calling AWS with
 // anybody's identity. A signed-in provider lists the region's real offering.
 var catalogue = []catalogueType{
-	{"t2.nano", 1, 512, 0, "x86_64"},
-	{"t2.micro", 1, 1024, 0, "x86_64"},
-	{"t2.small", 1, 2048, 0, "x86_64"},
-	{"t2.medium", 2, 4096, 0, "x86_64"},
+	{"t2.nano", 1, 512, 0, "i386,x86_64"},
+	{"t2.micro", 1, 1024, 0, "i386,x86_64"},
+	{"t2.small", 1, 2048, 0, "i386,x86_64"},
+	{"t2.medium", 2, 4096, 0, "i386,x86_64"},
 	{"t2.large", 2, 8192, 0, "x86_64"},
 	{"t2.xlarge", 4, 16384, 0, "x86_64"},
 	{"t2.2xlarge", 8, 32768, 0, "x86_64"},
@@ -82,8 +85,13 @@ func catalogueProfiles() []deltacloud.HardwareProfile {
 			h.Properties = append(h.Properties,
 				deltacloud.FixedProperty(deltacloud.PropertyStorage, deltacloud.UnitGB, strconv.Itoa(t.storage)))
 		}
-		h.Properties = append(h.Properties,
-			deltacloud.FixedProperty(deltacloud.PropertyArchitecture, deltacloud.UnitLabel, t.arch))
+		var archs []types.ArchitectureType
+		for _, a := range strings.Split(t.arch, ",") {
+			archs = append(archs, types.ArchitectureType(a))
+		}
+		if p, ok := archProperty(archs); ok {
+			h.Properties = append(h.Properties, p)
+		}
 		hs = append(hs, h)
 	}
 	deltacloud.SortHardwareProfiles(hs)

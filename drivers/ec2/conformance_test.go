@@ -2,6 +2,7 @@ package ec2_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,8 +44,23 @@ func TestConformance(t *testing.T) {
 			cw.SetLatency(time.Hour)
 			t.Cleanup(func() { s.SetLatency(0); s3.SetLatency(0); cw.SetLatency(0) })
 		},
-		WaitTimeout: 30 * time.Second,
+		WaitTimeout:    30 * time.Second,
+		ProfileFigures: ec2Figures,
 	})
+}
+
+// ec2Figures are the fake's instance types as EC2 states them: memory in
+// MiB (SizeInMiB) and instance store in decimal gigabytes (TotalSizeInGB),
+// which the profiles show as they are.
+func ec2Figures(context.Context, *testing.T) map[string]drivertest.ProfileFigure {
+	out := map[string]drivertest.ProfileFigure{}
+	for _, it := range ec2test.InstanceTypes {
+		out[it.Name] = drivertest.ProfileFigure{
+			CPU: it.VCPUs, Memory: strconv.Itoa(it.MiB), MemoryUnit: deltacloud.MiB,
+			Storage: strconv.Itoa(it.StorageGB), StorageUnit: deltacloud.DecimalGB, StorageGB: deltacloud.DecimalGB,
+		}
+	}
+	return out
 }
 
 // TestConformanceInstanceStore runs the suite creating instance-store

@@ -32,10 +32,27 @@
 //	cloudwatch_endpoint
 //	              CloudWatch endpoint URL (metrics), for emulators and
 //	              compatible monitoring services
+//	instance_types_ttl
+//	              how long the provider keeps the region's instance types
+//	              (a Go duration, default 1h, at most 168h; "0" lists them
+//	              on every use): hardware profile listings, the profiles an
+//	              image fits and the profile check of every create are
+//	              answered from it, and a single profile is looked up with
+//	              one request while the cache is empty or stale
 //
 // Create accepts the driver option "subnet_id" in InstanceSpec.Options.
 // Provider.As hands out the SDK clients: target must be a **ec2.Client, a
 // **s3.Client or a **cloudwatch.Client.
+//
+// Lookups by id are one Describe request naming the id (InstanceTypes,
+// KeyNames, GroupIds, PublicIps, VolumeIds, SnapshotIds, ImageIds), never a
+// listing; EC2's "….NotFound", InvalidInstanceType and "….Malformed"
+// answers are ErrNotFound. Instance types are profiles of fixed cpu, memory
+// (MiB) and instance store (decimal GB), with an enum architecture
+// (default x86_64) for types that run several; images list the profiles
+// their architecture runs on; an instance without a Name tag is named
+// after its image, as the original Deltacloud named them; key pairs are
+// AVAILABLE.
 //
 // Identifiers: keys are key pair names, firewalls security group ids
 // (sg-…; an instance lists the ids of its groups, and InstanceSpec.Firewalls
@@ -55,6 +72,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -111,6 +129,7 @@ type options struct {
 	pathStyle   bool
 	partSize    int
 	cwEndpoint  string
+	typesTTL    time.Duration
 }
 
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
@@ -121,7 +140,7 @@ const (
 )
 
 func parseOptions(m map[string]string) (options, error) {
-	o := options{owners: []string{"self", "amazon"}, partSize: DefaultPartSize}
+	o := options{owners: []string{"self", "amazon"}, partSize: DefaultPartSize, typesTTL: DefaultInstanceTypesTTL}
 	for k, v := range m {
 		switch k {
 		case "endpoint":
@@ -148,6 +167,12 @@ func parseOptions(m map[string]string) (options, error) {
 				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option s3_part_size=%q: want MiB in 5..5120", v)
 			}
 			o.partSize = n << 20
+		case "instance_types_ttl":
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || d > maxInstanceTypesTTL {
+				return o, deltacloud.Errorf(deltacloud.InvalidArgument, "ec2: option instance_types_ttl=%q: want a duration from 0 to 168h", v)
+			}
+			o.typesTTL = d
 		case "image_owners":
 			o.owners = nil
 			for _, s := range strings.Split(v, ",") {
@@ -157,7 +182,7 @@ func parseOptions(m map[string]string) (options, error) {
 			}
 		default:
 			return o, deltacloud.Errorf(deltacloud.InvalidArgument,
-				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint)", k)
+				"ec2: unknown option %q (known: endpoint, max_attempts, image_owners, s3_endpoint, s3_path_style, s3_part_size, cloudwatch_endpoint, instance_types_ttl)", k)
 		}
 	}
 	return o, nil
@@ -229,7 +254,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		attempts = defaultAttempts
 	}
 	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
-		attempts: attempts, anonymous: anonymous}, nil
+		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now}}, nil
 }
 
 // errNoCredentials is why an anonymous provider signs nothing.
@@ -259,6 +284,8 @@ type conn struct {
 	attempts int
 	// anonymous: no credentials and no host identity; see noCredentials.
 	anonymous bool
+	// types caches the region's instance types (typecache.go).
+	types *typeCache
 }
 
 // features are what the driver honours: the original ec2 driver's list, plus

@@ -418,7 +418,7 @@ func TestPagination(t *testing.T) {
 		m5d.Value(deltacloud.PropertyCPU) != "2" || m5d.Value(deltacloud.PropertyArchitecture) != "x86_64" {
 		t.Errorf("m5d.large = %+v, %v", m5d, err)
 	}
-	if t2, err := p.HardwareProfile(ctx, "t2.micro"); err != nil || t2.Value(deltacloud.PropertyArchitecture) != "i386" {
+	if t2, err := p.HardwareProfile(ctx, "t2.micro"); err != nil || t2.Value(deltacloud.PropertyArchitecture) != "x86_64" {
 		t.Errorf("t2.micro = %+v, %v", t2, err)
 	} else if _, ok := t2.Property(deltacloud.PropertyStorage); ok {
 		t.Errorf("t2.micro has storage; EBS-only types should omit it")

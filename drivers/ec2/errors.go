@@ -107,7 +107,7 @@ func classify(err error) deltacloud.Code {
 		return deltacloud.Timeout
 	}
 	var oe *net.OpError
-	if errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.As(err, &oe) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE) {
 		return deltacloud.Unavailable
 	}
 	return deltacloud.CodeUnknown
@@ -178,6 +178,14 @@ func errorContext(err error) string {
 			parts = append(parts, "connection refused")
 		case errors.Is(err, io.ErrUnexpectedEOF):
 			parts = append(parts, "connection closed mid-response")
+		case errors.Is(err, io.EOF):
+			// A reset that reaches the client before it reads shows as
+			// the connection's end, not as ECONNRESET.
+			parts = append(parts, "connection reset or closed before a response")
+		case errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.EPIPE):
+			// …and one that arrives while the request is being written
+			// closes the connection under the writer.
+			parts = append(parts, "connection reset or closed while sending the request")
 		}
 	}
 	if len(parts) == 0 {

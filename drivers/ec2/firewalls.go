@@ -35,15 +35,22 @@ func (c *conn) describeGroups(ctx context.Context, in *ec2.DescribeSecurityGroup
 	return fws, nil
 }
 
+// Firewall describes one security group with DescribeSecurityGroups'
+// GroupIds; an unknown id is ErrNotFound (InvalidGroup.NotFound).
+func (c *conn) Firewall(ctx context.Context, id string) (*deltacloud.Firewall, error) {
+	fw, _, err := c.group(ctx, id)
+	return fw, err
+}
+
 // group describes one security group by id; an id EC2 could not have
 // issued is ErrNotFound without a call.
 func (c *conn) group(ctx context.Context, id string) (*deltacloud.Firewall, types.SecurityGroup, error) {
-	if !strings.HasPrefix(id, "sg-") {
+	if !strings.HasPrefix(id, "sg-") || len(id) > maxID {
 		return nil, types.SecurityGroup{}, notFound("security group", id)
 	}
 	out, err := c.client.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{GroupIds: []string{id}})
 	if err != nil {
-		return nil, types.SecurityGroup{}, c.wrap(err)
+		return nil, types.SecurityGroup{}, c.wrapGet(err, "security group", id)
 	}
 	if len(out.SecurityGroups) != 1 {
 		return nil, types.SecurityGroup{}, notFound("security group", id)

@@ -2,6 +2,7 @@ package ec2
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,7 +39,49 @@ func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltaclo
 			imgs = append(imgs, imageOf(img))
 		}
 	}
+	if err := c.withProfiles(ctx, imgs); err != nil {
+		return nil, err
+	}
 	return imgs, nil
+}
+
+// withProfiles fills in the hardware profiles each image runs on: the
+// instance types whose architecture allows the image's (HardwareProfileFilter
+// with that architecture), from the provider's cached catalogue, as the
+// original Deltacloud listed them. Images of one architecture share one
+// slice. When the catalogue cannot be listed (an account not allowed
+// ec2:DescribeInstanceTypes, a throttled request) the images are shown
+// without profiles, which means unrestricted: creates still check the
+// architecture. Only the end of ctx is an error.
+func (c *conn) withProfiles(ctx context.Context, imgs []deltacloud.Image) error {
+	if len(imgs) == 0 {
+		return nil
+	}
+	hs, err := c.types.get(ctx, c.listTypes)
+	if err != nil {
+		return ctx.Err()
+	}
+	byArch := map[string][]string{}
+	for i := range imgs {
+		arch := imgs[i].Architecture
+		if arch == "" {
+			continue
+		}
+		ids, ok := byArch[arch]
+		if !ok {
+			ids = []string{}
+			f := deltacloud.HardwareProfileFilter{Architecture: arch}
+			for _, h := range hs {
+				if f.Match(h) {
+					ids = append(ids, h.ID)
+				}
+			}
+			ids = slices.Clip(ids)
+			byArch[arch] = ids
+		}
+		imgs[i].HardwareProfiles = ids
+	}
+	return nil
 }
 
 // ec2Archs are the EC2 architectures that map onto a Deltacloud one.
@@ -124,8 +167,11 @@ func (c *conn) Image(ctx context.Context, id string) (*deltacloud.Image, error) 
 	if len(out.Images) != 1 {
 		return nil, notFound("image", id)
 	}
-	img := imageOf(out.Images[0])
-	return &img, nil
+	imgs := []deltacloud.Image{imageOf(out.Images[0])}
+	if err := c.withProfiles(ctx, imgs); err != nil {
+		return nil, err
+	}
+	return &imgs[0], nil
 }
 
 // DestroyImage deregisters an AMI; its snapshots stay, as on EC2.

@@ -75,6 +75,18 @@ func clientToken() (string, error) {
 	return "deltacloud-" + hex.EncodeToString(b), nil
 }
 
+// specToken is the caller's client token, or a fresh one.
+func specToken(spec deltacloud.InstanceSpec) (string, error) {
+	if spec.ClientToken != "" {
+		return spec.ClientToken, nil
+	}
+	token, err := clientToken()
+	if err != nil {
+		return "", &deltacloud.Error{Code: deltacloud.Backend, Message: "ec2: cannot make a client token", Err: err}
+	}
+	return token, nil
+}
+
 // runInput builds the RunInstances request for a checked spec.
 func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInput, error) {
 	n := int32(max(spec.Count, 1))
@@ -131,11 +143,15 @@ func runInput(spec deltacloud.InstanceSpec, token string) (*ec2.RunInstancesInpu
 }
 
 // CreateInstances launches Count instances with one RunInstances call,
-// carrying a client token so SDK retries never launch twice.
+// carrying a client token so SDK retries never launch twice: the caller's
+// InstanceSpec.ClientToken, which makes the caller's own retries safe too
+// (EC2 answers a repeated token with the first launch's reservation, and a
+// reused one with other parameters with IdempotentParameterMismatch,
+// ErrConflict), or a fresh one for this call.
 func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
-	token, err := clientToken()
+	token, err := specToken(spec)
 	if err != nil {
-		return nil, &deltacloud.Error{Code: deltacloud.Backend, Message: "ec2: cannot make a client token", Err: err}
+		return nil, err
 	}
 	in, err := runInput(spec, token)
 	if err != nil {
@@ -148,8 +164,8 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	ins := make([]deltacloud.Instance, 0, len(out.Instances))
 	for _, i := range out.Instances {
 		x := instanceOf(aws.ToString(out.OwnerId), i)
-		if x.Name == "" {
-			x.Name = spec.Name
+		if spec.Name != "" {
+			x.Name = spec.Name // the Name tag RunInstances wrote
 		}
 		ins = append(ins, x)
 	}
@@ -194,6 +210,9 @@ func instanceOf(owner string, i types.Instance) deltacloud.Instance {
 		Actions: Actions(state, i.RootDeviceType),
 		Extra:   map[string]string{"root_device_type": string(i.RootDeviceType)},
 	}
+	// The name is the Name tag; without one it is the image id, as the
+	// original Deltacloud named every EC2 instance.
+	out.Name = out.ImageID
 	for _, t := range i.Tags {
 		if aws.ToString(t.Key) == "Name" {
 			out.Name = aws.ToString(t.Value)

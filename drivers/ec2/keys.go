@@ -2,11 +2,14 @@ package ec2
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -25,6 +28,32 @@ func (c *conn) Keys(ctx context.Context) ([]deltacloud.Key, error) {
 	return keys, nil
 }
 
+// Key describes one key pair by name with DescribeKeyPairs' KeyNames; an
+// unknown name is ErrNotFound (InvalidKeyPair.NotFound).
+func (c *conn) Key(ctx context.Context, id string) (*deltacloud.Key, error) {
+	if id == "" || len(id) > maxKeyName {
+		return nil, notFound("key pair", id)
+	}
+	out, err := c.client.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{KeyNames: []string{id}, IncludePublicKey: aws.Bool(true)})
+	if err != nil {
+		return nil, c.wrapGet(err, "key pair", id)
+	}
+	for _, k := range out.KeyPairs {
+		if aws.ToString(k.KeyName) == id {
+			key := keyOf(k)
+			return &key, nil
+		}
+	}
+	return nil, notFound("key pair", id)
+}
+
+// maxKeyName is EC2's limit on key pair names.
+const maxKeyName = 255
+
+// KeyAvailable is the state of every listed key pair: EC2 has no other, and
+// the original Deltacloud showed it.
+const KeyAvailable = "AVAILABLE"
+
 func keyOf(k types.KeyPairInfo) deltacloud.Key {
 	return deltacloud.Key{
 		ID:          aws.ToString(k.KeyName),
@@ -32,6 +61,7 @@ func keyOf(k types.KeyPairInfo) deltacloud.Key {
 		Type:        deltacloud.KeyTypeKey,
 		Fingerprint: aws.ToString(k.KeyFingerprint),
 		PublicKey:   aws.ToString(k.PublicKey),
+		State:       KeyAvailable,
 	}
 }
 
@@ -46,14 +76,14 @@ func (c *conn) CreateKey(ctx context.Context, spec deltacloud.KeySpec) (*deltacl
 			return nil, c.wrap(err)
 		}
 		return &deltacloud.Key{ID: aws.ToString(out.KeyName), Name: aws.ToString(out.KeyName), Type: deltacloud.KeyTypeKey,
-			Fingerprint: aws.ToString(out.KeyFingerprint), PublicKey: spec.PublicKey}, nil
+			Fingerprint: aws.ToString(out.KeyFingerprint), PublicKey: spec.PublicKey, State: KeyAvailable}, nil
 	}
 	out, err := c.client.CreateKeyPair(ctx, &ec2.CreateKeyPairInput{KeyName: aws.String(spec.Name)})
 	if err != nil {
 		return nil, c.wrap(err)
 	}
 	return &deltacloud.Key{ID: aws.ToString(out.KeyName), Name: aws.ToString(out.KeyName), Type: deltacloud.KeyTypeKey,
-		Fingerprint: aws.ToString(out.KeyFingerprint), PrivateKey: aws.ToString(out.KeyMaterial)}, nil
+		Fingerprint: aws.ToString(out.KeyFingerprint), PrivateKey: aws.ToString(out.KeyMaterial), State: KeyAvailable}, nil
 }
 
 // DestroyKey deletes a key pair. EC2 answers success for a name it does
@@ -72,4 +102,18 @@ func (c *conn) DestroyKey(ctx context.Context, id string) error {
 // notFound is the NotFound error of an object EC2 did not list.
 func notFound(what, id string) error {
 	return &deltacloud.Error{Code: deltacloud.NotFound, ID: id, Message: fmt.Sprintf("ec2: %s %q not found", what, id)}
+}
+
+// wrapGet wraps the error of a lookup by id. An id EC2 finds malformed
+// (InvalidVolumeID.Malformed, InvalidGroupId.Malformed, …) names nothing
+// that exists, so a get answers it as NotFound, keeping EC2's error; the
+// "….NotFound" codes already are.
+func (c *conn) wrapGet(err error, what, id string) error {
+	e := c.wrap(err)
+	var api smithy.APIError
+	if errors.As(err, &api) && strings.HasSuffix(api.ErrorCode(), ".Malformed") {
+		return &deltacloud.Error{Code: deltacloud.NotFound, ID: id,
+			Message: fmt.Sprintf("ec2: %s %q not found: %s", what, id, api.ErrorCode()), Err: err}
+	}
+	return e
 }

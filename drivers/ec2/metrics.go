@@ -137,7 +137,7 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 // metricOf is an instance's metric without samples.
 func metricOf(in deltacloud.Instance) deltacloud.Metric {
 	m := deltacloud.Metric{ID: in.ID, Entity: in.Name, Properties: make([]deltacloud.MetricProperty, len(cloudWatchMetrics))}
-	if m.Entity == "" {
+	if m.Entity == "" || m.Entity == in.ImageID { // no Name tag (instanceOf)
 		m.Entity = in.ID
 	}
 	for i, p := range cloudWatchMetrics {

@@ -60,8 +60,8 @@ func TestKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []deltacloud.Key{
-		{ID: "gen", Name: "gen", Type: deltacloud.KeyTypeKey, Fingerprint: created.Fingerprint},
-		{ID: "mine", Name: "mine", Type: deltacloud.KeyTypeKey, Fingerprint: imported.Fingerprint, PublicKey: testPublicKey},
+		{ID: "gen", Name: "gen", Type: deltacloud.KeyTypeKey, Fingerprint: created.Fingerprint, State: ec2.KeyAvailable},
+		{ID: "mine", Name: "mine", Type: deltacloud.KeyTypeKey, Fingerprint: imported.Fingerprint, PublicKey: testPublicKey, State: ec2.KeyAvailable},
 	}
 	// The private key is handed out once: listings never hold it.
 	if diff := cmp.Diff(want, keys, cmpopts.IgnoreFields(deltacloud.Key{}, "PublicKey")); diff != "" {
@@ -491,7 +491,8 @@ func TestImagesFromInstances(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &deltacloud.Image{ID: img.ID, Name: "golden", Description: "the golden image", Owner: ec2test.Account,
-		Architecture: "x86_64", State: "PENDING", RootType: "persistent"}
+		Architecture: "x86_64", State: "PENDING", RootType: "persistent",
+		HardwareProfiles: []string{"t2.micro", "t2.small", "m5.large", "m5d.large", "c5.xlarge"}}
 	if diff := cmp.Diff(want, img, cmpopts.IgnoreFields(deltacloud.Image{}, "CreationTime")); diff != "" {
 		t.Errorf("created image (-want +got):\n%s", diff)
 	}

@@ -28,6 +28,30 @@ func (c *conn) StorageSnapshots(ctx context.Context) ([]deltacloud.StorageSnapsh
 	return ss, nil
 }
 
+// StorageSnapshot describes one snapshot with DescribeSnapshots'
+// SnapshotIds, whoever owns it; an unknown id is ErrNotFound
+// (InvalidSnapshot.NotFound).
+func (c *conn) StorageSnapshot(ctx context.Context, id string) (*deltacloud.StorageSnapshot, error) {
+	if !strings.HasPrefix(id, "snap-") || len(id) > maxID {
+		return nil, notFound("snapshot", id)
+	}
+	out, err := c.client.DescribeSnapshots(ctx, &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
+	if err != nil {
+		return nil, c.wrapGet(err, "snapshot", id)
+	}
+	for _, s := range out.Snapshots {
+		if aws.ToString(s.SnapshotId) == id {
+			snap := snapshotOf(s)
+			return &snap, nil
+		}
+	}
+	return nil, notFound("snapshot", id)
+}
+
+// maxID bounds the resource ids sent to EC2 in a lookup; EC2's are at most
+// 21 characters (vol-, snap-, sg- and 17 hex digits).
+const maxID = 64
+
 // SnapshotStateOf maps an EBS snapshot state onto the model's; recovery
 // states count as pending.
 func SnapshotStateOf(s types.SnapshotState) deltacloud.SnapshotState {

@@ -38,15 +38,21 @@ func (c *conn) describeVolumes(ctx context.Context, in *ec2.DescribeVolumesInput
 	return vs, nil
 }
 
+// StorageVolume describes one volume with DescribeVolumes' VolumeIds; an
+// unknown id is ErrNotFound (InvalidVolume.NotFound).
+func (c *conn) StorageVolume(ctx context.Context, id string) (*deltacloud.StorageVolume, error) {
+	return c.volume(ctx, id)
+}
+
 // volume describes one volume; an id EC2 could not have issued is
 // ErrNotFound without a call.
 func (c *conn) volume(ctx context.Context, id string) (*deltacloud.StorageVolume, error) {
-	if !strings.HasPrefix(id, "vol-") {
+	if !strings.HasPrefix(id, "vol-") || len(id) > maxID {
 		return nil, notFound("volume", id)
 	}
 	out, err := c.client.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{VolumeIds: []string{id}})
 	if err != nil {
-		return nil, c.wrap(err)
+		return nil, c.wrapGet(err, "volume", id)
 	}
 	if len(out.Volumes) != 1 {
 		return nil, notFound("volume", id)

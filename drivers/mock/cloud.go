@@ -105,7 +105,9 @@ type Cloud struct {
 	snapshots map[string]*snapshotRecord
 	buckets   map[string]*bucketRecord
 	blobs     map[blobKey]*blobRecord
-	store     *store // nil: in memory only
+	// tokens are the client tokens of past creates, by tokenKey.
+	tokens map[string]*tokenRecord
+	store  *store // nil: in memory only
 	// gen numbers blob uploads, so each has its own content file.
 	gen uint64
 	// metricSeed seeds the metric samples.
@@ -154,6 +156,7 @@ type state struct {
 	snapshots []*snapshotRecord
 	buckets   []*bucketRecord
 	blobs     []*blobRecord
+	tokens    []*tokenRecord
 }
 
 func newCloud(st *state) *Cloud {
@@ -167,6 +170,7 @@ func newCloud(st *state) *Cloud {
 		snapshots: byID(st.snapshots, func(r *snapshotRecord) string { return r.ID }),
 		buckets:   byID(st.buckets, func(r *bucketRecord) string { return r.ID }),
 		blobs:     byID(st.blobs, func(r *blobRecord) blobKey { return blobKey{r.BucketID, r.ID} }),
+		tokens:    indexTokens(st.tokens, st.instances),
 		faults:    map[Op]*fault{},
 		hits:      map[Op]int{},
 		latency:   map[Op]time.Duration{},
@@ -456,32 +460,57 @@ func notFound(id string) error {
 	return &deltacloud.Error{Code: deltacloud.NotFound, ID: id, Message: fmt.Sprintf("instance %q not found", id)}
 }
 
-// create adds spec.Count instances owned by owner.
-func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
-	state := deltacloud.StateRunning
+// createParams are a create's resolved parameters.
+type createParams struct {
+	state   deltacloud.State
+	realm   string
+	profile string
+}
+
+// checkCreate checks what a create asks for against the cloud and resolves
+// the driver's defaults; DryRun and create share it, so a dry run
+// refuses exactly what a create would. The caller holds c.mu.
+func (c *Cloud) checkCreate(spec deltacloud.InstanceSpec) (createParams, error) {
+	cp := createParams{state: deltacloud.StateRunning, realm: cmp.Or(spec.RealmID, "us"), profile: cmp.Or(spec.ProfileID, "m1-small")}
 	for k, v := range spec.Options {
 		switch k {
 		case "initial_state":
 			switch deltacloud.ParseState(v) {
 			case deltacloud.StateRunning, "STARTED":
 			case deltacloud.StateStopped:
-				state = deltacloud.StateStopped
+				cp.state = deltacloud.StateStopped
 			default:
-				return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "initial_state %q is not one of RUNNING, STARTED, STOPPED", v)
+				return cp, deltacloud.Errorf(deltacloud.InvalidArgument, "initial_state %q is not one of RUNNING, STARTED, STOPPED", v)
 			}
 		default:
-			return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "the mock driver has no create option %q; it has initial_state", k)
+			return cp, deltacloud.Errorf(deltacloud.InvalidArgument, "the mock driver has no create option %q; it has initial_state", k)
 		}
 	}
-	realm := cmp.Or(spec.RealmID, "us")
-	if !slices.ContainsFunc(realms, func(r deltacloud.Realm) bool { return r.ID == realm }) {
-		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "realm %q does not exist", realm)
+	if !slices.ContainsFunc(realms, func(r deltacloud.Realm) bool { return r.ID == cp.realm }) {
+		return cp, deltacloud.Errorf(deltacloud.InvalidArgument, "realm %q does not exist", cp.realm)
 	}
-	profile := cmp.Or(spec.ProfileID, "m1-small")
+	if c.images[spec.ImageID] == nil {
+		return cp, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
+	}
+	return cp, nil
+}
+
+// create adds spec.Count instances owned by owner. A spec with a client
+// token the owner used before answers that create's instances (see
+// replay) instead.
+func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.images[spec.ImageID] == nil {
-		return nil, deltacloud.Errorf(deltacloud.InvalidArgument, "image %q does not exist", spec.ImageID)
+	if ins, ok, err := c.replay(owner, spec); ok {
+		return ins, err
+	}
+	cp, err := c.checkCreate(spec)
+	if err != nil {
+		return nil, err
+	}
+	var digest string
+	if spec.ClientToken != "" {
+		digest = deltacloud.SpecDigest(spec)
 	}
 	now := time.Now()
 	name := spec.Name
@@ -489,6 +518,7 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 		name = fmt.Sprintf("i-%d", now.Unix()) // as the original names them
 	}
 	out := make([]deltacloud.Instance, 0, spec.Count)
+	ids := make([]string, 0, spec.Count)
 	for range spec.Count {
 		next := c.freeID(c.instSeq)
 		// The sequence is stored before the instance, so a crash between
@@ -499,18 +529,23 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 		id := "inst" + strconv.Itoa(next)
 		r := &record{
 			ID: id, Name: name, Owner: owner,
-			ImageID: spec.ImageID, RealmID: realm, ProfileID: profile, Overrides: maps.Clone(spec.Properties),
-			State: state, KeyName: spec.KeyName, UserData: spec.UserData, Metrics: spec.Metrics,
+			ImageID: spec.ImageID, RealmID: cp.realm, ProfileID: cp.profile, Overrides: maps.Clone(spec.Properties),
+			State: cp.state, KeyName: spec.KeyName, UserData: spec.UserData, Metrics: spec.Metrics,
 			CreateImage: true, AddressImage: spec.ImageID,
+			ClientToken: spec.ClientToken, SpecDigest: digest,
 		}
-		if state == deltacloud.StateRunning && (c.pendingFor > 0 || c.pendingPolls > 0) {
+		if cp.state == deltacloud.StateRunning && (c.pendingFor > 0 || c.pendingPolls > 0) {
 			r.State, r.PendingUntil, r.PendingPolls = deltacloud.StatePending, now.Add(c.pendingFor), c.pendingPolls
 		}
 		if err := c.persist(r); err != nil {
 			return nil, err
 		}
 		c.instances[id] = r
+		ids = append(ids, id)
 		out = append(out, c.render(r, links{}))
+	}
+	if err := c.remember(owner, spec, digest, name, cp, ids); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -35,7 +35,24 @@ func TestConformance(t *testing.T) {
 			c.SetLatency(mock.OpAct, time.Hour)
 			return func() { c.SetLatency(mock.OpAct, 0) }
 		},
+		ProfileFigures: originalMockFigures,
 	})
+}
+
+// originalMockFigures are the sizes the original Deltacloud mock driver
+// defined, as it wrote them: memory in GiB (m1-small's 1.7 * 1024) and
+// nominal storage in GB; for the profiles with a choice, its defaults or
+// first choices.
+func originalMockFigures(context.Context, *testing.T) map[string]drivertest.ProfileFigure {
+	gb := func(cpu int, memGiB, storage string) drivertest.ProfileFigure {
+		return drivertest.ProfileFigure{CPU: cpu, Memory: memGiB, MemoryUnit: deltacloud.GiB,
+			Storage: storage, StorageUnit: deltacloud.DecimalGB, StorageGB: deltacloud.DecimalGB}
+	}
+	return map[string]drivertest.ProfileFigure{
+		"m1-small":  gb(1, "1.7", "160"),
+		"m1-large":  gb(1, "10", "850"),
+		"m1-xlarge": gb(4, "12", "1024"),
+	}
 }
 
 // TestConformancePending runs the suite with instances that stay PENDING for

@@ -153,9 +153,14 @@ func fixtureAddresses() []*addressRecord {
 	return out
 }
 
+// The fixtures' times are in named zones (a FixedZone named "UTC", not
+// time.UTC), so they are written as the original wrote its fixtures' text
+// ("Thu Jul 30 14:35:11 UTC 2009"); the objects a cloud makes are stamped in
+// time.UTC and written as the original wrote objects it made
+// ("2026-12-04 14:08:17 +0000").
 var (
-	volumeCreated   = time.Date(2009, time.July, 30, 14, 35, 11, 0, time.UTC)
-	snapshotCreated = time.Date(2009, time.July, 29, 18, 15, 24, 0, time.UTC)
+	volumeCreated   = time.Date(2009, time.July, 30, 14, 35, 11, 0, time.FixedZone("UTC", 0))
+	snapshotCreated = time.Date(2009, time.July, 29, 18, 15, 24, 0, time.FixedZone("UTC", 0))
 	blobModified    = time.Date(2010, time.September, 23, 17, 44, 54, 0, time.FixedZone("", 2*60*60))
 )
 

@@ -73,6 +73,11 @@
 //     /dev/sdz; a device the instance already uses is ErrConflict.
 //   - Created keys, listed keys and test-key carry their PEM private key, as
 //     the original's listings do.
+//   - Creates honour client tokens (InstanceSpec.ClientToken, per owner): a
+//     create repeated with a token and the same spec answers the first
+//     one's instances (destroyed ones as FINISH), with another spec it is
+//     ErrConflict. Tokens are kept with the storage, so a restart keeps
+//     them. Provider.DryRun checks a create as the create would.
 //
 // Tests reach the *Cloud through Provider.As for fault injection and latency
 // (FailNext, SetLatency), naming operations as the Provider's errors do

@@ -26,7 +26,7 @@ var legacyOps = func() map[Op]Op {
 		OpStorageVolumes, OpCreateStorageVolume, OpDestroyStorageVolume, OpAttachStorageVolume, OpDetachStorageVolume,
 		OpStorageSnapshots, OpCreateStorageSnapshot, OpDestroyStorageSnapshot,
 		OpBuckets, OpBucket, OpCreateBucket, OpDestroyBucket, OpBlob, OpBlobContent, OpPutBlob, OpDestroyBlob, OpSetBlobMetadata,
-		OpMetrics, OpMetric,
+		OpMetrics, OpMetric, OpDryRun,
 	} {
 		m[snakeCase(op)] = op
 	}

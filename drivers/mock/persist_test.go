@@ -122,7 +122,7 @@ func TestStorageRoundTrip(t *testing.T) {
 	for _, e := range entries {
 		dirs = append(dirs, e.Name())
 	}
-	want := []string{"addresses", "blobs", "buckets", "firewalls", "images", "instances", "keys", "storage_snapshots", "storage_volumes"}
+	want := []string{"addresses", "blobs", "buckets", "client_tokens", "firewalls", "images", "instances", "keys", "storage_snapshots", "storage_volumes"}
 	if d := cmp.Diff(want, dirs); d != "" {
 		t.Errorf("store entries (-want +got):\n%s", d)
 	}

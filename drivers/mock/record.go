@@ -30,6 +30,12 @@ type record struct {
 	// has been read PendingPolls more times.
 	PendingUntil time.Time `json:"pending_until,omitzero"`
 	PendingPolls int       `json:"pending_polls,omitempty"`
+	// ClientToken and SpecDigest are the idempotency token the instance
+	// was created with and the digest of that create's spec. They are
+	// stored with the instance itself, so a crash after the instance was
+	// written but before its token record still remembers the token.
+	ClientToken string `json:"client_token,omitempty"`
+	SpecDigest  string `json:"spec_digest,omitempty"`
 }
 
 // instance renders the record in the portable model.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // store keeps one JSON file per object under <root>/<collection>/<name>.json,
@@ -35,6 +36,7 @@ const (
 	dirSnapshots = "storage_snapshots"
 	dirBuckets   = "buckets"
 	dirBlobs     = "blobs"
+	dirTokens    = "client_tokens"
 )
 
 const (
@@ -111,10 +113,35 @@ func openStore(root string) (*store, *state, error) {
 	if st.buckets, err = loadColl(s, dirBuckets, fx.buckets, func(b *bucketRecord) string { return b.ID }); err != nil {
 		return nil, nil, err
 	}
+	if st.tokens, err = loadColl(s, dirTokens, nil, (*tokenRecord).key); err != nil {
+		return nil, nil, err
+	}
 	if st.blobs, err = s.loadBlobs(fx.blobs); err != nil {
 		return nil, nil, err
 	}
+	keepFixtureZones(st.images, fx.images, func(i *imageRecord) (string, *time.Time) { return i.ID, &i.CreationTime })
+	keepFixtureZones(st.volumes, fx.volumes, func(v *volumeRecord) (string, *time.Time) { return v.ID, &v.Created })
+	keepFixtureZones(st.snapshots, fx.snapshots, func(v *snapshotRecord) (string, *time.Time) { return v.ID, &v.Created })
 	return s, st, nil
+}
+
+// keepFixtureZones gives loaded fixture objects their fixture time back when
+// it is the same instant. The store's JSON keeps instants and offsets but not
+// zone names, and the name decides how a time is written (the fixtures'
+// "Thu Oct 25 14:27:53 CEST 2012"), so without this a restarted server would
+// write its fixtures differently from a fresh one.
+func keepFixtureZones[T any](loaded, fixtures []*T, field func(*T) (string, *time.Time)) {
+	want := make(map[string]time.Time, len(fixtures))
+	for _, f := range fixtures {
+		id, t := field(f)
+		want[id] = *t
+	}
+	for _, l := range loaded {
+		id, t := field(l)
+		if w, ok := want[id]; ok && t.Equal(w) {
+			*t = w
+		}
+	}
 }
 
 // loadColl reads every object of one collection, seeding the directory with

@@ -200,8 +200,8 @@ const ContentAction = "content"
 const DefaultContentType = "application/octet-stream"
 
 // BlobTimeLayout is how the original writes a blob's last_modified
-// ("2010-09-23 17:44:54 +0200", Ruby 1.9's Time#to_s).
-const BlobTimeLayout = "2006-01-02 15:04:05 -0700"
+// ("2010-09-23 17:44:54 +0200", Ruby 1.9's Time#to_s), whatever the zone.
+const BlobTimeLayout = CreatedTimeLayout
 
 // FormatBlobTime writes t in BlobTimeLayout, or RFC 3339 when it has a
 // fraction of a second; "" for the zero time. ParseTime reads both.

@@ -59,7 +59,8 @@ func sampleAddresses() []deltacloud.IPAddress {
 	}
 }
 
-var volCreated = time.Date(2009, time.July, 30, 14, 35, 11, 0, time.UTC)
+// The fixtures' times are in a zone named UTC, written by name.
+var volCreated = time.Date(2009, time.July, 30, 14, 35, 11, 0, time.FixedZone("UTC", 0))
 
 func sampleVolumes() []deltacloud.StorageVolume {
 	return []deltacloud.StorageVolume{
@@ -71,7 +72,7 @@ func sampleVolumes() []deltacloud.StorageVolume {
 	}
 }
 
-var snapCreated = time.Date(2009, time.July, 29, 18, 15, 24, 0, time.UTC)
+var snapCreated = time.Date(2009, time.July, 29, 18, 15, 24, 0, time.FixedZone("UTC", 0))
 
 func sampleSnapshots() []deltacloud.StorageSnapshot {
 	return []deltacloud.StorageSnapshot{

@@ -6,16 +6,18 @@ import (
 	"time"
 )
 
-// TimeLayout is how the original server writes times such as an image's
-// creation_time: "Thu Oct 25 14:27:53 CEST 2012". It is Ruby 1.8's
-// Time#to_s, strftime("%a %b %d %H:%M:%S %Z %Y"), whose %d pads the day
-// with a zero ("Tue Oct 02 …"); the mock fixtures store that text as is.
+// TimeLayout is how the original server writes the times of its mock
+// fixtures, such as an image's creation_time: "Thu Oct 25 14:27:53 CEST
+// 2012". It is Ruby 1.8's Time#to_s, strftime("%a %b %d %H:%M:%S %Z %Y"),
+// whose %d pads the day with a zero ("Tue Oct 02 …"); the fixtures store
+// that text as is.
 const TimeLayout = "Mon Jan 02 15:04:05 MST 2006"
 
-// timeLayoutNumeric is TimeLayout with a numeric zone, used for zones whose
-// abbreviation would not parse back to the same offset (Ruby 1.8.7 itself
-// writes "+0200" for local times).
-const timeLayoutNumeric = "Mon Jan 02 15:04:05 -0700 2006"
+// CreatedTimeLayout is how the original server writes the times of objects
+// it made itself (a new volume's created, a blob's last_modified):
+// "2026-12-04 14:08:17 +0000", Ruby 1.9's Time#to_s, always with a numeric
+// zone.
+const CreatedTimeLayout = "2006-01-02 15:04:05 -0700"
 
 // zoneOffsets are the zone abbreviations FormatTime writes and ParseTime
 // understands, with their offsets from UTC in seconds. An abbreviation means
@@ -35,11 +37,15 @@ var zoneOffsets = map[string]int{
 	"CST": -6 * 3600, "CDT": -5 * 3600, "EST": -5 * 3600, "EDT": -4 * 3600,
 }
 
-// FormatTime writes t as the original server does (TimeLayout), or "" for
-// the zero time. Two cases keep information the Ruby form would lose: a zone
-// whose abbreviation is unknown or ambiguous is written as a numeric offset
-// ("+0530"), and a time with a fraction of a second is written in RFC 3339.
-// ParseTime reads all of these back to the same instant.
+// FormatTime writes t as the original server does, or "" for the zero time.
+// The original wrote two forms, and the time's location says which: a time
+// in a named zone (time.FixedZone("CEST", 7200), or "UTC" as a FixedZone, as
+// the mock's fixtures and ParseTime of a fixture's text give) is written in
+// TimeLayout, as the fixtures were; a time in time.UTC (what time.Now().UTC()
+// and the clouds' APIs give) or in a zone without a known, unambiguous
+// abbreviation is written in CreatedTimeLayout, as the original wrote objects
+// it made. A time with a fraction of a second is written in RFC 3339, which
+// keeps it. ParseTime reads all of these back to the same instant and form.
 func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -47,12 +53,18 @@ func FormatTime(t time.Time) string {
 	if t.Nanosecond() != 0 {
 		return t.Format(time.RFC3339Nano)
 	}
-	name, off := t.Zone()
-	if o, ok := zoneOffsets[name]; ok && o == off {
-		return t.Format(TimeLayout)
+	if t.Location() != time.UTC {
+		name, off := t.Zone()
+		if o, ok := zoneOffsets[name]; ok && o == off {
+			return t.Format(TimeLayout)
+		}
 	}
-	return t.Format(timeLayoutNumeric)
+	return t.Format(CreatedTimeLayout)
 }
+
+// namedUTC is UTC written by its name (TimeLayout); time.UTC itself is
+// written numerically (CreatedTimeLayout).
+var namedUTC = time.FixedZone("UTC", 0)
 
 // parseLayouts are the time forms Deltacloud servers send: Ruby 1.8's
 // Time#to_s (mock fixtures), its numeric-zone variant, RFC 3339 (EC2 and
@@ -86,6 +98,9 @@ func ParseTime(s string) (time.Time, error) {
 			if o, ok := zoneOffsets[name]; ok {
 				t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.FixedZone(name, o))
 			}
+		} else if layout == parseLayouts[0] && name == "UTC" {
+			// Keep the named form, so the time is written back as it came.
+			t = t.In(namedUTC)
 		}
 		return t, nil
 	}

@@ -277,16 +277,18 @@ func TestTimes(t *testing.T) {
 		{in: "Tue Oct 02 09:08:07 UTC 2012", want: time.Date(2012, 10, 2, 9, 8, 7, 0, time.UTC)},
 		{in: "Tue Oct  2 09:08:07 UTC 2012", want: time.Date(2012, 10, 2, 9, 8, 7, 0, time.UTC), out: "Tue Oct 02 09:08:07 UTC 2012"},
 		{in: "Thu Jul 30 14:35:11 UTC 2009", want: time.Date(2009, 7, 30, 14, 35, 11, 0, time.UTC)},
-		{in: "Wed Nov 10 01:46:27 +0100 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.FixedZone("", 3600))},
+		{in: "Wed Nov 10 01:46:27 +0100 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.FixedZone("", 3600)), out: "2010-11-10 01:46:27 +0100"},
 		{in: "Sat Aug 02 21:46:52 PDT 2008", want: time.Date(2008, 8, 2, 21, 46, 52, 0, time.FixedZone("PDT", -7*3600))},
-		{in: "2012-10-25T14:27:53.000Z", want: time.Date(2012, 10, 25, 14, 27, 53, 0, time.UTC), out: "Thu Oct 25 14:27:53 UTC 2012"},
+		{in: "2012-10-25T14:27:53.000Z", want: time.Date(2012, 10, 25, 14, 27, 53, 0, time.UTC), out: "2012-10-25 14:27:53 +0000"},
 		{in: "2012-10-25T14:27:53.5+02:00", want: time.Date(2012, 10, 25, 14, 27, 53, 5e8, time.FixedZone("", 7200)), out: "2012-10-25T14:27:53.5+02:00"},
-		{in: "2010-11-10 01:46:27 +0100", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.FixedZone("", 3600)), out: "Wed Nov 10 01:46:27 +0100 2010"},
-		{in: "2010-11-10 01:46:27 UTC", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "Wed Nov 10 01:46:27 UTC 2010"},
-		{in: "Wed Nov 10 01:46:27 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "Wed Nov 10 01:46:27 UTC 2010"},
+		{in: "2010-11-10 01:46:27 +0100", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.FixedZone("", 3600))},
+		{in: "2010-11-10 01:46:27 UTC", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "2010-11-10 01:46:27 +0000"},
+		{in: "Wed Nov 10 01:46:27 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "2010-11-10 01:46:27 +0000"},
 		// An abbreviation nobody can place is read as UTC and written back
 		// numerically.
-		{in: "Wed Nov 10 01:46:27 XYZ 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "Wed Nov 10 01:46:27 +0000 2010"},
+		{in: "Wed Nov 10 01:46:27 XYZ 2010", want: time.Date(2010, 11, 10, 1, 46, 27, 0, time.UTC), out: "2010-11-10 01:46:27 +0000"},
+		// What the original wrote for objects it made (Ruby 1.9).
+		{in: "2026-12-04 14:08:17 +0000", want: time.Date(2026, 12, 4, 14, 8, 17, 0, time.UTC)},
 		{in: "  ", want: time.Time{}, out: ""},
 	}
 	for _, tt := range tests {
@@ -309,7 +311,30 @@ func TestTimes(t *testing.T) {
 	// A zone with an ambiguous abbreviation is written numerically so that
 	// it reads back to the same instant.
 	ist := time.Date(2013, 3, 1, 9, 0, 0, 0, time.FixedZone("IST", 19800))
-	if f := wire.FormatTime(ist); f != "Fri Mar 01 09:00:00 +0530 2013" {
+	if f := wire.FormatTime(ist); f != "2013-03-01 09:00:00 +0530" {
 		t.Errorf("FormatTime(IST) = %q", f)
+	}
+}
+
+// TestTimeForms checks the two forms the original wrote: its fixtures' text
+// (a named zone) and the objects it made (Ruby 1.9's Time#to_s).
+func TestTimeForms(t *testing.T) {
+	tests := []struct {
+		name string
+		in   time.Time
+		want string
+	}{
+		{"fixture in a zone named UTC", time.Date(2009, 7, 30, 14, 35, 11, 0, time.FixedZone("UTC", 0)), "Thu Jul 30 14:35:11 UTC 2009"},
+		{"fixture in CEST", time.Date(2012, 10, 25, 14, 27, 53, 0, time.FixedZone("CEST", 7200)), "Thu Oct 25 14:27:53 CEST 2012"},
+		{"made now, time.UTC", time.Date(2026, 12, 4, 14, 8, 17, 0, time.UTC), "2026-12-04 14:08:17 +0000"},
+		{"made now, an offset without a name", time.Date(2026, 12, 4, 14, 8, 17, 0, time.FixedZone("", -5*3600)), "2026-12-04 14:08:17 -0500"},
+		{"a fraction of a second is kept", time.Date(2026, 12, 4, 14, 8, 17, 5e8, time.UTC), "2026-12-04T14:08:17.5Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := wire.FormatTime(tt.in); got != tt.want {
+				t.Errorf("FormatTime = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

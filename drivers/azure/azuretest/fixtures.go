@@ -1,6 +1,7 @@
 package azuretest
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -11,20 +12,42 @@ import (
 // "test-key".
 const TestPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeltacloudGoAzureFakeKeyForTestsOnly0000000 test@deltacloud"
 
-// size is a VM size of the fixtures.
+// size is a VM size of the fixtures, with Azure's published figures: the
+// resource SKU capabilities (vCPUs, MemoryGB in GiB, MaxResourceVolumeMB)
+// and, as the virtual machine sizes API states it, memoryInMB (MiB).
 type size struct {
 	name, family, vcpus, memGB, tempMB, arch string
+	memMB                                    int32
 	restricted                               bool
 }
 
 var sizes = []size{
-	{"Standard_B1s", "standardBSFamily", "1", "1", "4096", "x64", false},
-	{"Standard_B2s", "standardBSFamily", "2", "4", "8192", "x64", false},
-	{"Standard_D2s_v5", "standardDSv5Family", "2", "8", "0", "x64", false},
-	{"Standard_D4s_v5", "standardDSv5Family", "4", "16", "0", "x64", false},
-	{"Standard_D2ps_v5", "standardDPSv5Family", "2", "8", "0", "Arm64", false},
-	{"Standard_B1ls", "standardBSFamily", "1", "0.5", "4096", "x64", false},
-	{"Standard_M416ms_v2", "standardMSv2Family", "416", "11400", "8388608", "x64", true},
+	{"Standard_B1s", "standardBSFamily", "1", "1", "4096", "x64", 1024, false},
+	{"Standard_B2s", "standardBSFamily", "2", "4", "8192", "x64", 4096, false},
+	{"Standard_D2s_v5", "standardDSv5Family", "2", "8", "0", "x64", 8192, false},
+	{"Standard_D4s_v5", "standardDSv5Family", "4", "16", "0", "x64", 16384, false},
+	{"Standard_D2ps_v5", "standardDPSv5Family", "2", "8", "0", "Arm64", 8192, false},
+	{"Standard_B1ls", "standardBSFamily", "1", "0.5", "4096", "x64", 512, false},
+	{"Standard_M416ms_v2", "standardMSv2Family", "416", "11400", "8388608", "x64", 11673600, true},
+}
+
+// VMSizes lists the subscription's VM sizes as Azure's virtual machine
+// sizes API states them (numberOfCores, memoryInMB and resourceDiskSizeInMB,
+// all MiB), restricted ones included. It is the cloud's second statement of
+// the figures the driver reads from the resource SKUs (vCPUs, MemoryGB,
+// MaxResourceVolumeMB), so tests can check the driver's conversions against
+// it.
+func (s *Subscription) VMSizes() []armcompute.VirtualMachineSize {
+	out := make([]armcompute.VirtualMachineSize, 0, len(sizes))
+	for _, z := range sizes {
+		cores, _ := strconv.ParseInt(z.vcpus, 10, 32)
+		disk, _ := strconv.ParseInt(z.tempMB, 10, 32)
+		out = append(out, armcompute.VirtualMachineSize{
+			Name: to.Ptr(z.name), NumberOfCores: to.Ptr(int32(cores)),
+			MemoryInMB: to.Ptr(z.memMB), ResourceDiskSizeInMB: to.Ptr(int32(disk)),
+		})
+	}
+	return out
 }
 
 // marketplace lists the marketplace images: URN without version, versions

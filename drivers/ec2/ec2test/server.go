@@ -12,9 +12,18 @@
 //   - Describe/Create/Delete/Attach/DetachVolume;
 //   - Describe/Create/DeleteSnapshot; CreateImage, DeregisterImage.
 //
+// Describe requests honour the id lists EC2 takes (InstanceTypes, ImageIds,
+// InstanceIds, KeyNames, GroupIds, PublicIps, VolumeIds, SnapshotIds),
+// failing with EC2's error code for an id that does not exist, and Calls
+// counts the requests of each action, so a test can prove a lookup cost one
+// request.
+//
 // It paginates with nextToken where EC2 does (instances, images, instance
 // types, security groups, volumes, snapshots; not key pairs or addresses),
-// honours ClientToken idempotency, moves instances, volumes, attachments,
+// honours ClientToken idempotency (a repeated token answers its first
+// reservation; with other parameters it is IdempotentParameterMismatch)
+// and RunInstances' DryRun (DryRunOperation, HTTP 412, after the
+// parameters are checked), moves instances, volumes, attachments,
 // snapshots and new images through their states as they are read, and
 // injects throttling, errors, dropped responses and latency on request.
 // Every account starts with a "default" security group, which instances
@@ -100,9 +109,13 @@ var Images = []Image{
 	{ID: "ami-00000009", Name: "someone-else", OwnerID: "999999999999", Architecture: "x86_64", RootDeviceType: "ebs"},
 }
 
-// InstanceTypes are the fake's instance types.
+// InstanceTypes are the fake's instance types, with EC2's figures: vCPUs,
+// memory in MiB (SizeInMiB), instance store in decimal GB (TotalSizeInGB)
+// and supported architectures. t2.micro and t2.small run both i386 and
+// x86_64, as on EC2.
 var InstanceTypes = []InstanceType{
 	{Name: "t2.micro", VCPUs: 1, MiB: 1024, Archs: []string{"i386", "x86_64"}},
+	{Name: "t2.small", VCPUs: 1, MiB: 2048, Archs: []string{"i386", "x86_64"}},
 	{Name: "m5.large", VCPUs: 2, MiB: 8192, Archs: []string{"x86_64"}},
 	{Name: "m5d.large", VCPUs: 2, MiB: 8192, StorageGB: 75, Archs: []string{"x86_64"}},
 	{Name: "t4g.small", VCPUs: 2, MiB: 2048, Archs: []string{"arm64"}},
@@ -132,7 +145,7 @@ type Server struct {
 	calls        map[string]int
 	instances    map[string]*Instance
 	order        []string
-	tokens       map[string]string // client token → reservation id
+	tokens       map[string]launch // by client token
 	seq          int
 
 	keys      []*KeyPair
@@ -163,7 +176,7 @@ func NewServer(t interface{ Cleanup(func()) }) *Server {
 	s := &Server{
 		pageSize: 2, pendingReads: 1, stopReads: 1,
 		faults: map[string]*fault{}, drops: map[string]int{}, calls: map[string]int{},
-		instances: map[string]*Instance{}, tokens: map[string]string{}, addrLimit: 5, cleanup: t,
+		instances: map[string]*Instance{}, tokens: map[string]launch{}, addrLimit: 5, cleanup: t,
 	}
 	for _, img := range Images {
 		s.images = append(s.images, &image{Image: img, State: "available",
@@ -432,13 +445,34 @@ func (s *Server) describeZones() any {
 	return resp
 }
 
+// describeTypes lists the instance types, or those InstanceType.N names;
+// a name the fake does not offer fails the request with InvalidInstanceType,
+// as EC2 answers it.
 func (s *Server) describeTypes(r *http.Request) (any, *apiError) {
-	from, to, next, err := s.page(r, len(InstanceTypes))
+	sel := InstanceTypes
+	if names := list(r, "InstanceType"); len(names) > 0 {
+		sel = nil
+		var unknown []string
+		for _, n := range names {
+			i := slices.IndexFunc(InstanceTypes, func(t InstanceType) bool { return t.Name == n })
+			if i < 0 {
+				unknown = append(unknown, n)
+				continue
+			}
+			sel = append(sel, InstanceTypes[i])
+		}
+		if len(unknown) > 0 {
+			return nil, errf(400, "InvalidInstanceType", "The following supplied instance types do not exist: [%s]", strings.Join(unknown, ", "))
+		}
+	}
+	fs := filters(r)
+	sel = slices.DeleteFunc(slices.Clone(sel), func(t InstanceType) bool { return !match(fs, "instance-type", t.Name) })
+	from, to, next, err := s.page(r, len(sel))
 	if err != nil {
 		return nil, err
 	}
 	resp := describeTypesResponse{head: newHead(), NextToken: next}
-	for _, t := range InstanceTypes[from:to] {
+	for _, t := range sel[from:to] {
 		x := xInstanceType{Type: t.Name, VCPUs: t.VCPUs, MiB: t.MiB, Archs: t.Archs}
 		if t.StorageGB > 0 {
 			x.Storage = &xStore{TotalGB: t.StorageGB}
@@ -616,8 +650,18 @@ func sortedKeys(m map[string]string) []string {
 
 func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 	token := r.Form.Get("ClientToken")
-	if rid, ok := s.tokens[token]; ok && token != "" {
-		return s.reservation(rid), nil
+	if len(token) > 64 {
+		return nil, errf(400, "InvalidParameterValue", "Value (%s) for parameter clientToken is invalid. Length exceeds maximum of 64", token)
+	}
+	if l, ok := s.tokens[token]; ok && token != "" {
+		if l.params != launchParams(r) {
+			return nil, errf(400, "IdempotentParameterMismatch",
+				"Arguments on this idempotent request are inconsistent with arguments used in previous request(s).")
+		}
+		if dryRun(r) {
+			return nil, errDryRun()
+		}
+		return s.reservation(l.reservation), nil
 	}
 	imageID := r.Form.Get("ImageId")
 	if !strings.HasPrefix(imageID, "ami-") {
@@ -681,6 +725,9 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 		}
 		snaps[dev] = r.Form.Get(p + ".Ebs.SnapshotId")
 	}
+	if dryRun(r) {
+		return nil, errDryRun()
+	}
 	s.seq++
 	rid := fmt.Sprintf("r-%017x", s.seq)
 	for range maxC {
@@ -695,7 +742,7 @@ func (s *Server) runInstances(r *http.Request) (any, *apiError) {
 		s.order = append(s.order, in.ID)
 	}
 	if token != "" {
-		s.tokens[token] = rid
+		s.tokens[token] = launch{reservation: rid, params: launchParams(r)}
 	}
 	return s.reservation(rid), nil
 }
