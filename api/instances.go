@@ -74,7 +74,8 @@ func instancesEqual(a, b []deltacloud.Instance) bool {
 			(x.Authentication != nil && *x.Authentication != *y.Authentication) ||
 			!slices.Equal(x.Firewalls, y.Firewalls) || !slices.Equal(x.StorageVolumes, y.StorageVolumes) ||
 			x.CanCreateImage != y.CanCreateImage || !maps.Equal(x.Extra, y.Extra) ||
-			(x.Extra == nil) != (y.Extra == nil) {
+			(x.Extra == nil) != (y.Extra == nil) || !maps.Equal(x.Tags, y.Tags) ||
+			(x.Tags == nil) != (y.Tags == nil) {
 			return false
 		}
 	}
@@ -101,6 +102,7 @@ func cloneInstances(ins []deltacloud.Instance) []deltacloud.Instance {
 		in.Firewalls = slices.Clone(in.Firewalls)
 		in.StorageVolumes = slices.Clone(in.StorageVolumes)
 		in.Extra = maps.Clone(in.Extra)
+		in.Tags = maps.Clone(in.Tags)
 		out[i] = in
 	}
 	return out

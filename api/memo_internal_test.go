@@ -16,7 +16,7 @@ import (
 // and here.
 var memoInstanceFields = []string{"ID", "Name", "Owner", "ImageID", "RealmID", "Profile", "State", "Actions",
 	"PublicAddresses", "PrivateAddresses", "LaunchTime", "Authentication", "Firewalls", "StorageVolumes",
-	"CanCreateImage", "Extra"}
+	"CanCreateImage", "Extra", "Tags"}
 
 func sampleInstance() deltacloud.Instance {
 	return deltacloud.Instance{ID: "i", Name: "n", Owner: "o", ImageID: "img", RealmID: "r",
@@ -27,7 +27,7 @@ func sampleInstance() deltacloud.Instance {
 		LaunchTime:       time.Date(2026, 12, 5, 7, 0, 0, 0, time.UTC),
 		Authentication:   &deltacloud.Authentication{Method: "key", KeyName: "k"},
 		Firewalls:        []string{"default"}, StorageVolumes: []deltacloud.VolumeAttachment{{VolumeID: "v", Device: "/dev/sdf"}},
-		CanCreateImage: true, Extra: map[string]string{"a": "b"}}
+		CanCreateImage: true, Extra: map[string]string{"a": "b"}, Tags: map[string]string{"team": "web"}}
 }
 
 func TestInstancesEqualSeesEveryField(t *testing.T) {
@@ -55,6 +55,7 @@ func TestInstancesEqualSeesEveryField(t *testing.T) {
 		"StorageVolumes":   func(in *deltacloud.Instance) { in.StorageVolumes[0].Device = "/dev/sdg" },
 		"CanCreateImage":   func(in *deltacloud.Instance) { in.CanCreateImage = false },
 		"Extra":            func(in *deltacloud.Instance) { in.Extra["a"] = "c" },
+		"Tags":             func(in *deltacloud.Instance) { in.Tags["team"] = "db" },
 	}
 	for _, name := range memoInstanceFields {
 		change, ok := changes[name]
