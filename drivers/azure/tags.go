@@ -17,8 +17,9 @@ const (
 	ownTagPrefix = "deltacloud-"
 	maxAzureTags = 50
 	// ownTags is the most tags the driver puts on an instance's resource
-	// (owner, name, keyname).
-	ownTags = 3
+	// (owner, name, keyname, and the spec digest of a create with a client
+	// token).
+	ownTags = 4
 )
 
 // TagsInstances: InstanceSpec.Tags become the VM's Azure tags.
