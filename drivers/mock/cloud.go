@@ -291,6 +291,27 @@ func (c *Cloud) AddInstances(n int) {
 	}
 }
 
+// SetLaunchTime gives an instance a launch time. The mock launches
+// without one, as the original did (the REST API's golden replies carry no
+// create_time), so a test of something that looks at an instance's age,
+// such as deltacloud.ReapOptions.MinAge, sets it here. It fails with
+// ErrNotFound for an unknown instance.
+func (c *Cloud) SetLaunchTime(id string, t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, err := c.lookup(id)
+	if err != nil {
+		return err
+	}
+	old := r.LaunchTime
+	r.LaunchTime = t.UTC()
+	if err := c.persist(r); err != nil {
+		r.LaunchTime = old
+		return err
+	}
+	return nil
+}
+
 // saveSeq advances the instance sequence to n, storing it first when the
 // cloud is backed by a directory. The caller holds c.mu.
 func (c *Cloud) saveSeq(n int) error {
