@@ -21,6 +21,12 @@ type Item[T any] struct {
 // *ProviderError, are joined into the error. A cancelled ctx ends every
 // member's call.
 func Collect[T any](ctx context.Context, f *Fleet, fn func(ctx context.Context, p *deltacloud.Provider) ([]T, error)) ([]Item[T], error) {
+	return collect(ctx, f, func(ctx context.Context, _ string, p *deltacloud.Provider) ([]T, error) { return fn(ctx, p) })
+}
+
+// collect is Collect for calls that need the member's name (Reap asks the
+// caller's inventory with it).
+func collect[T any](ctx context.Context, f *Fleet, fn func(ctx context.Context, name string, p *deltacloud.Provider) ([]T, error)) ([]Item[T], error) {
 	ms := f.snapshot()
 	results := make([][]T, len(ms))
 	errs := make([]error, len(ms))
@@ -41,7 +47,7 @@ func Collect[T any](ctx context.Context, f *Fleet, fn func(ctx context.Context, 
 				cctx, cancel = context.WithTimeout(ctx, f.opts.Timeout)
 			}
 			defer cancel()
-			vs, err := fn(cctx, m.p)
+			vs, err := fn(cctx, m.name, m.p)
 			if err != nil {
 				errs[i] = &ProviderError{Provider: m.name, Err: err}
 				return

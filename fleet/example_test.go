@@ -69,3 +69,46 @@ func ExampleFleet_Match() {
 	// passed over hardware profile m1-small: cpu 1 below 2; memory 1740.8 MiB below 8192; architecture i386, not x86_64
 	// smallest fit: lab us m1-large map[architecture:x86_64 cpu:2 memory:8192]
 }
+
+// A broker marks what it creates; after a crash it asks every cloud for
+// its marked instances that its inventory does not know, first in a dry
+// run, then tearing them down. (The mock reports no launch times, so no
+// MinAge here; on real clouds give one longer than a create takes, so
+// creates in flight are spared.)
+func ExampleFleet_Reap() {
+	ctx := context.Background()
+	f := fleet.New(fleet.Options{Parallelism: 8, Timeout: time.Minute})
+	defer f.Close()
+	creds := deltacloud.Credentials{User: "mockuser", Password: "mockpassword"}
+	inventory := map[string]bool{}
+	for _, name := range []string{"west", "east"} {
+		if err := f.Open(ctx, name, "mock", deltacloud.Config{Credentials: creds}); err != nil {
+			log.Fatal(err)
+		}
+		p, _ := f.Provider(name)
+		in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img1"}.Marked("broker-1"))
+		if err != nil {
+			log.Fatal(err)
+		}
+		if name == "west" { // the broker crashed before recording east's
+			inventory[name+"/"+in.ID] = true
+		}
+	}
+	opts := fleet.ReapOptions{Mark: "broker-1",
+		Keep: func(provider, id string) bool { return inventory[provider+"/"+id] }}
+	for _, destroy := range []bool{false, true} {
+		opts.Destroy = destroy
+		items, err := f.Reap(ctx, opts)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, it := range items {
+			fmt.Println(it.Provider, it.Value.ID, it.Value.Outcome)
+		}
+	}
+	// Output:
+	// east inst4 orphan
+	// west inst4 kept
+	// east inst4 destroyed
+	// west inst4 kept
+}
