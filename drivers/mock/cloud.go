@@ -519,7 +519,7 @@ func (c *Cloud) checkCreate(spec deltacloud.InstanceSpec) (createParams, error) 
 // create adds spec.Count instances owned by owner. A spec with a client
 // token the owner used before answers that create's instances (see
 // replay) instead.
-func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
+func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) (_ []deltacloud.Instance, rerr error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ins, ok, err := c.replay(owner, spec); ok {
@@ -540,6 +540,21 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 	}
 	out := make([]deltacloud.Instance, 0, spec.Count)
 	ids := make([]string, 0, spec.Count)
+	// A create that fails part way (storage) takes back the instances it
+	// made, so a failed create leaves nothing behind; a removal that fails
+	// too is joined to the error with the ids, for the caller to reap.
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		for _, id := range ids {
+			delete(c.instances, id)
+			if err := c.drop(dirInstances, id); err != nil && rerr != nil {
+				rerr = errors.Join(rerr, fmt.Errorf("mock: instance %s of the failed create is left in storage: %w", id, err))
+			}
+		}
+	}()
 	for range spec.Count {
 		next := c.freeID(c.instSeq)
 		// The sequence is stored before the instance, so a crash between
@@ -568,6 +583,7 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) ([]deltacloud
 	if err := c.remember(owner, spec, digest, name, cp, ids); err != nil {
 		return nil, err
 	}
+	ok = true
 	return out, nil
 }
 
