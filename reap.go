@@ -12,9 +12,11 @@ import (
 // created, so that what a crash left behind can be found again (Reap). Its
 // value is the caller's mark (a broker's name, a deployment id). It is not
 // the Azure driver's own "deltacloud-owner" tag, which holds the driver's
-// owner option on every resource it makes and which a user tag may not
-// overwrite: the mark is the caller's, one per program, across drivers.
-const OwnerTag = "deltacloud-mark"
+// owner option on every resource it makes: the mark is the caller's, one
+// per program, across drivers. It is a user tag like any other, so it does
+// not start with "deltacloud-", the prefix the Azure driver keeps for its
+// own tags (and refuses in, and hides from, InstanceSpec.Tags).
+const OwnerTag = "deltacloud.mark"
 
 // Marked returns a copy of the spec carrying mark under OwnerTag, leaving
 // the caller's Tags map untouched, so that one spec can be marked for
