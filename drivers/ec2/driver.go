@@ -281,6 +281,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 		if cfg.HTTPClient != nil {
 			co.HTTPClient = cfg.HTTPClient
 		}
+		co.HTTPClient = bufferedDoer{next: co.HTTPClient}
 	})
 	attempts := o.maxAttempts
 	if attempts == 0 {
