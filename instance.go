@@ -187,7 +187,9 @@ func (p *Provider) Instances(ctx context.Context, f InstanceFilter) ([]Instance,
 	if err != nil {
 		return nil, err
 	}
-	ins = slices.DeleteFunc(ins, func(in Instance) bool { return !f.Match(in) })
+	if f != (InstanceFilter{}) {
+		ins = slices.DeleteFunc(ins, func(in Instance) bool { return !f.Match(in) })
+	}
 	for i := range ins {
 		p.complete(&ins[i])
 	}

@@ -75,6 +75,7 @@ type StateMachine struct {
 	transitions []Transition
 	states      []State // first-reference order, as the API lists them
 	from        map[State][]Transition
+	actions     map[State][]Action // Actions' answers, made once
 }
 
 // NewStateMachine builds and validates a state machine (see
@@ -108,6 +109,14 @@ func NewStateMachine(ts ...Transition) (*StateMachine, error) {
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
+	}
+	m.actions = map[State][]Action{}
+	for s, ts := range m.from {
+		for _, t := range ts {
+			if !t.Auto && t.Action != ActionCreate && !slices.Contains(m.actions[s], t.Action) {
+				m.actions[s] = append(m.actions[s], t.Action)
+			}
+		}
 	}
 	return m, nil
 }
@@ -180,14 +189,9 @@ func (m *StateMachine) Has(s State) bool { return slices.Contains(m.states, s) }
 
 // Actions returns the user actions allowed in state s, in definition order.
 // The create action is never listed: it applies before an instance exists.
+// The slice is the caller's own.
 func (m *StateMachine) Actions(s State) []Action {
-	var as []Action
-	for _, t := range m.from[s] {
-		if !t.Auto && t.Action != ActionCreate && !slices.Contains(as, t.Action) {
-			as = append(as, t.Action)
-		}
-	}
-	return as
+	return slices.Clone(m.actions[s])
 }
 
 // Next returns the state that action a leads to from s.

@@ -125,26 +125,56 @@ func (p *Provider) Watch(ctx context.Context, opts WatchOptions) iter.Seq[Event]
 	}
 }
 
-// instanceSet is one listing, indexed by id, keeping the listing's order.
+// instanceSet is one listing, indexed by id on demand, keeping the
+// listing's order.
 type instanceSet struct {
 	list  []Instance
-	index map[string]int
+	index map[string]int // nil until a diff needs it
 }
 
 func newInstanceSet(ins []Instance) *instanceSet {
-	s := &instanceSet{list: ins, index: make(map[string]int, len(ins))}
-	for i, in := range ins {
-		s.index[in.ID] = i
+	return &instanceSet{list: ins}
+}
+
+// indexed returns s's index by id, making it on first use.
+func (s *instanceSet) indexed() map[string]int {
+	if s.index == nil {
+		s.index = make(map[string]int, len(s.list))
+		for i, in := range s.list {
+			s.index[in.ID] = i
+		}
 	}
-	return s
+	return s.index
 }
 
 // diffInstances yields the events that turn prev into cur: created and
 // changed in cur's order, then removed in prev's order. It stops early and
-// returns false when yield does.
+// returns false when yield does. A poll that lists the same instances in
+// the same order as the last, the usual case, is compared position by
+// position without indexing either listing.
 func diffInstances(prev, cur *instanceSet, now time.Time, yield func(Event) bool) bool {
+	if len(prev.list) == len(cur.list) {
+		same := true
+		for i := range cur.list {
+			if cur.list[i].ID != prev.list[i].ID {
+				same = false
+				break
+			}
+		}
+		if same {
+			for i, in := range cur.list {
+				if from := prev.list[i].State; from != in.State {
+					if !yield(Event{Kind: EventChanged, Instance: in, From: from, Time: now}) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+	}
+	pi, ci := prev.indexed(), cur.indexed()
 	for _, in := range cur.list {
-		i, ok := prev.index[in.ID]
+		i, ok := pi[in.ID]
 		switch {
 		case !ok:
 			if !yield(Event{Kind: EventCreated, Instance: in, Time: now}) {
@@ -157,7 +187,7 @@ func diffInstances(prev, cur *instanceSet, now time.Time, yield func(Event) bool
 		}
 	}
 	for _, in := range prev.list {
-		if _, ok := cur.index[in.ID]; !ok {
+		if _, ok := ci[in.ID]; !ok {
 			if !yield(Event{Kind: EventRemoved, Instance: in, Time: now}) {
 				return false
 			}

@@ -62,6 +62,18 @@ func TestDiffInstances(t *testing.T) {
 		},
 		{"all removed", []Instance{inst("a", StateRunning)}, nil, []Event{removed(inst("a", StateRunning))}},
 		{
+			"same ids in the same order, several changed",
+			[]Instance{inst("a", StateRunning), inst("b", StateRunning), inst("c", StatePending)},
+			[]Instance{inst("a", StateStopping), inst("b", StateRunning), inst("c", StateRunning)},
+			[]Event{changed(inst("a", StateStopping), StateRunning), changed(inst("c", StateRunning), StatePending)},
+		},
+		{
+			"as many instances, one replaced",
+			[]Instance{inst("a", StateRunning), inst("b", StateRunning)},
+			[]Instance{inst("a", StateStopped), inst("c", StatePending)},
+			[]Event{changed(inst("a", StateStopped), StateRunning), created(inst("c", StatePending)), removed(inst("b", StateRunning))},
+		},
+		{
 			"created and changed in current order, then removed",
 			[]Instance{inst("gone1", StateStopped), inst("b", StatePending), inst("a", StateRunning), inst("gone2", StateRunning)},
 			[]Instance{inst("a", StateStopped), inst("new", StatePending), inst("b", StateRunning)},
@@ -125,7 +137,10 @@ func TestDiffInstancesStopsEarly(t *testing.T) {
 func TestNewInstanceSet(t *testing.T) {
 	ins := []Instance{inst("a", StateRunning), inst("b", StateStopped), inst("c", StatePending)}
 	s := newInstanceSet(ins)
-	if diff := cmp.Diff(map[string]int{"a": 0, "b": 1, "c": 2}, s.index); diff != "" {
+	if s.index != nil {
+		t.Errorf("a new set is indexed before a diff needs it: %v", s.index)
+	}
+	if diff := cmp.Diff(map[string]int{"a": 0, "b": 1, "c": 2}, s.indexed()); diff != "" {
 		t.Errorf("index (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(ins, s.list); diff != "" {

@@ -56,7 +56,11 @@ func collect[T any](ctx context.Context, f *Fleet, fn func(ctx context.Context, 
 		}()
 	}
 	wg.Wait()
-	var out []Item[T]
+	n := 0
+	for _, vs := range results {
+		n += len(vs)
+	}
+	out := make([]Item[T], 0, n)
 	for i, vs := range results {
 		for _, v := range vs {
 			out = append(out, Item[T]{Provider: ms[i].name, Value: v})

@@ -53,7 +53,7 @@ func (c *Cloud) replay(owner string, spec deltacloud.InstanceSpec) (ins []deltac
 		return nil, true, &deltacloud.Error{Code: deltacloud.Conflict, Message: fmt.Sprintf(
 			"client token %q was used for a different create (instances %v); use a new token for a new request", spec.ClientToken, t.IDs)}
 	}
-	v := c.view()
+	v, b := c.view(), newParts(len(t.IDs))
 	for _, id := range t.IDs {
 		r, err := c.lookup(id)
 		if err != nil {
@@ -61,7 +61,7 @@ func (c *Cloud) replay(owner string, spec deltacloud.InstanceSpec) (ins []deltac
 				Profile: deltacloud.InstanceProfile{ID: t.ProfileID}, State: deltacloud.StateFinish, Actions: []deltacloud.Action{}})
 			continue
 		}
-		ins = append(ins, c.render(r, v))
+		ins = append(ins, c.render(r, v, b))
 	}
 	return ins, true, nil
 }

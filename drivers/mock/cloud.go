@@ -97,6 +97,8 @@ const (
 type Cloud struct {
 	mu        sync.Mutex
 	instances map[string]*record
+	// order is instances sorted by id, nil when it must be sorted again.
+	order     []*record
 	images    map[string]*imageRecord
 	keys      map[string]*keyRecord
 	firewalls map[string]*fwRecord
@@ -286,8 +288,8 @@ func (c *Cloud) AddInstances(n int) {
 	for range n {
 		next = c.freeID(next)
 		id := "inst" + strconv.Itoa(next)
-		c.instances[id] = &record{ID: id, Name: "bulk-" + id, Owner: User, ImageID: "img1", RealmID: "us",
-			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"}
+		c.putInstance(id, &record{ID: id, Name: "bulk-" + id, Owner: User, ImageID: "img1", RealmID: "us",
+			ProfileID: "m1-small", State: deltacloud.StateRunning, CreateImage: true, AddressImage: "img1"})
 	}
 }
 
@@ -354,34 +356,71 @@ func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.In
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	// Sort small keys, not the large rendered instances.
-	type keyed struct {
-		prefix string
-		n      int
-		r      *record
-	}
-	recs := make([]keyed, 0, len(c.instances))
-	for _, r := range c.instances {
+	recs := c.sortedInstances()
+	n := 0
+	for _, r := range recs {
 		if r.Owner != owner {
 			continue
 		}
 		if err := c.settle(r, now); err != nil {
 			return nil, err
 		}
-		prefix, n := splitNumber(r.ID)
-		recs = append(recs, keyed{prefix, n, r})
+		n++
 	}
-	slices.SortFunc(recs, func(a, b keyed) int {
-		return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.r.ID, b.r.ID))
-	})
-	out := make([]deltacloud.Instance, 0, len(recs))
-	v := c.view()
-	for _, k := range recs {
-		if in := c.render(k.r, v); f.Match(in) {
-			out = append(out, in)
+	out := make([]deltacloud.Instance, 0, n)
+	v, b := c.view(), newParts(n)
+	for _, r := range recs {
+		if r.Owner != owner {
+			continue
+		}
+		// The slot is zero (made so, or cleared below): rendering in
+		// place spares copying and clearing a large struct.
+		out = out[:len(out)+1]
+		in := &out[len(out)-1]
+		if c.renderInto(in, r, v, b); !f.Match(*in) {
+			*in = deltacloud.Instance{}
+			out = out[:len(out)-1]
 		}
 	}
 	return out, nil
+}
+
+// sortedInstances returns the instances in id order (inst2 before inst10),
+// sorted again only after an instance was added or removed. The caller
+// holds c.mu and must not change the slice.
+func (c *Cloud) sortedInstances() []*record {
+	if c.order == nil {
+		type keyed struct {
+			prefix string
+			n      int
+			r      *record
+		}
+		ks := make([]keyed, 0, len(c.instances))
+		for _, r := range c.instances {
+			prefix, n := splitNumber(r.ID)
+			ks = append(ks, keyed{prefix, n, r})
+		}
+		slices.SortFunc(ks, func(a, b keyed) int {
+			return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.r.ID, b.r.ID))
+		})
+		c.order = make([]*record, len(ks))
+		for i, k := range ks {
+			c.order[i] = k.r
+		}
+	}
+	return c.order
+}
+
+// putInstance stores r under id and removeInstance drops id; both keep the
+// sorted order honest. The caller holds c.mu.
+func (c *Cloud) putInstance(id string, r *record) {
+	c.instances[id] = r
+	c.order = nil
+}
+
+func (c *Cloud) removeInstance(id string) {
+	delete(c.instances, id)
+	c.order = nil
 }
 
 // splitNumber splits "inst12" into "inst" and 12 so ids sort numerically;
@@ -425,7 +464,7 @@ func (c *Cloud) get(id string) (*deltacloud.Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := c.render(r, c.view())
+	in := c.render(r, c.view(), newParts(1))
 	return &in, nil
 }
 
@@ -461,13 +500,21 @@ func (c *Cloud) view() links {
 // render is r in the portable model with its links: an associated address
 // replaces the public host name, as on the original mock, and the attached
 // volumes are listed.
-func (c *Cloud) render(r *record, l links) deltacloud.Instance {
-	in := r.instance()
-	if ip := l.addresses[r.ID]; ip != "" {
-		in.PublicAddresses = []deltacloud.Address{{Value: ip, Type: deltacloud.AddressIPv4}}
-	}
-	in.StorageVolumes = slices.Clone(l.volumes[r.ID])
+func (c *Cloud) render(r *record, l links, b *parts) deltacloud.Instance {
+	var in deltacloud.Instance
+	c.renderInto(&in, r, l, b)
 	return in
+}
+
+// renderInto is render writing into in, which must be zero.
+func (c *Cloud) renderInto(in *deltacloud.Instance, r *record, l links, b *parts) {
+	r.render(in, b)
+	if ip := l.addresses[r.ID]; ip != "" {
+		in.PublicAddresses = b.address(ip, deltacloud.AddressIPv4)
+	}
+	if vs := l.volumes[r.ID]; len(vs) > 0 {
+		in.StorageVolumes = slices.Clone(vs)
+	}
 }
 
 // compareIDs orders ids with numeric suffixes numerically (inst2 < inst10).
@@ -549,12 +596,13 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) (_ []deltaclo
 			return
 		}
 		for _, id := range ids {
-			delete(c.instances, id)
+			c.removeInstance(id)
 			if err := c.drop(dirInstances, id); err != nil && rerr != nil {
 				rerr = errors.Join(rerr, fmt.Errorf("mock: instance %s of the failed create is left in storage: %w", id, err))
 			}
 		}
 	}()
+	b := newParts(spec.Count)
 	for range spec.Count {
 		next := c.freeID(c.instSeq)
 		// The sequence is stored before the instance, so a crash between
@@ -576,9 +624,9 @@ func (c *Cloud) create(owner string, spec deltacloud.InstanceSpec) (_ []deltaclo
 		if err := c.persist(r); err != nil {
 			return nil, err
 		}
-		c.instances[id] = r
+		c.putInstance(id, r)
 		ids = append(ids, id)
-		out = append(out, c.render(r, links{}))
+		out = append(out, c.render(r, links{}, b))
 	}
 	if err := c.remember(owner, spec, digest, name, cp, ids); err != nil {
 		return nil, err
@@ -601,14 +649,14 @@ func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error
 			Message: fmt.Sprintf("instance %s is %s; %s is not allowed", id, r.State, a)}
 	}
 	if next == deltacloud.StateFinish {
-		in := c.render(r, c.view())
+		in := c.render(r, c.view(), newParts(1))
 		if err := c.freeHeld(id); err != nil {
 			return nil, err
 		}
 		if err := c.drop(dirInstances, id); err != nil {
 			return nil, err
 		}
-		delete(c.instances, id)
+		c.removeInstance(id)
 		in.State, in.Actions = deltacloud.StateFinish, nil
 		return &in, nil
 	}
@@ -618,7 +666,7 @@ func (c *Cloud) act(id string, a deltacloud.Action) (*deltacloud.Instance, error
 		r.State = old
 		return nil, err
 	}
-	in := c.render(r, c.view())
+	in := c.render(r, c.view(), newParts(1))
 	return &in, nil
 }
 

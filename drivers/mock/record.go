@@ -38,26 +38,38 @@ type record struct {
 	SpecDigest  string `json:"spec_digest,omitempty"`
 	// Tags are the portable tags the instance was created with.
 	Tags map[string]string `json:"tags,omitempty"`
+
+	// publicHost and privateHost are the host names built from
+	// AddressImage and ID, made on the first render (under the cloud's
+	// lock) rather than on every listing.
+	publicHost, privateHost string
 }
 
-// instance renders the record in the portable model.
-func (r *record) instance() deltacloud.Instance {
-	host := r.AddressImage + "." + r.ID
-	return deltacloud.Instance{
-		ID:               r.ID,
-		Name:             r.Name,
-		Owner:            r.Owner,
-		ImageID:          r.ImageID,
-		RealmID:          r.RealmID,
-		Profile:          deltacloud.InstanceProfile{ID: r.ProfileID, Overrides: maps.Clone(r.Overrides)},
-		State:            r.State,
-		Actions:          lifecycle.Actions(r.State),
-		PublicAddresses:  []deltacloud.Address{{Value: host + ".public.com", Type: deltacloud.AddressHostname}},
-		PrivateAddresses: []deltacloud.Address{{Value: host + ".private.com", Type: deltacloud.AddressHostname}},
-		LaunchTime:       r.LaunchTime,
-		Authentication:   &deltacloud.Authentication{Method: "key", KeyName: r.KeyName},
-		CanCreateImage:   r.CreateImage,
-		Tags:             maps.Clone(r.Tags),
+// render writes the record in the portable model into in, a zero Instance
+// that a listing has in place in its result (copying a rendered instance into the result
+// was a good part of a large listing's cost).
+func (r *record) render(in *deltacloud.Instance, b *parts) {
+	if r.publicHost == "" {
+		host := r.AddressImage + "." + r.ID
+		r.publicHost, r.privateHost = host+".public.com", host+".private.com"
+	}
+	// Field by field: in is zero, and assigning a whole composite literal
+	// would build it aside and copy it in.
+	in.ID, in.Name, in.Owner = r.ID, r.Name, r.Owner
+	in.ImageID, in.RealmID = r.ImageID, r.RealmID
+	in.Profile.ID = r.ProfileID
+	if r.Overrides != nil {
+		in.Profile.Overrides = maps.Clone(r.Overrides)
+	}
+	in.State = r.State
+	in.Actions = b.actions(r.State)
+	in.PublicAddresses = b.address(r.publicHost, deltacloud.AddressHostname)
+	in.PrivateAddresses = b.address(r.privateHost, deltacloud.AddressHostname)
+	in.LaunchTime = r.LaunchTime
+	in.Authentication = b.keyAuthentication(r.KeyName)
+	in.CanCreateImage = r.CreateImage
+	if r.Tags != nil {
+		in.Tags = maps.Clone(r.Tags)
 	}
 }
 
