@@ -200,8 +200,7 @@ func (fs Features) Clone() Features {
 
 // Has reports whether the named feature is advertised.
 func (fs Features) Has(name FeatureName) bool {
-	_, ok := fs.Lookup(name)
-	return ok
+	return slices.ContainsFunc(fs, func(f Feature) bool { return f.Name == name })
 }
 
 // Lookup returns the named feature.

@@ -480,14 +480,21 @@ type links struct {
 
 // view gathers the links of every instance. The caller holds c.mu.
 func (c *Cloud) view() links {
-	l := links{addresses: map[string]string{}, volumes: map[string][]deltacloud.VolumeAttachment{}}
+	// The maps are made only when there is a link: most listings have none.
+	var l links
 	for _, a := range c.addresses {
 		if a.InstanceID != "" {
+			if l.addresses == nil {
+				l.addresses = map[string]string{}
+			}
 			l.addresses[a.InstanceID] = a.IP
 		}
 	}
 	for _, v := range c.volumes {
 		if v.InstanceID != "" {
+			if l.volumes == nil {
+				l.volumes = map[string][]deltacloud.VolumeAttachment{}
+			}
 			l.volumes[v.InstanceID] = append(l.volumes[v.InstanceID], deltacloud.VolumeAttachment{VolumeID: v.ID, Device: v.Device})
 		}
 	}

@@ -16,6 +16,12 @@ func idleBodies(next http.Handler, idle time.Duration) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == http.NoBody {
+			// Nothing to wait for: a request without a body (most GETs)
+			// costs no deadline.
+			next.ServeHTTP(w, r)
+			return
+		}
 		rc := http.NewResponseController(w)
 		// Headers are read; the body gets its first idle period now.
 		if rc.SetReadDeadline(time.Now().Add(idle)) == nil {
