@@ -153,24 +153,15 @@ func (s *instanceSet) indexed() map[string]int {
 // the same order as the last, the usual case, is compared position by
 // position without indexing either listing.
 func diffInstances(prev, cur *instanceSet, now time.Time, yield func(Event) bool) bool {
-	if len(prev.list) == len(cur.list) {
-		same := true
-		for i := range cur.list {
-			if cur.list[i].ID != prev.list[i].ID {
-				same = false
-				break
-			}
-		}
-		if same {
-			for i, in := range cur.list {
-				if from := prev.list[i].State; from != in.State {
-					if !yield(Event{Kind: EventChanged, Instance: in, From: from, Time: now}) {
-						return false
-					}
+	if slices.EqualFunc(prev.list, cur.list, func(a, b Instance) bool { return a.ID == b.ID }) {
+		for i, in := range cur.list {
+			if from := prev.list[i].State; from != in.State {
+				if !yield(Event{Kind: EventChanged, Instance: in, From: from, Time: now}) {
+					return false
 				}
 			}
-			return true
 		}
+		return true
 	}
 	pi, ci := prev.indexed(), cur.indexed()
 	for _, in := range cur.list {

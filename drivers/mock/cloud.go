@@ -390,23 +390,8 @@ func (c *Cloud) list(owner string, f deltacloud.InstanceFilter) ([]deltacloud.In
 // holds c.mu and must not change the slice.
 func (c *Cloud) sortedInstances() []*record {
 	if c.order == nil {
-		type keyed struct {
-			prefix string
-			n      int
-			r      *record
-		}
-		ks := make([]keyed, 0, len(c.instances))
-		for _, r := range c.instances {
-			prefix, n := splitNumber(r.ID)
-			ks = append(ks, keyed{prefix, n, r})
-		}
-		slices.SortFunc(ks, func(a, b keyed) int {
-			return cmp.Or(strings.Compare(a.prefix, b.prefix), cmp.Compare(a.n, b.n), strings.Compare(a.r.ID, b.r.ID))
-		})
-		c.order = make([]*record, len(ks))
-		for i, k := range ks {
-			c.order[i] = k.r
-		}
+		c.order = slices.Collect(maps.Values(c.instances))
+		slices.SortFunc(c.order, func(a, b *record) int { return compareIDs(a.ID, b.ID) })
 	}
 	return c.order
 }
