@@ -391,7 +391,7 @@ func blobContent(q *request) error {
 		return nil
 	}
 	if n, err := io.Copy(q.w, rc); err != nil {
-		q.h.log.Warn("deltacloud api: blob content cut short", "url", q.path, "written", n, "err", err)
+		q.h.log.Warn("deltacloud api: blob content cut short", "url", q.cleanPath(), "written", n, "err", err)
 	}
 	return nil
 }

@@ -37,18 +37,35 @@ func TestCacheKey(t *testing.T) {
 		{"mock", "mock", cfg("p", "", "x"), cfg("p", "x", "")},
 	}
 	for _, s := range same {
-		if c.cacheKey("mock", s[0]) != c.cacheKey("mock", s[1]) {
+		if keyOf(c, "mock", s[0]) != keyOf(c, "mock", s[1]) {
 			t.Errorf("%+v and %+v have different keys", s[0], s[1])
 		}
 	}
 	for _, d := range differ {
-		if c.cacheKey(d.d1, d.c1) == c.cacheKey(d.d2, d.c2) {
+		if keyOf(c, d.d1, d.c1) == keyOf(c, d.d2, d.c2) {
 			t.Errorf("%s %+v and %s %+v share a key", d.d1, d.c1, d.d2, d.c2)
 		}
 	}
-	if k := c.cacheKey("mock", cfg("p", "user", "s3cret-pw")); containsAny(k, "user", "s3cret-pw") {
+	if k := keyOf(c, "mock", cfg("p", "user", "s3cret-pw")); containsAny(k, "user", "s3cret-pw") {
 		t.Errorf("key %q holds the credentials", k)
 	}
+}
+
+// TestCacheKeyLeavesNoPassword: a pooled hasher keeps no credentials once
+// the key is made, and reusing one gives the same key as a fresh one.
+func TestCacheKeyLeavesNoPassword(t *testing.T) {
+	c := newProviderCache(4, time.Minute, nil)
+	cfg := deltacloud.Config{Provider: "p", Credentials: deltacloud.Credentials{User: "user", Password: "s3cret-pw"}}
+	h := c.getHasher()
+	first := string(c.cacheKey(h, "mock", cfg))
+	if containsAny(string(h.in[:cap(h.in)]), "user", "s3cret-pw") {
+		t.Errorf("the hasher's input space still holds the credentials: %q", h.in[:cap(h.in)])
+	}
+	c.cacheKey(h, "ec2", deltacloud.Config{Credentials: deltacloud.Credentials{User: "someone else"}})
+	if again := string(c.cacheKey(h, "mock", cfg)); again != first {
+		t.Errorf("a reused hasher made key %q, a fresh one %q", again, first)
+	}
+	c.putHasher(h)
 }
 
 func containsAny(s string, subs ...string) bool {
@@ -133,4 +150,11 @@ func TestCacheDoesNotKeepFailures(t *testing.T) {
 	if opens.Load() != 3 {
 		t.Errorf("%d opens, want 3", opens.Load())
 	}
+}
+
+// keyOf is the cache key of driver and cfg as a string.
+func keyOf(c *providerCache, driver string, cfg deltacloud.Config) string {
+	h := c.getHasher()
+	defer c.putHasher(h)
+	return string(c.cacheKey(h, driver, cfg))
 }

@@ -23,6 +23,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -91,6 +92,31 @@ type Handler struct {
 	driverHeader, providerHeader []string
 	// prefixSegs are Prefix's path segments (nil at the root).
 	prefixSegs []string
+	// lastBase is the base URL made last, kept for the next request to
+	// the same host (nearly every one).
+	lastBase atomic.Pointer[baseURL]
+}
+
+// baseURL is a request's {B} and what it was made of.
+type baseURL struct {
+	host string
+	tls  bool
+	url  string
+}
+
+// baseURL returns {B} for r: scheme://host followed by the prefix.
+func (h *Handler) baseURL(r *http.Request) string {
+	tls := r.TLS != nil
+	if b := h.lastBase.Load(); b != nil && b.host == r.Host && b.tls == tls {
+		return b.url
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	b := &baseURL{host: r.Host, tls: tls, url: scheme + "://" + r.Host + h.opts.Prefix}
+	h.lastBase.Store(b)
+	return b.url
 }
 
 // NewHandler returns a handler serving opts.
@@ -199,10 +225,10 @@ func (h *Handler) allowedProvider(p string) (string, bool) {
 
 // openProvider opens (or reuses) the provider a request selected, with the
 // render memo of its cache entry (nil when the cache is off).
-func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, *renderMemo, func(), error) {
+func (h *Handler) openProvider(ctx context.Context, driver, provider string, creds deltacloud.Credentials) (*deltacloud.Provider, *renderMemo, lease, error) {
 	allowed, ok := h.allowedProvider(provider)
 	if !ok {
-		return nil, nil, nil, &deltacloud.Error{Code: deltacloud.Forbidden,
+		return nil, nil, lease{}, &deltacloud.Error{Code: deltacloud.Forbidden,
 			Message: fmt.Sprintf("provider %q is not on this server's list of allowed endpoints", shownProvider(provider))}
 	}
 	provider = allowed

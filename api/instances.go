@@ -36,23 +36,61 @@ func instancesIndex(q *request) error {
 	if err != nil {
 		return err
 	}
-	opts := instanceOptions(p)
-	return q.renderListing(memoListing{
-		route: "instances",
-		// The filter is in the key although the data reflect it: a listing
-		// must not be served for a request it was not made for.
-		variant: strings.Join([]string{f.ID, string(f.State), f.Realm, f.Owner, strconv.FormatBool(opts.Run), strconv.FormatBool(opts.CreateImage)}, "\x00"),
-		data:    ins,
-		same: func(old any) bool {
-			o, ok := old.([]deltacloud.Instance)
-			return ok && instancesEqual(o, ins)
-		},
-		keep: func() any { return cloneInstances(ins) },
-		build: func() (wire.Document, func() any, string, any) {
-			doc := wire.NewInstances(q.base, ins, opts)
-			return doc, func() any { return doc.JSON() }, "instances", doc
-		},
-	})
+	return q.renderListing(&instancesListing{q: q, f: f, ins: ins, opts: instanceOptions(p)})
+}
+
+// instancesListing is GET /instances through the provider's memo.
+type instancesListing struct {
+	q    *request
+	f    deltacloud.InstanceFilter
+	ins  []deltacloud.Instance
+	opts wire.InstanceOptions
+}
+
+// unfilteredVariants are the variants of unfiltered listings, by
+// InstanceOptions.Run and CreateImage, made once: most listings have no
+// filter.
+var unfilteredVariants = func() (v [2][2]string) {
+	for i, run := range []bool{false, true} {
+		for j, create := range []bool{false, true} {
+			v[i][j] = instancesVariant(deltacloud.InstanceFilter{}, wire.InstanceOptions{Run: run, CreateImage: create})
+		}
+	}
+	return v
+}()
+
+func boolIndex(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// instancesVariant is the memo variant of a filter and options.
+func instancesVariant(f deltacloud.InstanceFilter, opts wire.InstanceOptions) string {
+	return strings.Join([]string{f.ID, string(f.State), f.Realm, f.Owner, f.TagKey, f.TagValue,
+		strconv.FormatBool(opts.Run), strconv.FormatBool(opts.CreateImage)}, "\x00")
+}
+
+func (l *instancesListing) key() (route, variant string) {
+	// The filter is in the key although the data reflect it: a listing
+	// must not be served for a request it was not made for.
+	if l.f == (deltacloud.InstanceFilter{}) {
+		return "instances", unfilteredVariants[boolIndex(l.opts.Run)][boolIndex(l.opts.CreateImage)]
+	}
+	return "instances", instancesVariant(l.f, l.opts)
+}
+
+func (l *instancesListing) same(old any) bool {
+	o, ok := old.([]deltacloud.Instance)
+	return ok && instancesEqual(o, l.ins)
+}
+
+func (l *instancesListing) keep() any { return cloneInstances(l.ins) }
+
+func (l *instancesListing) build() (wire.Document, func() any, string, any) {
+	doc := wire.NewInstances(l.q.base, l.ins, l.opts)
+	return doc, func() any { return doc.JSON() }, "instances", doc
 }
 
 // instancesEqual reports whether two listings hold the same instances,

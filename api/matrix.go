@@ -9,8 +9,10 @@ import (
 // escaped path, returning the clean unescaped segments and the parameters of
 // each segment, keyed by the segment's clean name (as the original: only
 // api[driver] and api[provider] mean anything; nil when there are none).
-// A segment that cannot be unescaped makes ok false.
-func splitMatrix(escapedPath string) (segments []string, matrix map[string]map[string]string, ok bool) {
+// A segment that cannot be unescaped makes ok false. The segments are
+// appended to dst.
+func splitMatrix(escapedPath string, dst []string) (segments []string, matrix map[string]map[string]string, ok bool) {
+	segments = dst
 	// Segments and parameters are cut off one by one rather than split
 	// into slices: this runs on every request.
 	for raw := range strings.SplitSeq(strings.Trim(escapedPath, "/"), "/") {

@@ -65,7 +65,7 @@ func TestSplitMatrix(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			segs, matrix, ok := splitMatrix(tt.path)
+			segs, matrix, ok := splitMatrix(tt.path, nil)
 			if ok != tt.ok {
 				t.Fatalf("splitMatrix(%q) ok = %v, want %v", tt.path, ok, tt.ok)
 			}
@@ -96,7 +96,7 @@ func FuzzSplitMatrix(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, path string) {
-		segs, matrix, ok := splitMatrix(path)
+		segs, matrix, ok := splitMatrix(path, nil)
 		if !ok {
 			return
 		}
@@ -115,7 +115,7 @@ func FuzzSplitMatrix(f *testing.F) {
 		if strings.Contains(clean, ";") {
 			t.Fatalf("re-joined %q holds a ';'", clean)
 		}
-		segs2, matrix2, ok := splitMatrix(clean)
+		segs2, matrix2, ok := splitMatrix(clean, nil)
 		if !ok {
 			t.Fatalf("re-joined %q does not split", clean)
 		}

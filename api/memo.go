@@ -99,18 +99,17 @@ func putBuffer(b *bytes.Buffer) {
 }
 
 // memoListing is a listing rendered through the provider's memo.
-type memoListing struct {
-	// route and variant name the listing (see memoKey).
-	route, variant string
-	// data is what the provider just returned; same reports whether a
-	// remembered copy equals it, and keep makes the copy to remember (deep:
-	// a driver may reuse what it returned).
-	data any
-	same func(old any) bool
-	keep func() any
+type memoListing interface {
+	// key names the listing: its route and its variant (see memoKey).
+	key() (route, variant string)
+	// same reports whether a remembered copy equals the data the provider
+	// just returned, and keep makes the copy to remember (deep: a driver
+	// may reuse what it returned).
+	same(old any) bool
+	keep() any
 	// build makes the document (and the JSON value, the HTML page name and
-	// its data) from data.
-	build func() (doc wire.Document, jsonValue func() any, page string, pageData any)
+	// its data) from the data.
+	build() (doc wire.Document, jsonValue func() any, page string, pageData any)
 }
 
 // renderListing answers 200 with the listing. XML and JSON go through the
@@ -120,7 +119,8 @@ func (q *request) renderListing(l memoListing) error {
 		doc, jv, page, data := l.build()
 		return q.render(http.StatusOK, doc, jv, page, data)
 	}
-	k := memoKey{route: l.route, format: q.format, base: q.base, variant: l.variant}
+	route, variant := l.key()
+	k := memoKey{route: route, format: q.format, base: q.base, variant: variant}
 	if e := q.memo.lookup(k, l.same); e != nil {
 		q.writeTagged(http.StatusOK, q.format, e.body, e.etag, e.length)
 		return nil

@@ -27,12 +27,18 @@ type request struct {
 
 	driver, provider string
 	base             string // {B}: scheme://host/api
-	path             string // the path without matrix parameters, for error documents
-	params           url.Values
-	query            url.Values // the URL's query, parsed once
-	format           format
-	op               *operation
-	id               string
+	// segs are the path's clean segments (see cleanPath), split once the
+	// request got that far; segBuf holds them for the usual short paths.
+	segs   []string
+	split  bool
+	segBuf [6]string
+	// runtimeHeader holds the X-Backend-Runtime value.
+	runtimeHeader [1]string
+	params        url.Values
+	query         url.Values // the URL's query, parsed once
+	format        format
+	op            *operation
+	id            string
 	// sub is the second id of the route (a blob's or a rule's), if any.
 	sub string
 	// streaming is set when the request body was left unread for the
@@ -47,8 +53,17 @@ type request struct {
 	credsRead bool
 	prov      *deltacloud.Provider
 	memo      *renderMemo // of prov's cache entry; nil without one
-	release   func()
+	lease     lease       // the hold on prov, given back when the request ends
 	wrote     bool
+}
+
+// cleanPath is the request's path without matrix parameters, for logs and
+// error documents; empty before the path was split.
+func (q *request) cleanPath() string {
+	if !q.split {
+		return ""
+	}
+	return "/" + strings.Join(q.segs, "/")
 }
 
 func (q *request) serve() {
@@ -61,7 +76,8 @@ func (q *request) serve() {
 		q.fail(&deltacloud.Error{Code: deltacloud.Forbidden, Message: "cross-site request refused: " + err.Error()})
 		return
 	}
-	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath())
+	segs, matrix, ok := splitMatrix(q.r.URL.EscapedPath(), q.segBuf[:0])
+	q.segs, q.split = segs, ok
 	prefix := q.h.prefixSegs // nil when the API is served at the root
 	if !ok || len(segs) < len(prefix) || !slices.Equal(segs[:len(prefix)], prefix) {
 		q.driver = q.h.opts.Driver
@@ -74,12 +90,7 @@ func (q *request) serve() {
 		apiSeg = prefix[len(prefix)-1]
 	}
 	q.selectDriver(matrix[apiSeg])
-	q.path = "/" + strings.Join(segs, "/")
-	scheme := "http"
-	if q.r.TLS != nil {
-		scheme = "https"
-	}
-	q.base = scheme + "://" + q.r.Host + q.h.opts.Prefix
+	q.base = q.h.baseURL(q.r)
 	rest := segs[len(prefix):]
 	if len(prefix) == 0 && len(rest) > 0 && rest[0] == "" {
 		rest = rest[1:] // "/;driver=ec2/instances" at the root
@@ -256,7 +267,7 @@ func (q *request) openAny() (*deltacloud.Provider, error) {
 		return q.prov, nil
 	}
 	q.credentials()
-	p, memo, release, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
+	p, memo, l, err := q.h.openProvider(q.r.Context(), q.driver, q.provider, q.creds)
 	if err != nil {
 		var unknown *deltacloud.UnknownDriverError
 		if errors.As(err, &unknown) {
@@ -266,15 +277,12 @@ func (q *request) openAny() (*deltacloud.Provider, error) {
 		}
 		return nil, err
 	}
-	q.prov, q.memo, q.release = p, memo, release
+	q.prov, q.memo, q.lease = p, memo, l
 	return p, nil
 }
 
 func (q *request) releaseProvider() {
-	if q.release != nil {
-		q.release()
-		q.release = nil
-	}
+	q.lease.release()
 }
 
 // setCommonHeaders adds the headers of every response. The fixed values
@@ -386,7 +394,8 @@ func (q *request) writeTagged(status int, f format, body []byte, etag, length []
 		h[hdrCacheControl] = cacheControlHeader
 	}
 	if q.op.timed() {
-		h[hdrRuntime] = []string{q.runtime()}
+		q.runtimeHeader[0] = q.runtime()
+		h[hdrRuntime] = q.runtimeHeader[:]
 	}
 	if length == nil {
 		length = []string{strconv.Itoa(len(body))}
@@ -465,10 +474,10 @@ func (q *request) fail(err error) {
 		q.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Basic realm="%s-deltacloud@%s"`, q.driver, q.h.opts.Hostname))
 	}
 	if status >= 500 {
-		q.h.log.Warn("deltacloud api: request failed", "url", q.path, "driver", q.driver, "status", status, "err", err)
+		q.h.log.Warn("deltacloud api: request failed", "url", q.cleanPath(), "driver", q.driver, "status", status, "err", err)
 	}
 	doc := wire.NewErrorDoc(wire.ErrorInfo{
-		Status: status, URL: q.path, Driver: q.driver, Provider: shownProvider(q.provider),
+		Status: status, URL: q.cleanPath(), Driver: q.driver, Provider: shownProvider(q.provider),
 		Message: msg, Params: q.requestParams(),
 	})
 	f := q.format

@@ -313,9 +313,6 @@ func match(c deltacloud.Collection, method string, rest []string) (op *operation
 		case method == http.MethodHead && o.Method == http.MethodGet:
 			score = 2 * literals
 		default:
-			if !slices.Contains(allowed, o.Method) {
-				allowed = append(allowed, o.Method)
-			}
 			continue
 		}
 		if score > bestScore {
@@ -323,6 +320,12 @@ func match(c deltacloud.Collection, method string, rest []string) (op *operation
 		}
 	}
 	if best < 0 {
+		// Only now the methods the path has: a found operation needs none.
+		for _, o := range ix.ops[c] {
+			if _, _, _, ok := matchPattern(ix.patterns[o], rest); ok && !slices.Contains(allowed, o.Method) {
+				allowed = append(allowed, o.Method)
+			}
+		}
 		return nil, "", "", allowed
 	}
 	return collectionOps(c)[best], bestID, bestSub, nil
