@@ -88,7 +88,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(
 		c.driversCommand(), c.featuresCommand(), c.statesCommand(),
 		c.realmsCommand(), c.profilesCommand(), c.imagesCommand(), c.instancesCommand(),
-		c.keysCommand(), c.volumesCommand(), c.snapshotsCommand(), c.addressesCommand(),
+		c.keysCommand(), c.firewallsCommand(), c.addressesCommand(), c.volumesCommand(), c.snapshotsCommand(),
+		c.bucketsCommand(), c.blobsCommand(), c.metricsCommand(),
 	)
 	return root
 }
