@@ -38,27 +38,10 @@ func (c *cli) firewallsCommand() *cobra.Command {
 			},
 		})
 	return collectionCommand("firewalls", "Firewalls: which traffic reaches instances", []string{"firewall"},
-		c.listCommand("List firewalls", func(ctx context.Context, p *deltacloud.Provider) error {
-			fs, err := p.Firewalls(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printFirewalls(fs, false)
-		}),
-		c.idCommand("show FIREWALL", "Show one firewall with its rules", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			f, err := p.Firewall(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printFirewalls([]deltacloud.Firewall{*f}, true)
-		}),
+		lister(c, "List firewalls", (*deltacloud.Provider).Firewalls, c.printFirewalls),
+		shower(c, "show FIREWALL", "Show one firewall with its rules", (*deltacloud.Provider).Firewall, c.printFirewalls),
 		create, rules,
-		c.idCommand("destroy FIREWALL", "Destroy a firewall", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyFirewall(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("firewall", id)
-		}),
+		c.destroyer("firewall", "destroy FIREWALL", "Destroy a firewall", (*deltacloud.Provider).DestroyFirewall),
 	)
 }
 

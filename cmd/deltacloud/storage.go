@@ -34,27 +34,10 @@ func (c *cli) bucketsCommand() *cobra.Command {
 	}
 	create.Flags().StringVar(&spec.Location, "location", "", "where the cloud keeps it")
 	return collectionCommand("buckets", "Buckets: object storage containers", []string{"bucket"},
-		c.listCommand("List buckets", func(ctx context.Context, p *deltacloud.Provider) error {
-			bs, err := p.Buckets(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printBuckets(bs, false)
-		}),
-		c.idCommand("show BUCKET", "Show one bucket and its blob ids", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			b, err := p.Bucket(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printBuckets([]deltacloud.Bucket{*b}, true)
-		}),
+		lister(c, "List buckets", (*deltacloud.Provider).Buckets, c.printBuckets),
+		shower(c, "show BUCKET", "Show one bucket and its blob ids", (*deltacloud.Provider).Bucket, c.printBuckets),
 		create,
-		c.idCommand("destroy BUCKET", "Destroy an empty bucket", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyBucket(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("bucket", id)
-		}),
+		c.destroyer("bucket", "destroy BUCKET", "Destroy an empty bucket", (*deltacloud.Provider).DestroyBucket),
 	)
 }
 
@@ -267,20 +250,8 @@ func bar(n, total int64) string {
 
 func (c *cli) metricsCommand() *cobra.Command {
 	return collectionCommand("metrics", "Metrics: instances' monitoring samples", []string{"metric"},
-		c.listCommand("List the metrics of the instances", func(ctx context.Context, p *deltacloud.Provider) error {
-			ms, err := p.Metrics(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printMetrics(ms, false)
-		}),
-		c.idCommand("show METRIC", "Show a metric's recent samples", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			m, err := p.Metric(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printMetrics([]deltacloud.Metric{*m}, true)
-		}),
+		lister(c, "List the metrics of the instances", (*deltacloud.Provider).Metrics, c.printMetrics),
+		shower(c, "show METRIC", "Show a metric's recent samples", (*deltacloud.Provider).Metric, c.printMetrics),
 	)
 }
 
