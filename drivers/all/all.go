@@ -12,5 +12,6 @@ import (
 	_ "github.com/deltacloud-go/deltacloud/drivers/azure"      // "azure"
 	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud" // "deltacloud", a remote REST server
 	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"        // "ec2"
+	_ "github.com/deltacloud-go/deltacloud/drivers/gce"        // "gce"
 	_ "github.com/deltacloud-go/deltacloud/drivers/mock"       // "mock"
 )
