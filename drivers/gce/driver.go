@@ -34,8 +34,8 @@
 //	project           the project, when Config.Provider names only a region
 //	owner             the value of the ownership label "deltacloud-owner"
 //	                  (default "deltacloud"): instances, volumes, snapshots,
-//	                  addresses, images and buckets the driver lists are
-//	                  those carrying it, and everything it creates gets it;
+//	                  addresses and destroyable images are those carrying
+//	                  it, and everything the driver creates gets it;
 //	                  acting on anything else is ErrNotFound
 //	images            comma-separated public image families "project/family"
 //	                  listed as images (default DefaultImages)
@@ -112,8 +112,10 @@
 // access config with one holding the address; disassociate removes it,
 // leaving the instance without an external IP.
 //
-// Buckets are the project's Cloud Storage buckets carrying the owner
-// label, blobs their objects. PutBlob streams the content in resumable
+// Buckets are the project's Cloud Storage buckets, all of them (a
+// project's buckets are its storage, as an Azure account's containers
+// are; the ones the driver creates carry the owner label), blobs their
+// objects. Bucket names are global: a taken one is ErrConflict. PutBlob streams the content in resumable
 // upload chunks of blob_chunk_size, holding one chunk in memory; the object
 // exists only once the last chunk is in, so a failed, mis-sized or
 // cancelled upload keeps nothing (a replaced blob keeps its old content).

@@ -1,7 +1,11 @@
 package gce_test
 
-import "testing"
+import (
+	"testing"
 
-// storageOptions are the options that give the provider Cloud Storage;
-// none yet.
-func storageOptions(t *testing.T) []string { return []string{"buckets=false"} }
+	"github.com/deltacloud-go/deltacloud/drivers/gce/gcetest"
+)
+
+// storageOptions start fake-gcs-server and return the option that points
+// the provider at it.
+func storageOptions(t *testing.T) []string { return []string{gcetest.StartStorage(t)} }

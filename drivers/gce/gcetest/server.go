@@ -30,6 +30,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -39,6 +40,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fsouza/fake-gcs-server/fakestorage"
 	"google.golang.org/api/compute/v1"
 	"google.golang.org/api/googleapi"
 
@@ -361,3 +363,16 @@ func (s *Server) globalURL() string {
 
 // last is the last path segment of a resource URL.
 func last(u string) string { return u[strings.LastIndex(u, "/")+1:] }
+
+// StartStorage runs fake-gcs-server, the Cloud Storage emulator,
+// in-process on 127.0.0.1 until the test ends, and returns the driver
+// option that points the provider at it.
+func StartStorage(t testing.TB) (storageEndpoint string) {
+	srv, err := fakestorage.NewServerWithOptions(fakestorage.Options{Scheme: "http", Host: "127.0.0.1", Port: 0,
+		Writer: io.Discard})
+	if err != nil {
+		t.Fatalf("gcetest: starting fake-gcs-server: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	return "storage_endpoint=" + srv.URL() + "/storage/v1/"
+}
