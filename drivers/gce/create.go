@@ -290,4 +290,16 @@ func randomSuffix() string {
 	return hex.EncodeToString(b[:])
 }
 
+// resourceName is the name a create uses: the one asked for, which must
+// be a valid Compute name, or prefix and a random suffix.
+func resourceName(what, asked, prefix string) (string, error) {
+	switch {
+	case asked == "":
+		return prefix + "-" + randomSuffix(), nil
+	case !nameRE.MatchString(asked):
+		return "", invalid("%s name %q: want 1-63 lower-case letters, digits and dashes, starting with a letter", what, truncate(asked))
+	}
+	return asked, nil
+}
+
 func isNotFoundErr(err error) bool { return errors.Is(err, deltacloud.ErrNotFound) }

@@ -124,11 +124,9 @@ func (c *conn) sourceImage(id string) string {
 // the owner (forceCreate: the instance may be running). The name is the
 // spec's (a valid Compute name) or "img-…".
 func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*deltacloud.Image, error) {
-	name := spec.Name
-	if name == "" {
-		name = "img-" + randomSuffix()
-	} else if !nameRE.MatchString(name) {
-		return nil, invalid("image name %q: want 1-63 lower-case letters, digits and dashes, starting with a letter", truncate(name))
+	name, err := resourceName("image", spec.Name, "img")
+	if err != nil {
+		return nil, err
 	}
 	in, zone, err := c.instance(ctx, spec.InstanceID)
 	if err != nil {

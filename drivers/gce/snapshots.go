@@ -69,11 +69,9 @@ func (c *conn) StorageSnapshot(ctx context.Context, id string) (*deltacloud.Stor
 // CreateStorageSnapshot snapshots a volume; the snapshot is named as asked
 // (a valid Compute name) or "snap-…", and is PENDING until Compute has it.
 func (c *conn) CreateStorageSnapshot(ctx context.Context, spec deltacloud.StorageSnapshotSpec) (*deltacloud.StorageSnapshot, error) {
-	name := spec.Name
-	if name == "" {
-		name = "snap-" + randomSuffix()
-	} else if !nameRE.MatchString(name) {
-		return nil, invalid("snapshot name %q: want 1-63 lower-case letters, digits and dashes, starting with a letter", truncate(name))
+	name, err := resourceName("snapshot", spec.Name, "snap")
+	if err != nil {
+		return nil, err
 	}
 	d, _, err := c.disk(ctx, spec.VolumeID)
 	if err != nil {

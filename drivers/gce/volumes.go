@@ -137,11 +137,9 @@ func (c *conn) StorageVolume(ctx context.Context, id string) (*deltacloud.Storag
 // (a valid Compute name) or "vol-…", in the spec's zone or the region's
 // first, optionally from a snapshot.
 func (c *conn) CreateStorageVolume(ctx context.Context, spec deltacloud.StorageVolumeSpec) (*deltacloud.StorageVolume, error) {
-	name := spec.Name
-	if name == "" {
-		name = "vol-" + randomSuffix()
-	} else if !nameRE.MatchString(name) {
-		return nil, invalid("volume name %q: want 1-63 lower-case letters, digits and dashes, starting with a letter", truncate(name))
+	name, err := resourceName("volume", spec.Name, "vol")
+	if err != nil {
+		return nil, err
 	}
 	if len(spec.Description) > 2000 {
 		return nil, invalid("the description is %d characters long; at most 2000", len(spec.Description))

@@ -31,6 +31,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -240,11 +241,7 @@ func (s *Server) FailInsert(f Fault) { s.mu.Lock(); s.failInsert = &f; s.mu.Unlo
 func (s *Server) Requests() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[string]int, len(s.requests))
-	for k, v := range s.requests {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.requests)
 }
 
 // Resources lists what the project holds beyond the fixtures, as
