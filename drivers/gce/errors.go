@@ -39,27 +39,7 @@ func CodeFor(status int, reason string) deltacloud.Code {
 	case "serviceUnavailable":
 		return deltacloud.Unavailable
 	}
-	switch {
-	case status == http.StatusBadRequest:
-		return deltacloud.InvalidArgument
-	case status == http.StatusUnauthorized:
-		return deltacloud.AuthFailure
-	case status == http.StatusForbidden:
-		return deltacloud.Forbidden
-	case status == http.StatusNotFound:
-		return deltacloud.NotFound
-	case status == http.StatusConflict:
-		return deltacloud.Conflict
-	case status == http.StatusPreconditionFailed:
-		return deltacloud.InvalidState
-	case status == http.StatusTooManyRequests:
-		return deltacloud.RateLimited
-	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
-		return deltacloud.Unavailable
-	case status >= 500:
-		return deltacloud.Backend
-	}
-	return deltacloud.CodeUnknown
+	return deltacloud.CodeForHTTPStatus(status)
 }
 
 // OperationCodeFor classifies the error code of a failed long-running
