@@ -126,6 +126,16 @@ func (n *neutron) serve(w http.ResponseWriter, r *http.Request, path string) {
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"networks": out})
 	case "ports":
+		if r.Method == http.MethodGet && len(parts) == 2 {
+			for _, p := range n.ports {
+				if p.id == parts[1] {
+					writeJSON(w, http.StatusOK, map[string]any{"port": n.portJSON(p)})
+					return
+				}
+			}
+			neutronFault(w, http.StatusNotFound, "PortNotFound", "Port "+parts[1]+" could not be found.")
+			return
+		}
 		if r.Method != http.MethodGet || len(parts) != 1 {
 			neutronFault(w, http.StatusNotFound, "HTTPNotFound", "The resource could not be found.")
 			return
