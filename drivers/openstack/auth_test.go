@@ -42,12 +42,7 @@ func TestNoAmbientCredentials(t *testing.T) {
 // succeeds; credentials the cloud refuses are ErrAuthFailure.
 func TestTokenRenewal(t *testing.T) {
 	ctx := context.Background()
-	c := openstacktest.New(t)
-	p, err := open(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	c, p := openFake(t)
 	if _, err := p.Realms(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,19 @@ func open(ctx context.Context, c *openstacktest.Cloud, options ...string) (*delt
 	return deltacloud.Open(ctx, "openstack", c.Config(options...))
 }
 
+// openFake opens the driver on a new fake cloud, both closed when the
+// test ends.
+func openFake(t testing.TB, options ...string) (*openstacktest.Cloud, *deltacloud.Provider) {
+	t.Helper()
+	c := openstacktest.New(t)
+	p, err := open(context.Background(), c, options...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return c, p
+}
+
 func TestConformance(t *testing.T) {
 	c := openstacktest.New(t)
 	drivertest.RunConformance(t, drivertest.Harness{

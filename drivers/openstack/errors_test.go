@@ -86,14 +86,9 @@ func TestRetryAfter(t *testing.T) {
 // The fake's faults reach the caller as typed errors.
 func TestFaultsThroughTheDriver(t *testing.T) {
 	ctx := context.Background()
-	c := openstacktest.New(t)
-	p, err := open(ctx, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	c, p := openFake(t)
 	c.SetOverLimit(1)
-	_, err = p.Instances(ctx, deltacloud.InstanceFilter{})
+	_, err := p.Instances(ctx, deltacloud.InstanceFilter{})
 	var e *deltacloud.Error
 	if !errors.As(err, &e) || e.Code != deltacloud.RateLimited || e.RetryAfter != 7*time.Second {
 		t.Errorf("over limit: %v (RetryAfter %v), want RateLimited with 7s", err, retryOf(e))

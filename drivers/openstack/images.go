@@ -15,14 +15,7 @@ import (
 // request.
 func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltacloud.Image, error) {
 	if f.ID != "" {
-		img, err := c.Image(ctx, f.ID)
-		if deltacloud.CodeOf(err) == deltacloud.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []deltacloud.Image{*img}, nil
+		return listOne(c.Image(ctx, f.ID))
 	}
 	s, err := c.services(ctx)
 	if err != nil {

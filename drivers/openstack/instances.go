@@ -18,14 +18,7 @@ const metaPrefix = "deltacloud-"
 // request.
 func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]deltacloud.Instance, error) {
 	if f.ID != "" {
-		in, err := c.Instance(ctx, f.ID)
-		if deltacloud.CodeOf(err) == deltacloud.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []deltacloud.Instance{*in}, nil
+		return listOne(c.Instance(ctx, f.ID))
 	}
 	s, err := c.services(ctx)
 	if err != nil {
@@ -126,4 +119,16 @@ func addressesOf(nets map[string]any) (public, private []deltacloud.Address) {
 		}
 	}
 	return public, private
+}
+
+// listOne is the listing of one object fetched by id: empty when the
+// cloud does not know it.
+func listOne[T any](obj *T, err error) ([]T, error) {
+	switch {
+	case deltacloud.CodeOf(err) == deltacloud.NotFound:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return []T{*obj}, nil
 }

@@ -185,20 +185,7 @@ func (c *Cloud) serveFlavors(w http.ResponseWriter, r *http.Request, parts []str
 		byID[f.ID] = f
 	}
 	sort.Strings(ids)
-	got, more, ok := page(ids, r.URL.Query(), 1000)
-	if !ok {
-		fault(w, http.StatusBadRequest, "badRequest", "marker [%s] not found", r.URL.Query().Get("marker"))
-		return
-	}
-	out := []map[string]any{}
-	for _, id := range got {
-		out = append(out, c.flavorJSON(byID[id]))
-	}
-	body := map[string]any{"flavors": out}
-	if more {
-		body["flavors_links"] = []map[string]any{{"rel": "next", "href": c.srv.URL + "/compute/v2.1/flavors/detail?limit=" + r.URL.Query().Get("limit") + "&marker=" + got[len(got)-1]}}
-	}
-	writeJSON(w, http.StatusOK, body)
+	c.listPage(w, r, ids, "flavors", "/compute/v2.1/flavors/detail", func(id string) map[string]any { return c.flavorJSON(byID[id]) })
 }
 
 // serverJSON is a server's detail as microversion 2.46 shows it.
@@ -263,18 +250,16 @@ func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []str
 	case len(parts) == 2 && m == http.MethodGet:
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		s, ok := c.servers[parts[1]]
-		if !ok || !c.advance(s) {
-			fault(w, http.StatusNotFound, "itemNotFound", "Instance %s could not be found.", parts[1])
+		s := c.findServer(w, parts[1])
+		if s == nil {
 			return
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"server": c.serverJSON(s)})
 	case len(parts) == 2 && m == http.MethodDelete:
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		s, ok := c.servers[parts[1]]
-		if !ok || !c.advance(s) {
-			fault(w, http.StatusNotFound, "itemNotFound", "Instance %s could not be found.", parts[1])
+		s := c.findServer(w, parts[1])
+		if s == nil {
 			return
 		}
 		if len(s.volumes) > 0 {
@@ -323,6 +308,13 @@ func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request) {
 		ids[i] = s.id
 		byID[s.id] = s
 	}
+	c.listPage(w, r, ids, "servers", "/compute/v2.1/servers/detail", func(id string) map[string]any { return c.serverJSON(byID[id]) })
+}
+
+// listPage answers one page of a Nova listing, with its "<key>_links"
+// next link when more follow.
+func (c *Cloud) listPage(w http.ResponseWriter, r *http.Request, ids []string, key, path string, render func(string) map[string]any) {
+	q := r.URL.Query()
 	got, more, ok := page(ids, q, 1000)
 	if !ok {
 		fault(w, http.StatusBadRequest, "badRequest", "marker [%s] not found", q.Get("marker"))
@@ -330,15 +322,15 @@ func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []map[string]any{}
 	for _, id := range got {
-		out = append(out, c.serverJSON(byID[id]))
+		out = append(out, render(id))
 	}
-	body := map[string]any{"servers": out}
+	body := map[string]any{key: out}
 	if more {
 		limit := q.Get("limit")
 		if limit == "" {
 			limit = "1000"
 		}
-		body["servers_links"] = []map[string]any{{"rel": "next", "href": c.srv.URL + "/compute/v2.1/servers/detail?limit=" + limit + "&marker=" + got[len(got)-1]}}
+		body[key+"_links"] = []map[string]any{{"rel": "next", "href": c.srv.URL + path + "?limit=" + limit + "&marker=" + got[len(got)-1]}}
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -512,9 +504,8 @@ func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, ok := c.servers[id]
-	if !ok || !c.advance(s) {
-		fault(w, http.StatusNotFound, "itemNotFound", "Instance %s could not be found.", id)
+	s := c.findServer(w, id)
+	if s == nil {
 		return
 	}
 	if s.task != "" {
@@ -551,4 +542,15 @@ func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	c.later(s, rule.next, "", rule.vmState, rule.power)
 	w.WriteHeader(http.StatusAccepted)
+}
+
+// findServer returns a server brought up to date, or answers itemNotFound
+// and returns nil; c.mu is held.
+func (c *Cloud) findServer(w http.ResponseWriter, id string) *server {
+	s, ok := c.servers[id]
+	if !ok || !c.advance(s) {
+		fault(w, http.StatusNotFound, "itemNotFound", "Instance %s could not be found.", id)
+		return nil
+	}
+	return s
 }

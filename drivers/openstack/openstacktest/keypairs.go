@@ -46,7 +46,6 @@ func (c *Cloud) serveKeypairs(w http.ResponseWriter, r *http.Request, parts []st
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"keypairs": out})
 	case len(parts) == 1 && r.Method == http.MethodPost:
-		c.mu.Unlock()
 		var req struct {
 			Keypair struct {
 				Name      string `json:"name"`
@@ -54,9 +53,7 @@ func (c *Cloud) serveKeypairs(w http.ResponseWriter, r *http.Request, parts []st
 				Type      string `json:"type"`
 			} `json:"keypair"`
 		}
-		ok := decode(w, r, &req)
-		c.mu.Lock()
-		if !ok {
+		if !decode(w, r, &req) {
 			return
 		}
 		in := req.Keypair

@@ -106,10 +106,7 @@ func (n *neutron) serveGroups(w http.ResponseWriter, r *http.Request, parts []st
 				Description string `json:"description"`
 			} `json:"security_group"`
 		}
-		n.c.mu.Unlock()
-		ok := decodeNeutron(w, r, &req)
-		n.c.mu.Lock()
-		if !ok {
+		if !decodeNeutron(w, r, &req) {
 			return
 		}
 		if len(req.SG.Name) > 255 || len(req.SG.Description) > 255 {
@@ -165,10 +162,7 @@ func (n *neutron) serveRules(w http.ResponseWriter, r *http.Request, parts []str
 				Remote    string `json:"remote_group_id"`
 			} `json:"security_group_rule"`
 		}
-		n.c.mu.Unlock()
-		ok := decodeNeutron(w, r, &req)
-		n.c.mu.Lock()
-		if !ok {
+		if !decodeNeutron(w, r, &req) {
 			return
 		}
 		in := req.R
@@ -276,10 +270,7 @@ func (n *neutron) serveFloating(w http.ResponseWriter, r *http.Request, parts []
 				Network string `json:"floating_network_id"`
 			} `json:"floatingip"`
 		}
-		n.c.mu.Unlock()
-		ok := decodeNeutron(w, r, &req)
-		n.c.mu.Lock()
-		if !ok {
+		if !decodeNeutron(w, r, &req) {
 			return
 		}
 		if req.F.Network != NetworkPublic {
@@ -308,10 +299,7 @@ func (n *neutron) serveFloating(w http.ResponseWriter, r *http.Request, parts []
 					Port *string `json:"port_id"`
 				} `json:"floatingip"`
 			}
-			n.c.mu.Unlock()
-			ok := decodeNeutron(w, r, &req)
-			n.c.mu.Lock()
-			if !ok {
+			if !decodeNeutron(w, r, &req) {
 				return
 			}
 			if req.F.Port == nil || *req.F.Port == "" {

@@ -55,6 +55,20 @@ service_token_roles_required = true
 A
 }
 
+# SERVICE section user: a section with the service user's credentials.
+SERVICE() { cat <<A
+[$1]
+auth_type = password
+auth_url = http://127.0.0.1:5000/v3
+project_name = service
+project_domain_name = Default
+username = $2
+user_domain_name = Default
+password = service
+region_name = RegionOne
+A
+}
+
 # Keystone.
 mkdir -p "$S/keystone/fernet" "$S/keystone/credential"
 cat >"$S/etc/keystone.conf" <<CONF
@@ -153,33 +167,10 @@ api_paste_config = $S/paste/api-paste.ini
 enabled = false
 [glance]
 api_servers = http://127.0.0.1:9292
-[placement]
-auth_type = password
-auth_url = http://127.0.0.1:5000/v3
-project_name = service
-project_domain_name = Default
-username = placement
-user_domain_name = Default
-password = service
-region_name = RegionOne
-[neutron]
-auth_type = password
-auth_url = http://127.0.0.1:5000/v3
-project_name = service
-project_domain_name = Default
-username = neutron
-user_domain_name = Default
-password = service
-region_name = RegionOne
-[service_user]
+$(SERVICE placement placement)
+$(SERVICE neutron neutron)
+$(SERVICE service_user nova)
 send_service_user_token = true
-auth_type = password
-auth_url = http://127.0.0.1:5000/v3
-project_name = service
-project_domain_name = Default
-username = nova
-user_domain_name = Default
-password = service
 $(AUTHTOKEN nova)
 $POLICY
 CONF
