@@ -59,6 +59,7 @@ type Cloud struct {
 	requests      int
 	overLimit     int
 	quota         int
+	pageSize      int
 
 	zones   []string
 	flavors []*flavor
@@ -80,7 +81,7 @@ func New(t interface{ Cleanup(func()) }) *Cloud {
 
 // NewCloud starts a fake cloud; the caller closes it.
 func NewCloud() *Cloud {
-	c := &Cloud{tokens: map[string]time.Time{}, step: 5 * time.Millisecond, quota: 1 << 30,
+	c := &Cloud{tokens: map[string]time.Time{}, step: 5 * time.Millisecond, quota: 1 << 30, pageSize: 1000,
 		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{}}
 	c.seedCompute()
 	c.seedImages()
@@ -114,6 +115,11 @@ func (c *Cloud) SetActionLatency(d time.Duration) { c.mu.Lock(); c.actionLatency
 
 // SetStep sets how long each asynchronous state lasts (default 5ms).
 func (c *Cloud) SetStep(d time.Duration) { c.mu.Lock(); c.step = d; c.mu.Unlock() }
+
+// SetPageSize sets the most items one listing page holds when the
+// request has no smaller limit (Nova's max_limit, default 1000; Glance's
+// default is 25 and is also capped by it).
+func (c *Cloud) SetPageSize(n int) { c.mu.Lock(); c.pageSize = max(n, 1); c.mu.Unlock() }
 
 // ExpireTokens makes every issued token invalid, as when they time out.
 func (c *Cloud) ExpireTokens() { c.mu.Lock(); clear(c.tokens); c.mu.Unlock() }

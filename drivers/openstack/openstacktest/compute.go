@@ -315,7 +315,7 @@ func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request) {
 // next link when more follow.
 func (c *Cloud) listPage(w http.ResponseWriter, r *http.Request, ids []string, key, path string, render func(string) map[string]any) {
 	q := r.URL.Query()
-	got, more, ok := page(ids, q, 1000)
+	got, more, ok := page(ids, q, c.pageSize)
 	if !ok {
 		fault(w, http.StatusBadRequest, "badRequest", "marker [%s] not found", q.Get("marker"))
 		return

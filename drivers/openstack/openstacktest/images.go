@@ -161,7 +161,7 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 	for i, img := range list {
 		ids[i], byID[img.id] = img.id, img
 	}
-	got, more, ok := page(ids, q, 25)
+	got, more, ok := page(ids, q, min(25, c.pageSize))
 	if !ok {
 		http.Error(w, "400 Bad Request\n\nmarker not found\n\n   ", http.StatusBadRequest)
 		return
