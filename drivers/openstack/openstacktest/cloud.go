@@ -1,9 +1,8 @@
 // Package openstacktest is an in-memory OpenStack for tests: one
 // httptest server on 127.0.0.1 speaking Keystone v3 (tokens and the
 // catalog), Nova (availability zones, flavors, servers with their actions,
-// key pairs, volume attachments), Glance v2 (images), Neutron (networks,
-// ports, security groups and rules, floating IPs), Cinder v3 (volumes and
-// snapshots) and Swift (containers and objects, static large objects). Its
+// key pairs), Glance v2 (images) and Neutron (networks, ports, security
+// groups and rules, floating IPs); its catalog has no Cinder or Swift. Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
@@ -67,8 +66,6 @@ type Cloud struct {
 	servers map[string]*server
 	keys    map[string]*keypair
 	nets    *neutron
-	cinder  *cinder
-	swift   *swift
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -86,8 +83,6 @@ func NewCloud() *Cloud {
 	c.seedCompute()
 	c.seedImages()
 	c.nets = newNeutron(c)
-	c.cinder = newCinder(c)
-	c.swift = newSwift()
 	c.srv = httptest.NewServer(http.HandlerFunc(c.serve))
 	c.URL = c.srv.URL + "/identity/v3"
 	return c
@@ -176,10 +171,6 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		c.serveImages(w, r, strings.TrimPrefix(path, "/image/v2"))
 	case strings.HasPrefix(path, "/network/v2.0"):
 		c.nets.serve(w, r, strings.TrimPrefix(path, "/network/v2.0"))
-	case strings.HasPrefix(path, "/volume/v3/"+ProjectID):
-		c.cinder.serve(w, r, strings.TrimPrefix(path, "/volume/v3/"+ProjectID))
-	case strings.HasPrefix(path, "/object-store/v1/AUTH_"+ProjectID):
-		c.swift.serve(w, r, strings.TrimPrefix(path, "/object-store/v1/AUTH_"+ProjectID))
 	default:
 		http.NotFound(w, r)
 	}
@@ -269,9 +260,6 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 			ep("compute", "nova", base+"/compute/v2.1"),
 			ep("image", "glance", base+"/image"),
 			ep("network", "neutron", base+"/network"),
-			ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID),
-			ep("volumev3", "cinderv3", base+"/volume/v3/"+ProjectID),
-			ep("object-store", "swift", base+"/object-store/v1/AUTH_"+ProjectID),
 		},
 	}})
 }
@@ -350,11 +338,6 @@ func (c *Cloud) serveVersions(w http.ResponseWriter, path string) bool {
 	case "/network":
 		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{
 			{"id": "v2.0", "status": "CURRENT", "links": link("/network/v2.0/")},
-		}})
-	case "/volume":
-		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []map[string]any{
-			{"id": "v3.0", "status": "CURRENT", "version": "3.70", "min_version": "3.0", "updated": "2023-08-31T00:00:00Z",
-				"links": link("/volume/v3/")},
 		}})
 	default:
 		return false

@@ -43,7 +43,6 @@ type server struct {
 	ip                                               string
 	created, launched                                time.Time
 	next                                             *change
-	volumes                                          []string
 }
 
 // change is the state a server reaches by itself at a time.
@@ -215,10 +214,6 @@ func (c *Cloud) serverJSON(s *server) map[string]any {
 	for _, g := range s.groups {
 		groups = append(groups, map[string]any{"name": g})
 	}
-	vols := []map[string]any{}
-	for _, v := range s.volumes {
-		vols = append(vols, map[string]any{"id": v, "delete_on_termination": false})
-	}
 	meta := s.metadata
 	if meta == nil {
 		meta = map[string]string{}
@@ -236,7 +231,7 @@ func (c *Cloud) serverJSON(s *server) map[string]any {
 		"key_name":                    key, "security_groups": groups,
 		"OS-EXT-STS:task_state": task, "OS-EXT-STS:vm_state": s.vmState, "OS-EXT-STS:power_state": s.power,
 		"OS-SRV-USG:launched_at": launched, "OS-SRV-USG:terminated_at": nil,
-		"os-extended-volumes:volumes_attached": vols, "tags": []string{}, "trusted_image_certificates": nil,
+		"os-extended-volumes:volumes_attached": []map[string]any{}, "tags": []string{}, "trusted_image_certificates": nil,
 	}
 }
 
@@ -262,17 +257,11 @@ func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []str
 		if s == nil {
 			return
 		}
-		if len(s.volumes) > 0 {
-			c.cinder.detachAll(s.id)
-			s.volumes = nil
-		}
 		s.task = "deleting"
 		s.next = &change{at: time.Now().Add(c.step), gone: true}
 		w.WriteHeader(http.StatusNoContent)
 	case len(parts) == 3 && parts[2] == "action" && m == http.MethodPost:
 		c.serverAction(w, r, parts[1])
-	case len(parts) >= 3 && parts[2] == "os-volume_attachments":
-		c.serveAttachments(w, r, parts)
 	default:
 		fault(w, http.StatusNotFound, "itemNotFound", "The resource could not be found.")
 	}
