@@ -123,7 +123,7 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 		return nil, c.wrap(err)
 	}
 	c.untag(ctx, createTag)
-	in := c.instanceOf(d)
+	in := c.instanceOf(d, nil)
 	return []deltacloud.Instance{in}, nil
 }
 
@@ -173,7 +173,7 @@ func (c *conn) byToken(ctx context.Context, spec deltacloud.InstanceSpec) ([]del
 			return nil, true, deltacloud.Errorf(deltacloud.Conflict,
 				"digitalocean: the client token was used before for another spec (droplet %d)", ds[i].ID)
 		}
-		out = append(out, c.instanceOf(&ds[i]))
+		out = append(out, c.instanceOf(&ds[i], nil))
 	}
 	return out, len(out) > 0, nil
 }

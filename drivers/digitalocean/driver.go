@@ -249,6 +249,9 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureUserName,
 	deltacloud.FeatureUserData,
 	deltacloud.FeatureAuthenticationKey,
+	deltacloud.FeatureImportKey,
+	deltacloud.FeatureVolumeName,
+	deltacloud.FeatureVolumeDescription,
 ).WithConstraint(deltacloud.FeatureUserName, "max_length", "63")
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }

@@ -182,3 +182,12 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// wrapGet is wrap for a lookup by id: the API's 404 becomes the driver's
+// not-found error naming the object.
+func (c *conn) wrapGet(err error, what, id string) error {
+	if err != nil && classify(err) == deltacloud.NotFound {
+		return notFound(what, id)
+	}
+	return c.wrap(err)
+}

@@ -30,9 +30,13 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	if err != nil {
 		return nil, err
 	}
+	devices, err := c.volumeDevices(ctx, ds)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]deltacloud.Instance, 0, len(ds))
 	for i := range ds {
-		out = append(out, c.instanceOf(&ds[i]))
+		out = append(out, c.instanceOf(&ds[i], devices))
 	}
 	return out, nil
 }
@@ -49,7 +53,11 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 	if err != nil {
 		return nil, err
 	}
-	in := c.instanceOf(d)
+	devices, err := c.volumeDevices(ctx, []godo.Droplet{*d})
+	if err != nil {
+		return nil, err
+	}
+	in := c.instanceOf(d, devices)
 	return &in, nil
 }
 
@@ -79,7 +87,9 @@ func (c *conn) droplet(ctx context.Context, id string) (*godo.Droplet, error) {
 	return d, nil
 }
 
-func (c *conn) instanceOf(d *godo.Droplet) deltacloud.Instance {
+// instanceOf maps a droplet; devices names its volumes' devices (nil when
+// it has none).
+func (c *conn) instanceOf(d *godo.Droplet, devices map[string]string) deltacloud.Instance {
 	state := MapState(d.Status)
 	in := deltacloud.Instance{ID: strconv.Itoa(d.ID), Name: d.Name, Owner: c.opts.owner,
 		Profile: deltacloud.InstanceProfile{ID: d.SizeSlug}, State: state, Actions: lifecycle.Actions(state)}
@@ -108,7 +118,7 @@ func (c *conn) instanceOf(d *godo.Droplet) deltacloud.Instance {
 		in.LaunchTime = t
 	}
 	for _, v := range d.VolumeIDs {
-		in.StorageVolumes = append(in.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: v})
+		in.StorageVolumes = append(in.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: v, Device: devices[v]})
 	}
 	return in
 }
@@ -131,7 +141,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		if _, err := c.client.Droplets.Delete(ctx, d.ID); err != nil {
 			return nil, c.wrap(err)
 		}
-		in := c.instanceOf(d)
+		in := c.instanceOf(d, nil)
 		in.State, in.Actions = deltacloud.StateShuttingDown, lifecycle.Actions(deltacloud.StateShuttingDown)
 		return &in, nil
 	default:
