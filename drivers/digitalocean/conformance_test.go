@@ -15,7 +15,8 @@ import (
 // config opens the driver on a fake with fast polling; opts are more
 // option pairs.
 func config(s *dotest.Server, token string, opts ...string) deltacloud.Config {
-	o := map[string]string{"endpoint": s.URL, "poll_interval": "1ms", "stop_timeout": "1s"}
+	o := map[string]string{"endpoint": s.URL, "poll_interval": "1ms", "stop_timeout": "1s",
+		"spaces_key": "DO00FAKEKEY", "spaces_secret": "fake-secret", "spaces_endpoint": s.Spaces().URL, "spaces_part_size": "5"}
 	for i := 0; i+1 < len(opts); i += 2 {
 		o[opts[i]] = opts[i+1]
 	}
@@ -36,7 +37,8 @@ func TestConformance(t *testing.T) {
 		},
 		Slow: func(t *testing.T, p *deltacloud.Provider) {
 			s.SetLatency(time.Hour)
-			t.Cleanup(func() { s.SetLatency(0) })
+			s.Spaces().SetLatency(time.Hour)
+			t.Cleanup(func() { s.SetLatency(0); s.Spaces().SetLatency(0) })
 		},
 		SlowActions: func(t *testing.T, p *deltacloud.Provider) func() {
 			s.SetActionLatency(time.Hour)

@@ -97,6 +97,7 @@ import (
 	"github.com/digitalocean/godo"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/s3store"
 )
 
 // Defaults of the options.
@@ -125,7 +126,7 @@ func (driver) Info() deltacloud.DriverInfo {
 	ps := make([]deltacloud.ProviderInfo, len(regions))
 	for i, r := range regions {
 		ps[i] = deltacloud.ProviderInfo{ID: r, Entrypoints: map[string]string{
-			"compute": "api.digitalocean.com", "storage": r + ".digitaloceanspaces.com"}}
+			"compute": "api.digitalocean.com", "storage": spacesHost(r)}}
 	}
 	return deltacloud.DriverInfo{Description: "DigitalOcean", Providers: ps}
 }
@@ -137,9 +138,10 @@ type options struct {
 	size         string
 	pollInterval time.Duration
 	stopTimeout  time.Duration
+	spaces       spacesOptions
 }
 
-const knownOptions = "endpoint, owner, size, poll_interval, stop_timeout"
+const knownOptions = "endpoint, owner, size, poll_interval, stop_timeout, spaces_key, spaces_secret, spaces_endpoint, spaces_part_size"
 
 func invalid(format string, args ...any) error {
 	return deltacloud.Errorf(deltacloud.InvalidArgument, "digitalocean: "+format, args...)
@@ -147,7 +149,8 @@ func invalid(format string, args ...any) error {
 
 func parseOptions(m map[string]string) (options, error) {
 	o := options{endpoint: DefaultEndpoint, owner: DefaultOwner, size: DefaultSize,
-		pollInterval: DefaultPollInterval, stopTimeout: DefaultStopTimeout}
+		pollInterval: DefaultPollInterval, stopTimeout: DefaultStopTimeout,
+		spaces: spacesOptions{partSize: s3store.DefaultPartSize}}
 	for k, v := range m {
 		v = strings.TrimSpace(v)
 		switch k {
@@ -181,7 +184,11 @@ func parseOptions(m map[string]string) (options, error) {
 				o.stopTimeout = d
 			}
 		default:
-			return o, invalid("unknown option %q (known: %s)", k, knownOptions)
+			if ok, err := parseSpacesOption(&o.spaces, k, v); err != nil {
+				return o, err
+			} else if !ok {
+				return o, invalid("unknown option %q (known: %s)", k, knownOptions)
+			}
 		}
 	}
 	return o, nil
@@ -230,11 +237,20 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if err != nil {
 		return nil, invalid("cannot build the client: %v", err)
 	}
-	return &conn{client: client, region: region, opts: o, ownerTag: TagOwnerPrefix + o.owner}, nil
+	c := &conn{client: client, region: region, opts: o, ownerTag: TagOwnerPrefix + o.owner}
+	// Spaces requests go without the API token: it is not theirs to see.
+	plain := &http.Client{Transport: base, Timeout: hc.Timeout}
+	if c.Store, err = c.newSpaces(o.spaces, plain, cfg.NoAmbientCredentials && cfg.Credentials.Password == ""); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // conn is one opened provider.
 type conn struct {
+	// Store serves buckets and blobs through Spaces' S3 API; nil without
+	// spaces_key.
+	*s3store.Store
 	client   *godo.Client
 	region   string
 	opts     options

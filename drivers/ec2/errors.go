@@ -28,33 +28,35 @@ import (
 func CodeFor(apiCode string) deltacloud.Code {
 	switch apiCode {
 	case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed", "InvalidAMIID.NotFound",
-		"NoSuchBucket", "NoSuchKey", "NotFound", "NoSuchUpload", "ResourceNotFound", "ResourceNotFoundException":
+		"ResourceNotFound", "ResourceNotFoundException":
 		return deltacloud.NotFound
 	case "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "MissingAuthenticationToken",
-		"UnrecognizedClientException", "OptInRequired", "PendingVerification", "InvalidAccessKeyId",
-		"ExpiredToken", "InvalidToken", "IncompleteSignature", "RequestExpired":
+		"UnrecognizedClientException", "OptInRequired", "PendingVerification",
+		"IncompleteSignature", "RequestExpired":
 		return deltacloud.AuthFailure
-	case "UnauthorizedOperation", "Blocked", "AccessDenied", "AccessDeniedException", "CannotDelete", "AllAccessDisabled":
+	case "UnauthorizedOperation", "Blocked", "AccessDeniedException", "CannotDelete":
 		return deltacloud.Forbidden
-	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown", "TooManyRequests":
+	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequests":
 		return deltacloud.RateLimited
 	case "IncorrectInstanceState", "IncorrectState", "IncorrectSpotRequestState", "VolumeInUse",
-		"DependencyViolation", "BucketNotEmpty", "Resource.AlreadyAssociated", "OperationAborted":
+		"DependencyViolation", "Resource.AlreadyAssociated":
 		return deltacloud.InvalidState
-	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable", "ServiceUnavailable",
+	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable",
 		"InsufficientHostCapacity", "InsufficientVolumeCapacity":
 		return deltacloud.Unavailable
-	case "IdempotentParameterMismatch", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "PreconditionFailed":
+	case "IdempotentParameterMismatch":
 		return deltacloud.Conflict
 	case "InstanceLimitExceeded", "VcpuLimitExceeded", "LimitExceededException":
 		return deltacloud.Forbidden
-	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "EntityTooSmall",
-		"EntityTooLarge", "MetadataTooLarge", "KeyTooLongError", "MalformedXML", "PermanentRedirect",
-		"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "ValidationError",
+	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "ValidationError",
 		"MissingRequiredParameterException":
 		return deltacloud.InvalidArgument
-	case "InternalError", "InternalFailure", "InternalServiceError", "InternalServiceFault":
+	case "InternalFailure", "InternalServiceError", "InternalServiceFault":
 		return deltacloud.Backend
+	}
+	// S3's codes, shared with the drivers of other S3-compatible stores.
+	if c := s3store.CodeFor(apiCode); c != deltacloud.CodeUnknown {
+		return c
 	}
 	switch {
 	case strings.HasSuffix(apiCode, ".NotFound"):

@@ -15,7 +15,8 @@
 //
 // Requests must carry "Authorization: Bearer <Token>"; any other token is
 // refused with 401 {"id":"unauthorized"}. Fail, Throttle and SetLatency
-// inject faults; Calls counts requests per route.
+// inject faults; Calls counts requests per route. Spaces is an S3 fake
+// beside it.
 package dotest
 
 import (
@@ -30,6 +31,8 @@ import (
 	"time"
 
 	"github.com/digitalocean/godo"
+
+	"github.com/deltacloud-go/deltacloud/drivers/ec2/ec2test"
 )
 
 // Token is the API token the fake accepts.
@@ -64,6 +67,7 @@ type Server struct {
 	remain        int
 	shutdownFails bool
 	closed        chan struct{}
+	spaces        *ec2test.S3Server
 	closeOnce     sync.Once
 }
 
@@ -82,8 +86,14 @@ func NewServer(t interface{ Cleanup(func()) }) *Server {
 		tags: map[string]bool{}, calls: map[string]int{}, remain: 5000, closed: make(chan struct{})}
 	s.Server = httptest.NewServer(s.routes())
 	t.Cleanup(s.Close)
+	s.spaces = ec2test.NewS3Server(t)
 	return s
 }
+
+// Spaces is the account's Spaces endpoint: the S3 fake of drivers/ec2
+// (gofakes3), addressed path-style; give its URL as the driver's
+// spaces_endpoint. It refuses the access key ec2test.BadAccessKey.
+func (s *Server) Spaces() *ec2test.S3Server { return s.spaces }
 
 // Fail makes the next n requests whose method and path start as given
 // answer status with error id (e.g. "POST", "/v2/volumes", 1, 500,
