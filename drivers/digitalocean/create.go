@@ -138,12 +138,22 @@ func unknownOutcome(err error) bool {
 	return true
 }
 
+// cleanupRounds is how many times a clean-up deletes by the create tag,
+// poll_interval apart: a create the API carries out after its client gave
+// up appears late.
+const cleanupRounds = 3
+
 // cleanup deletes the droplets a failed create made and its tag.
 func (c *conn) cleanup(ctx context.Context, createTag string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	if _, err := c.client.Droplets.DeleteByTag(ctx, createTag); err != nil && classify(err) != deltacloud.NotFound {
-		return c.wrap(err)
+	for i := range cleanupRounds {
+		if i > 0 {
+			time.Sleep(c.opts.pollInterval)
+		}
+		if _, err := c.client.Droplets.DeleteByTag(ctx, createTag); err != nil && classify(err) != deltacloud.NotFound {
+			return c.wrap(err)
+		}
 	}
 	c.untag(ctx, createTag)
 	return nil

@@ -76,6 +76,7 @@ type fault struct {
 	method, prefix string
 	n, status      int
 	id             string
+	after          bool // the request is carried out, then answered with the error
 }
 
 // NewServer starts a fake on 127.0.0.1; it is closed when the test ends.
@@ -102,6 +103,15 @@ func (s *Server) Fail(method, pathPrefix string, n, status int, id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, n: n, status: status, id: id})
+}
+
+// FailAfter is Fail for requests that are carried out first: the answer is
+// lost (e.g. a droplet is made, but the create answers 500), as when a
+// gateway fails after the API has acted.
+func (s *Server) FailAfter(method, pathPrefix string, n, status int, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &fault{method: method, prefix: pathPrefix, n: n, status: status, id: id, after: true})
 }
 
 // Throttle makes the next n requests answer 429 with the Retry-After
@@ -184,15 +194,24 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handler) {
 			writeError(w, errorf(http.StatusTooManyRequests, "too_many_requests", "API Rate limit exceeded."))
 			return
 		}
+		var lost *fault
 		for _, f := range s.faults {
 			if f.n > 0 && f.method == r.Method && strings.HasPrefix(r.URL.Path, f.prefix) {
 				f.n--
-				writeError(w, errorf(f.status, f.id, "injected failure"))
-				return
+				if !f.after {
+					writeError(w, errorf(f.status, f.id, "injected failure"))
+					return
+				}
+				lost = f
+				break
 			}
 		}
 		s.advance()
 		status, body := h(r)
+		if lost != nil {
+			writeError(w, errorf(lost.status, lost.id, "injected failure after the request was carried out"))
+			return
+		}
 		if e, ok := body.(apiError); ok {
 			writeError(w, e)
 			return
@@ -212,6 +231,9 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handler) {
 func (s *Server) wait(r *http.Request, action bool) bool {
 	start := time.Now()
 	for {
+		if r.Context().Err() != nil {
+			return false
+		}
 		s.mu.Lock()
 		d := s.latency
 		if action {
