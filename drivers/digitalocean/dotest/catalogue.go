@@ -46,12 +46,10 @@ func sizeSlugs() []string {
 
 func (s *Server) catalogueRoutes(mux *http.ServeMux) {
 	s.route(mux, "GET /v2/regions", func(r *http.Request) (int, any) {
-		items, links, meta := page(r, Regions)
-		return 200, map[string]any{"regions": items, "links": links, "meta": meta}
+		return listed(r, "regions", Regions)
 	})
 	s.route(mux, "GET /v2/sizes", func(r *http.Request) (int, any) {
-		items, links, meta := page(r, Sizes)
-		return 200, map[string]any{"sizes": items, "links": links, "meta": meta}
+		return listed(r, "sizes", Sizes)
 	})
 	s.route(mux, "GET /v2/images", func(r *http.Request) (int, any) {
 		var all []godo.Image
@@ -66,8 +64,7 @@ func (s *Server) catalogueRoutes(mux *http.ServeMux) {
 				}
 			}
 		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"images": items, "links": links, "meta": meta}
+		return listed(r, "images", all)
 	})
 	s.route(mux, "GET /v2/images/{id}", func(r *http.Request) (int, any) {
 		img := s.image(r.PathValue("id"))

@@ -138,8 +138,7 @@ func (s *Server) dropletRoutes(mux *http.ServeMux) {
 				all = append(all, d.Droplet)
 			}
 		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"droplets": items, "links": links, "meta": meta}
+		return listed(r, "droplets", all)
 	})
 	s.route(mux, "GET /v2/droplets/{id}", func(r *http.Request) (int, any) {
 		d := s.droplet(r.PathValue("id"))

@@ -36,12 +36,7 @@ func Fingerprint(publicKey string) string {
 
 func (s *Server) keyRoutes(mux *http.ServeMux) {
 	s.route(mux, "GET /v2/account/keys", func(r *http.Request) (int, any) {
-		var all []godo.Key
-		for _, id := range slices.Sorted(maps.Keys(s.keys)) {
-			all = append(all, *s.keys[id])
-		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"ssh_keys": items, "links": links, "meta": meta}
+		return listed(r, "ssh_keys", values(s.keys))
 	})
 	s.route(mux, "GET /v2/account/keys/{id}", func(r *http.Request) (int, any) {
 		k := s.key(r.PathValue("id"))
@@ -127,19 +122,10 @@ func validRules(in []godo.InboundRule, out []godo.OutboundRule) bool {
 
 func (s *Server) firewallRoutes(mux *http.ServeMux) {
 	s.route(mux, "GET /v2/firewalls", func(r *http.Request) (int, any) {
-		var all []godo.Firewall
-		for _, id := range slices.Sorted(maps.Keys(s.fws)) {
-			all = append(all, *s.fws[id])
-		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"firewalls": items, "links": links, "meta": meta}
+		return listed(r, "firewalls", values(s.fws))
 	})
 	s.route(mux, "GET /v2/firewalls/{id}", func(r *http.Request) (int, any) {
-		fw, ok := s.fws[r.PathValue("id")]
-		if !ok {
-			return notFound()
-		}
-		return 200, map[string]any{"firewall": fw}
+		return one(s.fws, r.PathValue("id"), "firewall")
 	})
 	s.route(mux, "POST /v2/firewalls", func(r *http.Request) (int, any) {
 		var req godo.FirewallRequest
@@ -162,11 +148,7 @@ func (s *Server) firewallRoutes(mux *http.ServeMux) {
 		return 202, map[string]any{"firewall": fw}
 	})
 	s.route(mux, "DELETE /v2/firewalls/{id}", func(r *http.Request) (int, any) {
-		if _, ok := s.fws[r.PathValue("id")]; !ok {
-			return notFound()
-		}
-		delete(s.fws, r.PathValue("id"))
-		return http.StatusNoContent, nil
+		return remove(s.fws, r.PathValue("id"))
 	})
 	rules := func(add bool) handler {
 		return func(r *http.Request) (int, any) {
@@ -205,19 +187,10 @@ func (s *Server) firewallRoutes(mux *http.ServeMux) {
 
 func (s *Server) reservedIPRoutes(mux *http.ServeMux) {
 	s.route(mux, "GET /v2/reserved_ips", func(r *http.Request) (int, any) {
-		var all []godo.ReservedIP
-		for _, ip := range slices.Sorted(maps.Keys(s.ips)) {
-			all = append(all, *s.ips[ip])
-		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"reserved_ips": items, "links": links, "meta": meta}
+		return listed(r, "reserved_ips", values(s.ips))
 	})
 	s.route(mux, "GET /v2/reserved_ips/{ip}", func(r *http.Request) (int, any) {
-		ip, ok := s.ips[r.PathValue("ip")]
-		if !ok {
-			return notFound()
-		}
-		return 200, map[string]any{"reserved_ip": ip}
+		return one(s.ips, r.PathValue("ip"), "reserved_ip")
 	})
 	s.route(mux, "POST /v2/reserved_ips", func(r *http.Request) (int, any) {
 		var req godo.ReservedIPCreateRequest
@@ -234,21 +207,14 @@ func (s *Server) reservedIPRoutes(mux *http.ServeMux) {
 		return 202, map[string]any{"reserved_ip": ip}
 	})
 	s.route(mux, "DELETE /v2/reserved_ips/{ip}", func(r *http.Request) (int, any) {
-		if _, ok := s.ips[r.PathValue("ip")]; !ok {
-			return notFound()
-		}
-		delete(s.ips, r.PathValue("ip"))
-		return http.StatusNoContent, nil
+		return remove(s.ips, r.PathValue("ip"))
 	})
 	s.route(mux, "POST /v2/reserved_ips/{ip}/actions", func(r *http.Request) (int, any) {
 		ip, ok := s.ips[r.PathValue("ip")]
 		if !ok {
 			return notFound()
 		}
-		var req struct {
-			Type      string `json:"type"`
-			DropletID int    `json:"droplet_id"`
-		}
+		var req actionRequest
 		if e := decode(r, &req); e != nil {
 			return 0, *e
 		}
@@ -283,15 +249,10 @@ func (s *Server) volumeRoutes(mux *http.ServeMux) {
 			}
 			all = append(all, *v)
 		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"volumes": items, "links": links, "meta": meta}
+		return listed(r, "volumes", all)
 	})
 	s.route(mux, "GET /v2/volumes/{id}", func(r *http.Request) (int, any) {
-		v, ok := s.volumes[r.PathValue("id")]
-		if !ok {
-			return notFound()
-		}
-		return 200, map[string]any{"volume": v}
+		return one(s.volumes, r.PathValue("id"), "volume")
 	})
 	s.route(mux, "POST /v2/volumes", func(r *http.Request) (int, any) {
 		var req godo.VolumeCreateRequest
@@ -338,10 +299,7 @@ func (s *Server) volumeRoutes(mux *http.ServeMux) {
 		if !ok {
 			return notFound()
 		}
-		var req struct {
-			Type      string `json:"type"`
-			DropletID int    `json:"droplet_id"`
-		}
+		var req actionRequest
 		if e := decode(r, &req); e != nil {
 			return 0, *e
 		}
@@ -398,22 +356,13 @@ func (s *Server) volumeRoutes(mux *http.ServeMux) {
 				all = append(all, *s.snaps[id])
 			}
 		}
-		items, links, meta := page(r, all)
-		return 200, map[string]any{"snapshots": items, "links": links, "meta": meta}
+		return listed(r, "snapshots", all)
 	})
 	s.route(mux, "GET /v2/snapshots/{id}", func(r *http.Request) (int, any) {
-		snap, ok := s.snaps[r.PathValue("id")]
-		if !ok {
-			return notFound()
-		}
-		return 200, map[string]any{"snapshot": snap}
+		return one(s.snaps, r.PathValue("id"), "snapshot")
 	})
 	s.route(mux, "DELETE /v2/snapshots/{id}", func(r *http.Request) (int, any) {
-		if _, ok := s.snaps[r.PathValue("id")]; !ok {
-			return notFound()
-		}
-		delete(s.snaps, r.PathValue("id"))
-		return http.StatusNoContent, nil
+		return remove(s.snaps, r.PathValue("id"))
 	})
 }
 
@@ -447,4 +396,10 @@ func (s *Server) Resources() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// actionRequest is the body of a volume or reserved IP action.
+type actionRequest struct {
+	Type      string `json:"type"`
+	DropletID int    `json:"droplet_id"`
 }

@@ -20,8 +20,10 @@
 package dotest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -304,6 +306,40 @@ func page[T any](r *http.Request, items []T) ([]T, *godo.Links, *godo.Meta) {
 		links.Pages.First = at(1)
 	}
 	return items[from:to], links, &godo.Meta{Total: len(items)}
+}
+
+// listed answers one page of a listing in the API's envelope:
+// {"<key>": […], "links": {"pages": …}, "meta": {"total": …}}.
+func listed[T any](r *http.Request, key string, all []T) (int, any) {
+	items, links, meta := page(r, all)
+	return 200, map[string]any{key: items, "links": links, "meta": meta}
+}
+
+// values are a map's values in key order.
+func values[K cmp.Ordered, V any](m map[K]*V) []V {
+	out := make([]V, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, *m[k])
+	}
+	return out
+}
+
+// one answers one object by key as {"<key>": …}, or not_found.
+func one[K comparable, V any](m map[K]*V, k K, key string) (int, any) {
+	v, ok := m[k]
+	if !ok {
+		return notFound()
+	}
+	return 200, map[string]any{key: v}
+}
+
+// remove deletes an object by key, or answers not_found.
+func remove[K comparable, V any](m map[K]*V, k K) (int, any) {
+	if _, ok := m[k]; !ok {
+		return notFound()
+	}
+	delete(m, k)
+	return http.StatusNoContent, nil
 }
 
 // id returns a fresh number.
