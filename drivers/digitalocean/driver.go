@@ -4,7 +4,10 @@
 // (the public distributions and the account's droplet snapshots) and
 // instances (droplets) — and the optional ones: keys (SSH keys), firewalls
 // (cloud firewalls), addresses (reserved IPs), storage volumes (block
-// storage volumes) and storage snapshots (volume snapshots).
+// storage volumes), storage snapshots (volume snapshots) and, with Spaces
+// keys, buckets and blobs (Spaces, through its S3 API and the S3 code
+// drivers/ec2 uses, internal/s3store). Tests run against the fake API of
+// package dotest.
 //
 // # Credentials and provider
 //
@@ -38,6 +41,17 @@
 //	poll_interval  delay between polls of an action (Go duration, default 2s)
 //	stop_timeout   how long stop waits for a graceful shutdown before it
 //	               powers the droplet off (Go duration, default 1m)
+//	spaces_key, spaces_secret
+//	               a Spaces access key pair; without them the provider has
+//	               no buckets collection. They are the operator's: with
+//	               Config.NoAmbientCredentials and no token they are
+//	               refused like the token (buckets fail with ErrAuthFailure,
+//	               nothing sent); with a token they are used as without the
+//	               flag
+//	spaces_endpoint  the Spaces URL (default https://<region>.digitaloceanspaces.com,
+//	               the provider's region); buckets are addressed in the path
+//	spaces_part_size  MiB per multipart upload part (default 8, 5-5120): the
+//	               most blob content an upload holds in memory
 //
 // # Instances
 //
@@ -51,14 +65,52 @@
 // cancelled after the droplet exists deletes it again before returning
 // (with a bounded context of its own, when the caller's has ended).
 //
+// A create with a client token also tags the droplet "deltacloud-token:"
+// plus a hash of the owner and token, and "deltacloud-spec:" plus a digest
+// of the spec: a retry answers that droplet, another spec reusing the token
+// is ErrConflict. DryRun builds and checks the request and looks the SSH
+// key up, creating nothing.
+//
 // Droplet states map as: new → PENDING, active → RUNNING, off → STOPPED,
-// archive → SHUTTING_DOWN. Actions are droplet actions the driver starts and
+// archive → SHUTTING_DOWN (DigitalOcean has no paused or suspended
+// droplets). Actions are droplet actions the driver starts and
 // waits for, polling the action until it is completed (an "errored" action
 // is ErrBackend): start is power_on; reboot is reboot; stop is shutdown,
 // falling back to power_off when the shutdown errors or has not finished
 // within stop_timeout; destroy deletes the droplet, which then reads as
 // FINISH (gone). A droplet with an action in progress refuses another
 // (ErrInvalidState).
+//
+// # Keys, firewalls, addresses, volumes and snapshots
+//
+// DigitalOcean can tag droplets, volumes and snapshots but not SSH keys,
+// firewalls or reserved IPs, so those three collections show the whole
+// account. Keys: id is the key's number; CreateKey stores a public key
+// (import_key) or generates an Ed25519 pair and returns the PKCS #8 private
+// key once; a taken name is ErrConflict (the driver's rule; DigitalOcean
+// allows repeats). Firewalls: id is the firewall's id; the description is
+// kept in a tag "deltacloud-desc:<hex>" (TagDescriptionPrefix; at most 100
+// bytes), which no droplet carries, since a firewall's tags select the
+// droplets it applies to, and which stays behind as an unused tag when the
+// firewall is deleted; rules are inbound and outbound rules from address
+// sources, with a digest of the rule as id; new rules are inbound, group
+// sources and icmp types are ErrNotSupported. Addresses: reserved IPv4s, id
+// the address; associate and disassociate are assign and unassign actions,
+// awaited; new ones are reserved in the provider's region. Storage volumes:
+// the owner-tagged block storage volumes (volume_name: lower-case letters,
+// digits and dashes; volume_description), capacity in GB (default 10);
+// attach and detach are awaited volume actions; DigitalOcean chooses the
+// device, which both the volume and the instance show as
+// DevicePrefix + the volume's name. Storage snapshots: the owner-tagged
+// volume snapshots (always COMPLETED; DigitalOcean keeps no description).
+//
+// # Buckets and blobs
+//
+// A bucket is a Space in the provider's region; bucket_location is not
+// advertised. Blobs stream both ways as in drivers/ec2 (one part in memory;
+// a failed or cancelled multipart upload is aborted, keeping nothing).
+// Spaces' S3 error codes map as Amazon S3's (s3store.CodeFor), others by
+// HTTP status as below.
 //
 // # Errors
 //
