@@ -11,7 +11,9 @@ package all
 import (
 	_ "github.com/deltacloud-go/deltacloud/drivers/azure"      // "azure"
 	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud" // "deltacloud", a remote REST server
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"        // "ec2"
-	_ "github.com/deltacloud-go/deltacloud/drivers/gce"        // "gce"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"       // "mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/digitalocean"
+	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"  // "ec2"
+	_ "github.com/deltacloud-go/deltacloud/drivers/gce"  // "gce"
+	_ "github.com/deltacloud-go/deltacloud/drivers/mock" // "mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/openstack"
 )

@@ -39,27 +39,13 @@ func CodeFor(status int, id string) deltacloud.Code {
 	case "service_unavailable":
 		return deltacloud.Unavailable
 	}
-	switch {
-	case status == http.StatusUnauthorized:
-		return deltacloud.AuthFailure
-	case status == http.StatusForbidden:
-		return deltacloud.Forbidden
-	case status == http.StatusNotFound:
-		return deltacloud.NotFound
-	case status == http.StatusConflict:
-		return deltacloud.Conflict
-	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+	switch status {
+	case http.StatusUnprocessableEntity:
 		return deltacloud.InvalidArgument
-	case status == http.StatusTooManyRequests:
-		return deltacloud.RateLimited
-	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable:
-		return deltacloud.Unavailable
-	case status == http.StatusGatewayTimeout:
+	case http.StatusGatewayTimeout:
 		return deltacloud.Timeout
-	case status >= 500:
-		return deltacloud.Backend
 	}
-	return deltacloud.CodeUnknown
+	return deltacloud.CodeForHTTPStatus(status)
 }
 
 // errorIDOf is the error id of an answer, which godo does not keep: the
