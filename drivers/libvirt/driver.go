@@ -143,15 +143,15 @@ func (driver) Info() deltacloud.DriverInfo {
 
 // options are the parsed Config.Options.
 type options struct {
-	user, password   string
-	owner            string
-	imagePool        string
-	volumePool       string
-	network          string
-	domainType       string
-	memoryMiB        int
-	shutdownTimeout  time.Duration
-	isoTool          string
+	user, password  string
+	owner           string
+	imagePool       string
+	volumePool      string
+	network         string
+	domainType      string
+	memoryMiB       int
+	shutdownTimeout time.Duration
+	isoTool         string
 }
 
 const knownOptions = "user, password, owner, image_pool, volume_pool, network, domain_type, memory, shutdown_timeout, iso_tool"
