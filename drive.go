@@ -31,6 +31,7 @@ func (p *Provider) Drive(ctx context.Context, id string, target State, opts ...W
 		return nil, err
 	}
 	first, most := p.pollDelays(opts)
+	progress := progressOf(opts)
 	delay := first
 	var last, cur *Instance
 	wait := func() error {
@@ -47,6 +48,7 @@ func (p *Provider) Drive(ctx context.Context, id string, target State, opts ...W
 			switch {
 			case err == nil:
 				cur = in
+				progress(in)
 			case errors.Is(err, ErrNotFound) && target == StateFinish:
 				return gone(id, last), nil
 			case ctx.Err() == nil && CodeOf(err).Temporary():
@@ -80,6 +82,9 @@ func (p *Provider) Drive(ctx context.Context, id string, target State, opts ...W
 		case err == nil:
 			delay = first
 			cur = out
+			if out != nil {
+				progress(out)
+			}
 			if out == nil || a == ActionDestroy {
 				// Destroyed instances settle or vanish: read again.
 				cur = nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -364,5 +365,31 @@ func TestDriveMockActivity(t *testing.T) {
 			// only the mock's id re-use makes that possible.
 			t.Logf("Instance(%s) after teardown = %v", in.ID, err)
 		}
+	}
+}
+
+// TestWaitProgress: WaitFor and Drive show every instance they read to
+// WaitOptions.Progress, ending with the target.
+func TestWaitProgress(t *testing.T) {
+	p, _ := open(t, map[string]string{"pending_polls": "3"})
+	ctx := t.Context()
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "img1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []deltacloud.State
+	opts := deltacloud.WaitOptions{PollInterval: time.Millisecond, Progress: func(in *deltacloud.Instance) { seen = append(seen, in.State) }}
+	if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateRunning, opts); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]deltacloud.State{deltacloud.StatePending, deltacloud.StateRunning}, slices.Compact(seen)); diff != "" {
+		t.Errorf("WaitFor progress (-want +got, repeats folded):\n%s", diff)
+	}
+	seen = nil
+	if _, err := p.Drive(ctx, in.ID, deltacloud.StateStopped, opts); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]deltacloud.State{deltacloud.StateRunning, deltacloud.StateStopped}, slices.Compact(seen)); diff != "" {
+		t.Errorf("Drive progress (-want +got, repeats folded):\n%s", diff)
 	}
 }

@@ -17,6 +17,20 @@ type WaitOptions struct {
 	PollInterval time.Duration
 	// MaxPollInterval caps the delay as it grows by half after each poll.
 	MaxPollInterval time.Duration
+	// Progress, when set, is called with every instance a poll reads, on
+	// the caller's goroutine, so a program can show the way to the target
+	// (the command-line tool's --wait does). It must not keep the pointer.
+	Progress func(*Instance)
+}
+
+// progressOf is the last Progress of opts, or a no-op.
+func progressOf(opts []WaitOptions) func(*Instance) {
+	for i := len(opts) - 1; i >= 0; i-- {
+		if opts[i].Progress != nil {
+			return opts[i].Progress
+		}
+	}
+	return func(*Instance) {}
 }
 
 // pollDelays returns the first and the largest delay between polls for a
@@ -75,10 +89,12 @@ func (p *Provider) WaitFor(ctx context.Context, id string, target State, opts ..
 	}
 	var last *Instance
 	delay, most := p.pollDelays(opts)
+	progress := progressOf(opts)
 	for {
 		in, err := p.Instance(ctx, id)
 		switch {
 		case err == nil:
+			progress(in)
 			if in.State == target {
 				return in, nil
 			}
