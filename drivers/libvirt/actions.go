@@ -12,7 +12,8 @@ import (
 // stopPoll is how often stop looks whether the guest has shut down.
 const stopPoll = 100 * time.Millisecond
 
-// Act starts, stops, reboots or destroys one of the owner's domains.
+// Act starts, stops, reboots, suspends, resumes or destroys one of the
+// owner's domains.
 func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltacloud.Instance, error) {
 	h, err := c.facts(ctx)
 	if err != nil {
@@ -36,6 +37,10 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		err = c.do(ctx, func(lv *golibvirt.Libvirt) error { return wrap(lv.DomainCreate(d)) })
 	case deltacloud.ActionReboot:
 		err = c.do(ctx, func(lv *golibvirt.Libvirt) error { return wrap(lv.DomainReboot(d, golibvirt.DomainRebootDefault)) })
+	case deltacloud.ActionSuspend:
+		err = c.do(ctx, func(lv *golibvirt.Libvirt) error { return wrap(lv.DomainSuspend(d)) })
+	case deltacloud.ActionResume:
+		err = c.do(ctx, func(lv *golibvirt.Libvirt) error { return wrap(lv.DomainResume(d)) })
 	case deltacloud.ActionStop:
 		err = c.stop(ctx, lv, d)
 	case deltacloud.ActionDestroy:

@@ -81,8 +81,10 @@
 // step fails or the context ends between steps, what was made is removed
 // again before Create returns: nothing is left behind.
 //
-// States: running and blocked are RUNNING, shutdown STOPPING, shut off
-// STOPPED, crashed ERROR (destroy only). Stop sends an ACPI shutdown,
+// States: running and blocked are RUNNING, paused PAUSED, shutdown
+// STOPPING, shut off STOPPED, crashed ERROR (destroy only). Suspend pauses
+// a running domain's vCPUs (virDomainSuspend; memory is kept) and resume
+// lets it run on. Stop sends an ACPI shutdown,
 // waits shutdown_timeout, then destroys (powers off) the domain; reboot is
 // virDomainReboot; destroy powers the domain off, undefines it (with its
 // managed save, snapshot metadata and NVRAM) and deletes its overlay and

@@ -11,12 +11,17 @@ import (
 // destroy after the shutdown_timeout option; it returns once the domain
 // is shut off, and a domain seen meanwhile (or shut down from within) is
 // STOPPING.
-// A crashed domain (ERROR) can only be destroyed.
+// Suspend pauses the vCPUs (virDomainSuspend: memory stays, PAUSED) and
+// resume lets them run on (virDomainResume). A crashed domain (ERROR) can
+// only be destroyed.
 var lifecycle = deltacloud.MustStateMachine(
 	deltacloud.On(deltacloud.StateStart, deltacloud.ActionCreate, deltacloud.StateRunning),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionReboot, deltacloud.StateRunning),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionStop, deltacloud.StateStopping),
+	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionSuspend, deltacloud.StatePaused),
 	deltacloud.On(deltacloud.StateRunning, deltacloud.ActionDestroy, deltacloud.StateFinish),
+	deltacloud.On(deltacloud.StatePaused, deltacloud.ActionResume, deltacloud.StateRunning),
+	deltacloud.On(deltacloud.StatePaused, deltacloud.ActionDestroy, deltacloud.StateFinish),
 	deltacloud.Auto(deltacloud.StateRunning, deltacloud.StateError),
 	deltacloud.Auto(deltacloud.StateStopping, deltacloud.StateStopped),
 	deltacloud.On(deltacloud.StateStopping, deltacloud.ActionDestroy, deltacloud.StateFinish),
@@ -27,9 +32,9 @@ var lifecycle = deltacloud.MustStateMachine(
 
 // MapState maps a libvirt domain state (virDomainState) onto the
 // Deltacloud state: running and blocked are RUNNING, shutdown (shutting
-// down) is STOPPING, shutoff is STOPPED, crashed is ERROR. Paused and
-// pmsuspended (the guest suspended itself) are UNKNOWN until the model has
-// a paused state; nostate is UNKNOWN.
+// down) is STOPPING, shutoff is STOPPED, crashed is ERROR, paused is
+// PAUSED. pmsuspended (the guest suspended itself, which only a guest
+// wake-up ends) and nostate are UNKNOWN.
 func MapState(s golibvirt.DomainState) deltacloud.State {
 	switch s {
 	case golibvirt.DomainRunning, golibvirt.DomainBlocked:
@@ -38,6 +43,8 @@ func MapState(s golibvirt.DomainState) deltacloud.State {
 		return deltacloud.StateStopping
 	case golibvirt.DomainShutoff:
 		return deltacloud.StateStopped
+	case golibvirt.DomainPaused:
+		return deltacloud.StatePaused
 	case golibvirt.DomainCrashed:
 		return deltacloud.StateError
 	}
