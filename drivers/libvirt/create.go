@@ -230,7 +230,7 @@ func (c *conn) build(ctx context.Context, lv *golibvirt.Libvirt, h *hostFacts, p
 	for _, k := range slices.Sorted(maps.Keys(p.spec.Tags)) {
 		md.Tags = append(md.Tags, metaTag{Key: k, Value: p.spec.Tags[k]})
 	}
-	mdXML, err := md.marshal()
+	mdXML, err := md.marshal(false)
 	if err != nil {
 		return deltacloud.Instance{}, err
 	}

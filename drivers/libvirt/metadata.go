@@ -72,10 +72,14 @@ func parseMeta(s string) (*meta, error) {
 }
 
 // marshal writes the element in the driver's namespace, as it sits in a
-// domain's <metadata>.
-func (m *meta) marshal() (string, error) {
+// domain's <metadata>; without it (plain) as virDomainSetMetadata takes
+// it, adding the namespace itself.
+func (m *meta) marshal(plain bool) (string, error) {
 	var b bytes.Buffer
 	start := xml.StartElement{Name: xml.Name{Space: MetadataURI, Local: "instance"}}
+	if plain {
+		start.Name.Space = ""
+	}
 	if err := xml.NewEncoder(&b).EncodeElement(m, start); err != nil {
 		return "", err
 	}
