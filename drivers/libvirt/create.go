@@ -71,19 +71,40 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	if err != nil {
 		return nil, err
 	}
-	var m made
-	in, err := c.build(ctx, lv, h, p, &m)
-	if err == nil {
-		return []deltacloud.Instance{in}, nil
+	// The steps run in their own goroutine, so that a cancelled caller
+	// returns at once; the steps then stop at the next step boundary and
+	// clean up in the background (Close waits for that).
+	type result struct {
+		in  deltacloud.Instance
+		err error
 	}
-	// The clean-up runs even when the caller has gone: it is what keeps
-	// a cancelled create from leaving anything behind.
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-	defer cancel()
-	if cerr := c.teardown(cctx, lv, m); cerr != nil {
-		err = errors.Join(err, fmt.Errorf("libvirt: cleaning up after the failed create: %w", cerr))
+	done := make(chan result, 1)
+	c.cleanups.Add(1)
+	go func() {
+		defer c.cleanups.Done()
+		var m made
+		in, err := c.build(ctx, lv, h, p, &m)
+		if err != nil {
+			// The clean-up runs even when the caller has gone: it is
+			// what keeps a failed or cancelled create from leaving
+			// anything behind.
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+			defer cancel()
+			if cerr := c.teardown(cctx, lv, m); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("libvirt: cleaning up after the failed create: %w", cerr))
+			}
+		}
+		done <- result{in, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return nil, r.err
+		}
+		return []deltacloud.Instance{r.in}, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	return nil, err
 }
 
 // plan checks a spec against what the driver and the host allow.

@@ -78,8 +78,10 @@
 // as public-keys), then defines the domain (name: the requested name plus
 // a random suffix, so names may repeat; the requested name is kept in the
 // metadata) and starts it. The instance id is the domain's UUID. If any
-// step fails or the context ends between steps, what was made is removed
-// again before Create returns: nothing is left behind.
+// step fails, what was made is removed again before Create returns. If
+// the context ends, Create returns at once; the step under way finishes,
+// no further step starts, and what was made is removed in the background
+// (Close waits for it): nothing is left behind either way.
 //
 // States: running and blocked are RUNNING, paused PAUSED, shutdown
 // STOPPING, shut off STOPPED, crashed ERROR (destroy only). Suspend pauses
@@ -267,6 +269,10 @@ type conn struct {
 	closed bool
 	host   *hostFacts // cached once read
 
+	// cleanups counts the creates still running (or cleaning up) after
+	// their caller has gone.
+	cleanups sync.WaitGroup
+
 	// domainMu serialises the metadata updates of one domain.
 	domainMu sync.Map // uuid string → *sync.Mutex
 
@@ -321,8 +327,15 @@ func (c *conn) Ping(ctx context.Context) error {
 	})
 }
 
-// Close disconnects from the daemon.
+// Close waits (up to cleanupTimeout) for the clean-ups of creates whose
+// callers have gone, then disconnects from the daemon.
 func (c *conn) Close() error {
+	waited := make(chan struct{})
+	go func() { c.cleanups.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-time.After(cleanupTimeout):
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true

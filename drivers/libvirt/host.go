@@ -11,8 +11,7 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// hostFacts are what the driver reads once about the host: they do not
-// change while the daemon runs.
+// hostFacts are what the driver reads about the host.
 type hostFacts struct {
 	hostname   string
 	cpus       int
@@ -22,7 +21,7 @@ type hostFacts struct {
 	domainType string
 }
 
-// facts reads the host's facts on first use.
+// facts returns the host's facts, reading them on first use.
 func (c *conn) facts(ctx context.Context) (*hostFacts, error) {
 	c.mu.Lock()
 	h := c.host
@@ -30,7 +29,14 @@ func (c *conn) facts(ctx context.Context) (*hostFacts, error) {
 	if h != nil {
 		return h, nil
 	}
-	h = &hostFacts{}
+	return c.readFacts(ctx)
+}
+
+// readFacts reads the host's facts from the daemon (Realms and
+// HardwareProfiles always do, so that they answer what the host says now)
+// and keeps them for the other calls.
+func (c *conn) readFacts(ctx context.Context) (*hostFacts, error) {
+	h := &hostFacts{}
 	err := c.do(ctx, func(lv *golibvirt.Libvirt) error {
 		name, err := lv.ConnectGetHostname()
 		if err != nil {
@@ -92,7 +98,7 @@ func pickDomainType(caps libvirtxml.Caps, arch string) string {
 
 // Realms lists the host as the one realm.
 func (c *conn) Realms(ctx context.Context) ([]deltacloud.Realm, error) {
-	h, err := c.facts(ctx)
+	h, err := c.readFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +107,7 @@ func (c *conn) Realms(ctx context.Context) ([]deltacloud.Realm, error) {
 
 // HardwareProfiles lists the one profile, sized by the host.
 func (c *conn) HardwareProfiles(ctx context.Context) ([]deltacloud.HardwareProfile, error) {
-	h, err := c.facts(ctx)
+	h, err := c.readFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +119,7 @@ func (c *conn) HardwareProfile(ctx context.Context, id string) (*deltacloud.Hard
 	if id != ProfileID {
 		return nil, notFound("hardware profile", id)
 	}
-	h, err := c.facts(ctx)
+	h, err := c.readFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
