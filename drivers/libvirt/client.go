@@ -11,13 +11,22 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// dialTimeout bounds connecting to the daemon when the context has no
-// earlier deadline.
+// dialTimeout bounds connecting to the daemon, handshake included.
 const dialTimeout = 10 * time.Second
 
+// dialing is a connection attempt under way; done is closed when it ends,
+// with lv or err set.
+type dialing struct {
+	done chan struct{}
+	lv   *golibvirt.Libvirt
+	err  error
+}
+
 // client returns the connected go-libvirt client, connecting on first use
-// and again after the daemon dropped the connection. A provider whose
-// credentials were refused never connects.
+// and again after the daemon dropped the connection. Callers wait for a
+// connection attempt only as long as their context lasts; the attempt
+// itself is bounded by dialTimeout. A provider whose credentials were
+// refused never connects.
 func (c *conn) client(ctx context.Context) (*golibvirt.Libvirt, error) {
 	if c.refused != nil {
 		return nil, c.refused
@@ -26,39 +35,71 @@ func (c *conn) client(ctx context.Context) (*golibvirt.Libvirt, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.closed {
+		c.mu.Unlock()
 		return nil, deltacloud.Errorf(deltacloud.InvalidState, "libvirt: the provider is closed")
 	}
 	if c.lv != nil && c.lv.IsConnected() {
-		return c.lv, nil
+		lv := c.lv
+		c.mu.Unlock()
+		return lv, nil
 	}
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	d := c.dialing
+	if d == nil {
+		d = &dialing{done: make(chan struct{})}
+		c.dialing = d
+		go c.dial(d)
+	}
+	c.mu.Unlock()
+	select {
+	case <-d.done:
+		return d.lv, d.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// dial connects to the daemon and opens the URI's driver there.
+func (c *conn) dial(d *dialing) {
+	defer close(d.done)
+	d.lv, d.err = c.connect()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.dialing = nil
+	if d.err != nil {
+		return
+	}
+	if c.closed {
+		d.lv.Disconnect()
+		d.lv, d.err = nil, deltacloud.Errorf(deltacloud.InvalidState, "libvirt: the provider is closed")
+		return
+	}
+	c.lv = d.lv
+}
+
+// connect dials the endpoint and makes the handshake.
+func (c *conn) connect() (*golibvirt.Libvirt, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), dialTimeout)
 	defer cancel()
-	nc, err := (&net.Dialer{}).DialContext(dctx, c.ep.Network, c.ep.Address)
+	nc, err := (&net.Dialer{}).DialContext(ctx, c.ep.Network, c.ep.Address)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		return nil, &deltacloud.Error{Code: deltacloud.Unavailable, Message: "libvirt: cannot reach the daemon", Err: err}
 	}
 	if c.wrapConn != nil {
 		nc = c.wrapConn(nc)
 	}
+	// The handshake takes no context: closing the connection ends it.
+	// (A read deadline would not: go-libvirt retries timed-out reads.)
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	lv := golibvirt.NewWithDialer(dialers.NewAlreadyConnected(nc))
-	// The handshake has no context of its own; the deadline bounds it.
-	if d, ok := dctx.Deadline(); ok {
-		nc.SetDeadline(d)
-	}
-	if err := lv.ConnectToURI(golibvirt.ConnectURI(c.ep.Remote)); err != nil {
+	err = lv.ConnectToURI(golibvirt.ConnectURI(c.ep.Remote))
+	if !stop() || err != nil {
 		nc.Close()
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+		if err == nil {
+			err = ctx.Err()
 		}
-		return nil, &deltacloud.Error{Code: deltacloud.Unavailable, Message: "libvirt: the daemon refused " + c.ep.Remote, Err: err}
+		return nil, &deltacloud.Error{Code: deltacloud.Unavailable, Message: "libvirt: no handshake with the daemon for " + c.ep.Remote, Err: err}
 	}
-	nc.SetDeadline(time.Time{})
-	c.lv = lv
 	return lv, nil
 }
 
@@ -66,8 +107,8 @@ func (c *conn) client(ctx context.Context) (*golibvirt.Libvirt, error) {
 // calls take no context, so a cancelled caller stops waiting while the
 // call finishes on the connection by itself. Only reads and single,
 // self-contained actions go through do; the steps of a create, which must
-// not be abandoned half-way, use the client directly and check ctx
-// between steps.
+// not be abandoned half-way, run in a goroutine of their own and check
+// ctx between steps.
 func (c *conn) do(ctx context.Context, fn func(*golibvirt.Libvirt) error) error {
 	lv, err := c.client(ctx)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/drivertest"
+	"github.com/deltacloud-go/deltacloud/drivers/libvirt"
 )
 
 // TestConformance runs the suite against the daemon's QEMU driver: real
@@ -15,9 +16,14 @@ import (
 // its boot sector.
 func TestConformance(t *testing.T) {
 	d := daemon(t)
+	var slow slowDaemon
 	drivertest.RunConformance(t, drivertest.Harness{
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
-			return deltacloud.Open(ctx, "libvirt", qemuConfig(d))
+			return libvirt.OpenHooked(ctx, qemuConfig(d), libvirt.Hooks{WrapConn: slow.wrap})
+		},
+		Slow: func(t *testing.T, p *deltacloud.Provider) {
+			slow.slow.Store(true)
+			t.Cleanup(func() { slow.slow.Store(false) })
 		},
 		OpenBadCredentials: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			cfg := qemuConfig(d)

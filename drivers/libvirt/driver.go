@@ -264,10 +264,11 @@ type conn struct {
 	// daemon; every call that needs it answers this error.
 	refused error
 
-	mu     sync.Mutex
-	lv     *golibvirt.Libvirt
-	closed bool
-	host   *hostFacts // cached once read
+	mu      sync.Mutex
+	lv      *golibvirt.Libvirt
+	dialing *dialing // the connection attempt under way, if any
+	closed  bool
+	host    *hostFacts // cached once read
 
 	// cleanups counts the creates still running (or cleaning up) after
 	// their caller has gone.
