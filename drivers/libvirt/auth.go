@@ -22,15 +22,14 @@ func checkCredentials(cfg deltacloud.Config, o options) error {
 		}
 		return nil
 	}
-	if o.user == "" {
+	if !o.hasUser {
 		return &deltacloud.Error{Code: deltacloud.AuthFailure,
 			Message: "libvirt: credentials were given, but the provider has no user and password options to check them against"}
 	}
 	// Hashing first makes the comparison independent of the lengths.
-	u1, u2 := sha256.Sum256([]byte(c.User)), sha256.Sum256([]byte(o.user))
-	p1, p2 := sha256.Sum256([]byte(c.Password)), sha256.Sum256([]byte(o.password))
-	okUser := subtle.ConstantTimeCompare(u1[:], u2[:])
-	okPass := subtle.ConstantTimeCompare(p1[:], p2[:])
+	u, p := sha256.Sum256([]byte(c.User)), sha256.Sum256([]byte(c.Password))
+	okUser := subtle.ConstantTimeCompare(u[:], o.user[:])
+	okPass := subtle.ConstantTimeCompare(p[:], o.password[:])
 	if okUser&okPass != 1 {
 		return &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "libvirt: user or password rejected"}
 	}

@@ -147,7 +147,10 @@ func (driver) Info() deltacloud.DriverInfo {
 
 // options are the parsed Config.Options.
 type options struct {
-	user, password  string
+	// user and password are kept as SHA-256 digests only, so the
+	// password is in no value the provider holds.
+	user, password  [sha256.Size]byte
+	hasUser         bool
 	owner           string
 	imagePool       string
 	volumePool      string
@@ -175,9 +178,12 @@ func parseOptions(m map[string]string) (options, error) {
 		}
 		switch k {
 		case "user":
-			o.user = v
+			o.user, o.hasUser = sha256.Sum256([]byte(v)), v != ""
 		case "password":
-			o.password = v
+			if v == "" {
+				return o, invalid("option password is empty")
+			}
+			o.password = sha256.Sum256([]byte(v))
 		case "owner":
 			if v == "" || !printableText(v) {
 				return o, invalid("option owner=%q: want printable text", v)
@@ -221,7 +227,8 @@ func parseOptions(m map[string]string) (options, error) {
 			return o, invalid("unknown option %q (known: %s)", k, knownOptions)
 		}
 	}
-	if (o.user == "") != (o.password == "") {
+	_, pw := m["password"]
+	if o.hasUser != pw {
 		return o, invalid("options user and password go together")
 	}
 	if o.volumePool == "" {
