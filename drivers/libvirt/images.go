@@ -52,7 +52,10 @@ func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltaclo
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err // a cancelled call may still be filling out
+	}
+	return out, nil
 }
 
 // Image returns one image by volume name.

@@ -35,27 +35,66 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 		if err != nil {
 			return wrap(err)
 		}
-		out = make([]deltacloud.Instance, 0, len(doms))
-		for _, d := range doms {
-			m, err := c.owned(lv, d)
-			if err != nil {
-				return err
-			}
-			if m == nil {
-				continue
-			}
-			in, err := c.instanceOf(lv, h, d, m)
-			if deltacloud.CodeOf(err) == deltacloud.NotFound {
-				continue // undefined meanwhile
-			}
-			if err != nil {
-				return err
-			}
-			out = append(out, in)
-		}
-		return nil
+		out, err = c.instancesOf(lv, h, doms)
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err // a cancelled call may still be filling out
+	}
+	return out, nil
+}
+
+// listWindow is how many domains a listing reads at once: libvirtd serves
+// up to 5 calls of one client at a time (max_client_requests), so the
+// calls of the next domains travel while the daemon answers and the
+// driver reads the metadata of others.
+const listWindow = 4
+
+// instancesOf reads the owner's domains among doms, in their order.
+func (c *conn) instancesOf(lv *golibvirt.Libvirt, h *hostFacts, doms []golibvirt.Domain) ([]deltacloud.Instance, error) {
+	type slot struct {
+		in  deltacloud.Instance
+		ok  bool
+		err error
+	}
+	slots := make([]slot, len(doms))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(listWindow, len(doms)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				s := &slots[i]
+				m, err := c.owned(lv, doms[i])
+				if err != nil || m == nil {
+					s.err = err
+					continue
+				}
+				s.in, s.err = c.instanceOf(lv, h, doms[i], m)
+				if deltacloud.CodeOf(s.err) == deltacloud.NotFound {
+					s.err = nil // undefined meanwhile
+					continue
+				}
+				s.ok = s.err == nil
+			}
+		}()
+	}
+	for i := range doms {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := make([]deltacloud.Instance, 0, len(doms))
+	for _, s := range slots {
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.ok {
+			out = append(out, s.in)
+		}
+	}
+	return out, nil
 }
 
 // Instance returns one of the owner's domains by UUID.

@@ -22,7 +22,10 @@ func (c *conn) StorageSnapshots(ctx context.Context) ([]deltacloud.StorageSnapsh
 		}
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err // a cancelled call may still be filling out
+	}
+	return out, nil
 }
 
 // StorageSnapshot returns one snapshot.

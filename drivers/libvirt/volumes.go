@@ -73,7 +73,10 @@ func (c *conn) StorageVolumes(ctx context.Context) ([]deltacloud.StorageVolume, 
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err // a cancelled call may still be filling out
+	}
+	return out, nil
 }
 
 // StorageVolume returns one of the owner's volumes.
