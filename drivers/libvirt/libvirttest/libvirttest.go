@@ -77,6 +77,7 @@ func Start(ctx context.Context) (*Daemon, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStale()
 	dir, err := os.MkdirTemp("", "libvirttest-")
 	if err != nil {
 		return nil, err
@@ -97,6 +98,9 @@ func Start(ctx context.Context) (*Daemon, error) {
 	}
 	cmd := exec.Command(exe)
 	cmd.Dir = dir
+	// Should the test binary die without stopping it (a test timeout),
+	// the daemon goes too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	cmd.Env = []string{
 		"HOME=" + filepath.Join(dir, "home"),
 		"XDG_RUNTIME_DIR=" + filepath.Join(dir, "run"),
@@ -115,7 +119,7 @@ func Start(ctx context.Context) (*Daemon, error) {
 		}
 		// The directory's parent (the system temp dir) is traversable
 		// by all; the directory itself becomes nobody's.
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}}
+		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), Groups: []uint32{}}
 		d.uid = uid
 	}
 	d.log = filepath.Join(dir, "libvirtd.log")
@@ -190,6 +194,34 @@ func (d *Daemon) Stop() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// removeStale removes what a test binary killed before its Stop left: the
+// directories of daemons that are gone (the daemon itself dies with the
+// binary), after killing their QEMU processes.
+func removeStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "libvirttest-*"))
+	for _, dir := range dirs {
+		b, err := os.ReadFile(filepath.Join(dir, "run/libvirt/libvirtd.pid"))
+		if err != nil {
+			continue // starting, or not ours to judge
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil || pid <= 1 || alive(pid) {
+			continue
+		}
+		(&Daemon{Dir: dir}).Stop()
+	}
+}
+
+// alive reports whether a process runs (a zombie does not).
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) != syscall.ESRCH
+	}
+	_, rest, ok := strings.Cut(string(b), ") ")
+	return ok && !strings.HasPrefix(rest, "Z") && !strings.HasPrefix(rest, "X")
 }
 
 // Chown hands a file the test made to the daemon's user (when it runs as
