@@ -92,6 +92,9 @@ func Start(ctx context.Context) (*Daemon, error) {
 			return fail(err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o600); err != nil {
+		return fail(err)
+	}
 	conf := "# written by libvirttest\nstdio_handler = \"file\"\n"
 	if err := os.WriteFile(filepath.Join(dir, "config/libvirt/qemu.conf"), []byte(conf), 0o600); err != nil {
 		return fail(err)
@@ -196,13 +199,16 @@ func (d *Daemon) Stop() error {
 	return errors.Join(errs...)
 }
 
+// ownerFile holds the pid of the test binary that started a daemon.
+const ownerFile = "owner.pid"
+
 // removeStale removes what a test binary killed before its Stop left: the
-// directories of daemons that are gone (the daemon itself dies with the
-// binary), after killing their QEMU processes.
+// directories of daemons whose binary is gone (the daemon itself dies with
+// it), after killing their QEMU processes.
 func removeStale() {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "libvirttest-*"))
 	for _, dir := range dirs {
-		b, err := os.ReadFile(filepath.Join(dir, "run/libvirt/libvirtd.pid"))
+		b, err := os.ReadFile(filepath.Join(dir, ownerFile))
 		if err != nil {
 			continue // starting, or not ours to judge
 		}
