@@ -16,14 +16,7 @@ var imageFormats = []string{"qcow2", "raw"}
 // Images lists the raw and qcow2 volumes of the image pool.
 func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltacloud.Image, error) {
 	if f.ID != "" {
-		img, err := c.Image(ctx, f.ID)
-		if deltacloud.CodeOf(err) == deltacloud.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []deltacloud.Image{*img}, nil
+		return listOne(ctx, f.ID, c.Image)
 	}
 	var out []deltacloud.Image
 	err := c.do(ctx, func(lv *golibvirt.Libvirt) error {

@@ -16,14 +16,7 @@ import (
 // metadata element and the domain's info) after one listing call.
 func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]deltacloud.Instance, error) {
 	if f.ID != "" {
-		in, err := c.Instance(ctx, f.ID)
-		if deltacloud.CodeOf(err) == deltacloud.NotFound {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []deltacloud.Instance{*in}, nil
+		return listOne(ctx, f.ID, c.Instance)
 	}
 	h, err := c.facts(ctx)
 	if err != nil {
@@ -116,6 +109,19 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 		return nil, err
 	}
 	return &in, nil
+}
+
+// listOne is a listing filtered by id: the object, or none when there is
+// no such object.
+func listOne[T any](ctx context.Context, id string, get func(context.Context, string) (*T, error)) ([]T, error) {
+	v, err := get(ctx, id)
+	if deltacloud.CodeOf(err) == deltacloud.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []T{*v}, nil
 }
 
 // lookup finds one of the owner's domains by UUID; any other domain is

@@ -244,20 +244,30 @@ func createVolume(lv *golibvirt.Libvirt, p golibvirt.StoragePool, name string, c
 	return err
 }
 
+// detachedVolume looks up one of the owner's volumes that is attached to
+// no domain; an attached one is ErrInvalidState.
+func (c *conn) detachedVolume(lv *golibvirt.Libvirt, id string) (volInfo, error) {
+	info, err := c.ownVolume(lv, c.volumePrefix(), id, "storage volume")
+	if err != nil {
+		return info, err
+	}
+	att, err := c.attachments(lv)
+	if err != nil {
+		return info, err
+	}
+	if a, ok := att[id]; ok {
+		return info, &deltacloud.Error{Code: deltacloud.InvalidState, ID: id, State: deltacloud.State(deltacloud.VolumeInUse),
+			Message: "libvirt: the volume is attached to instance " + a.instance}
+	}
+	return info, nil
+}
+
 // DestroyStorageVolume deletes a detached volume.
 func (c *conn) DestroyStorageVolume(ctx context.Context, id string) error {
 	return c.do(ctx, func(lv *golibvirt.Libvirt) error {
-		info, err := c.ownVolume(lv, c.volumePrefix(), id, "storage volume")
+		info, err := c.detachedVolume(lv, id)
 		if err != nil {
 			return err
-		}
-		att, err := c.attachments(lv)
-		if err != nil {
-			return err
-		}
-		if a, ok := att[id]; ok {
-			return &deltacloud.Error{Code: deltacloud.InvalidState, ID: id, State: deltacloud.State(deltacloud.VolumeInUse),
-				Message: "libvirt: the volume is attached to instance " + a.instance}
 		}
 		return wrap(lv.StorageVolDelete(info.vol, golibvirt.StorageVolDeleteNormal))
 	})
@@ -278,17 +288,9 @@ func (c *conn) AttachStorageVolume(ctx context.Context, id, instanceID, device s
 		if err != nil {
 			return err
 		}
-		info, err := c.ownVolume(lv, c.volumePrefix(), id, "storage volume")
+		info, err := c.detachedVolume(lv, id)
 		if err != nil {
 			return err
-		}
-		att, err := c.attachments(lv)
-		if err != nil {
-			return err
-		}
-		if a, ok := att[id]; ok {
-			return &deltacloud.Error{Code: deltacloud.InvalidState, ID: id, State: deltacloud.State(deltacloud.VolumeInUse),
-				Message: "libvirt: the volume is attached to instance " + a.instance}
 		}
 		used := func(dev string) bool {
 			return slices.ContainsFunc(m.Disks, func(d metaDisk) bool { return d.Device == dev })
