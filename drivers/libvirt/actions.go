@@ -53,6 +53,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		if err := c.teardown(tctx, lv, made{dom: &d, root: m.Root, seed: m.Seed}); err != nil {
 			return nil, err
 		}
+		c.domainMu.Delete(id)
 		return nil, nil
 	default:
 		return nil, notSupported("action %q", a)

@@ -30,9 +30,14 @@
 // password options, or not matching them, are ErrAuthFailure too. A
 // program that opens its own provider without credentials and without
 // NoAmbientCredentials uses the socket as the host user it runs as. The
-// password never appears in errors or logs. Open contacts nothing; the
-// first call connects, and a dropped connection is made again on the
-// next call.
+// provider keeps only SHA-256 digests of the operator's user and
+// password, and neither appears in errors or logs.
+//
+// Open contacts nothing; the first call connects (within 10s), and a
+// dropped connection is made again on the next call. Every call returns
+// when its context ends; libvirt's RPC has no cancellation, so a read
+// abandoned that way finishes on the connection by itself, while a create
+// stops at its next step and removes what it made (see Instances below).
 //
 // # Options (Config.Options)
 //
@@ -96,7 +101,7 @@
 // [MetadataURI] with the owner, the requested name, image, keyname, tags
 // (InstanceSpec.Tags), creation time and the volumes the driver made or
 // attached; listings read only that element and the domain's info, two
-// small calls per domain.
+// small calls per domain, for four domains at a time.
 //
 // Storage volumes are the qcow2 volumes "dc-<owner hash>-vol-<name>" of
 // the volume pool (volume_name: the name part; without one a random
