@@ -50,7 +50,8 @@ type Daemon struct {
 var Programs = []string{"libvirtd", "qemu-system-x86_64"}
 
 // Find reports the path of libvirtd, or why the daemon cannot be started
-// here (a program missing).
+// here, or the driver's tests not run (a program missing: libvirtd, QEMU,
+// or an ISO writer for the cloud-init seeds).
 func Find() (string, error) {
 	var libvirtd string
 	for _, p := range Programs {
@@ -67,7 +68,14 @@ func Find() (string, error) {
 			libvirtd = path
 		}
 	}
-	return libvirtd, nil
+	// The driver's cloud-init seeds, which the tests make, need an ISO
+	// writer.
+	for _, tool := range []string{"genisoimage", "xorriso", "mkisofs"} {
+		if _, err := exec.LookPath(tool); err == nil {
+			return libvirtd, nil
+		}
+	}
+	return "", fmt.Errorf("none of genisoimage, xorriso or mkisofs is installed (Debian: apt-get install genisoimage)")
 }
 
 // Start starts a daemon in a new temporary directory and waits until its
