@@ -282,6 +282,8 @@ type conn struct {
 	closed  bool
 	host    *hostFacts // cached once read
 
+	metas metaCache
+
 	// cleanups counts the creates still running (or cleaning up) after
 	// their caller has gone.
 	cleanups sync.WaitGroup

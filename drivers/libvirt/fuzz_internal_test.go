@@ -104,3 +104,37 @@ func FuzzCheckPublicKey(f *testing.F) {
 		}
 	})
 }
+
+// TestMetaCache: a cached element is handed out as a copy (a caller's
+// attach does not change what the next listing reads), and the cache
+// stays bounded.
+func TestMetaCache(t *testing.T) {
+	var c metaCache
+	s := `<instance xmlns="` + MetadataURI + `"><owner>o</owner><disk volume="v1" device="sdb"/></instance>`
+	m1, err := c.parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1.Disks = append(m1.Disks, metaDisk{Volume: "v2", Device: "sdc"})
+	m1.Disks[0].Device = "sdz"
+	m1.Owner = "changed"
+	m2, err := c.parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &meta{Owner: "o", Disks: []metaDisk{{Volume: "v1", Device: "sdb"}}}
+	if d := cmp.Diff(want, m2, cmp.FilterPath(func(p cmp.Path) bool { return p.String() == "XMLName" }, cmp.Ignore())); d != "" {
+		t.Errorf("second read (-want +got):\n%s", d)
+	}
+	for i := range maxCachedMeta + 10 {
+		if _, err := c.parse(`<instance><owner>` + strings.Repeat("x", i%50) + string(rune('a'+i%26)) + `</owner><name>` + string(rune(0x4e00+i)) + `</name></instance>`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.m); n > maxCachedMeta {
+		t.Errorf("the cache holds %d elements; at most %d", n, maxCachedMeta)
+	}
+	if _, err := c.parse("<instance><owner>"); err == nil {
+		t.Error("a broken element parsed")
+	}
+}

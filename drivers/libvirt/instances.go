@@ -158,7 +158,7 @@ func (c *conn) owned(lv *golibvirt.Libvirt, d golibvirt.Domain) (*meta, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	m, err := parseMeta(s)
+	m, err := c.metas.parse(s)
 	if err != nil || m.Owner != c.opts.owner {
 		// Unreadable metadata in the driver's namespace is not an
 		// instance the driver can stand for.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -102,4 +104,50 @@ func (m *meta) tags() map[string]string {
 		out[t.Key] = t.Value
 	}
 	return out
+}
+
+// metaCache keeps the parsed metadata elements a provider has read, by
+// their text: a domain's element changes only when the driver attaches
+// or detaches a volume, so a listing parses each element once rather than
+// on every call (encoding/xml costs more than the two calls that read a
+// domain). Small elements only, and a bounded number of them.
+type metaCache struct {
+	mu sync.Mutex
+	m  map[string]*meta
+}
+
+const (
+	maxCachedMeta     = 4096    // elements kept
+	maxCachedMetaSize = 4 << 10 // bytes of one element kept
+)
+
+// parse returns the element's parsed form, a copy the caller may change.
+func (c *metaCache) parse(s string) (*meta, error) {
+	if len(s) > maxCachedMetaSize {
+		return parseMeta(s)
+	}
+	c.mu.Lock()
+	m, ok := c.m[s]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if m, err = parseMeta(s); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= maxCachedMeta {
+			c.m = make(map[string]*meta)
+		}
+		c.m[s] = m
+		c.mu.Unlock()
+	}
+	return m.clone(), nil
+}
+
+// clone copies an element, its lists included.
+func (m *meta) clone() *meta {
+	c := *m
+	c.Disks = slices.Clone(m.Disks)
+	c.Tags = slices.Clone(m.Tags)
+	return &c
 }
