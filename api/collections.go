@@ -139,7 +139,7 @@ func statesIndex(q *request) error {
 	}
 	m := p.Lifecycle()
 	if q.format == formatGV {
-		q.write(http.StatusOK, formatGV, []byte(graphviz(m)))
+		q.write(http.StatusOK, formatGV, []byte(wire.Graphviz(m)))
 		return nil
 	}
 	doc := wire.NewStates(m)

@@ -11,41 +11,10 @@ import (
 	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
-// collectionCommand is a collection's parent command ("realms", "images",
-// …) with its subcommands.
-func collectionCommand(use, short string, aliases []string, subs ...*cobra.Command) *cobra.Command {
-	cmd := &cobra.Command{Use: use, Short: short, Aliases: aliases, Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() }}
-	cmd.AddCommand(subs...)
-	return cmd
-}
-
 func (c *cli) realmsCommand() *cobra.Command {
-	list := &cobra.Command{
-		Use: "list", Short: "List the realms (zones, regions, hosts)", Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.withProvider(cmd, func(ctx context.Context, p *deltacloud.Provider) error {
-				rs, err := p.Realms(ctx)
-				if err != nil {
-					return err
-				}
-				return c.printRealms(rs, false)
-			})
-		},
-	}
-	show := &cobra.Command{
-		Use: "show REALM", Short: "Show one realm", Args: exactArgs("REALM"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withProvider(cmd, func(ctx context.Context, p *deltacloud.Provider) error {
-				r, err := p.Realm(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				return c.printRealms([]deltacloud.Realm{*r}, true)
-			})
-		},
-	}
-	return collectionCommand("realms", "Realms: where instances can run", []string{"realm"}, list, show)
+	return collectionCommand("realms", "Realms: where instances can run", []string{"realm"},
+		lister(c, "List the realms (zones, regions, hosts)", (*deltacloud.Provider).Realms, c.printRealms),
+		shower(c, "show REALM", "Show one realm", (*deltacloud.Provider).Realm, c.printRealms))
 }
 
 func (c *cli) printRealms(rs []deltacloud.Realm, one bool) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -91,7 +90,8 @@ func (c *cli) statesCommand() *cobra.Command {
 			return c.withProvider(cmd, func(ctx context.Context, p *deltacloud.Provider) error {
 				m := p.Lifecycle()
 				if dot {
-					return writeDot(c.stdout, p.Driver(), m)
+					_, err := io.WriteString(c.stdout, wire.Graphviz(m))
+					return err
 				}
 				pr, _ := c.printer()
 				t := table{header: []string{"FROM", "TO", "BY"}}
@@ -108,28 +108,4 @@ func (c *cli) statesCommand() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&dot, "dot", false, "print a Graphviz digraph (dot -Tsvg)")
 	return cmd
-}
-
-// writeDot writes m as a Graphviz digraph: user actions as solid labelled
-// edges, the cloud's own moves dashed.
-func writeDot(w io.Writer, name string, m *deltacloud.StateMachine) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "digraph %q {\n  rankdir=LR;\n  node [shape=ellipse];\n", name)
-	for _, s := range m.States() {
-		shape := ""
-		if s == deltacloud.StateStart || s == deltacloud.StateFinish {
-			shape = " shape=doublecircle"
-		}
-		fmt.Fprintf(&b, "  %q [label=%q%s];\n", s.MachineName(), s.MachineName(), shape)
-	}
-	for _, tr := range m.Transitions() {
-		if tr.Auto {
-			fmt.Fprintf(&b, "  %q -> %q [style=dashed];\n", tr.From.MachineName(), tr.To.MachineName())
-			continue
-		}
-		fmt.Fprintf(&b, "  %q -> %q [label=%q];\n", tr.From.MachineName(), tr.To.MachineName(), string(tr.Action))
-	}
-	b.WriteString("}\n")
-	_, err := io.WriteString(w, b.String())
-	return err
 }

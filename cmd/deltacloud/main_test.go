@@ -77,6 +77,8 @@ func TestGolden(t *testing.T) {
 		{"volumes_list.txt", []string{"volumes", "list"}},
 		{"snapshots_list.txt", []string{"snapshots", "list"}},
 		{"addresses_list.txt", []string{"addresses", "list"}},
+		{"buckets_list.txt", []string{"buckets", "list"}},
+		{"metrics_list.txt", []string{"metrics", "list"}},
 		{"states.txt", []string{"states"}},
 		{"states.dot", []string{"states", "--dot"}},
 		{"states.json", []string{"states", "-o", "json"}},
@@ -111,6 +113,7 @@ func TestExitCodes(t *testing.T) {
 		{"suspend where the lifecycle has none", mockEnv, []string{"instances", "suspend", "inst0"}, 15, "[invalid state]"},
 		{"bad profile value", mockEnv, []string{"instances", "create", "--image", "img1", "--profile", "m1-large", "--memory", "1"}, 14, "[invalid argument]"},
 		{"unknown driver", mockEnv, []string{"--driver", "nosuch", "realms", "list"}, 11, "nosuch"},
+		{"collection not served", mockEnv, []string{"firewalls", "list"}, 17, "[not supported]"},
 		{"unknown command", mockEnv, []string{"instances", "bogus"}, 2, "unknown command"},
 		{"unknown flag", mockEnv, []string{"instances", "list", "--bogus"}, 2, "unknown flag"},
 		{"missing argument", mockEnv, []string{"instances", "show"}, 2, "takes INSTANCE"},
@@ -219,5 +222,35 @@ func TestRemote(t *testing.T) {
 	r = runCLI(t, nil, "--url", srv.URL+"/api", "instances", "list")
 	if r.code != 12 {
 		t.Errorf("remote without credentials: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestFirewallRules: a firewall made, opened and closed again with the
+// command, on a mock that serves firewalls.
+func TestFirewallRules(t *testing.T) {
+	o := []string{"-O", "storage=" + t.TempDir(), "-O", "firewalls=true"}
+	if r := runCLI(t, mockEnv, append(o, "firewalls", "create", "web", "--description", "web servers")...); r.code != 0 {
+		t.Fatalf("create: exit %d, %s", r.code, r.stderr)
+	}
+	r := runCLI(t, mockEnv, append(o, "firewalls", "rules", "add", "web", "--port", "80-81", "--source", "10.0.0.0/8", "-o", "json")...)
+	if r.code != 0 {
+		t.Fatalf("add rule: exit %d, %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Firewall struct {
+			Rules []struct{ ID string } `json:"rules"`
+		} `json:"firewall"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Firewall.Rules) != 1 {
+		t.Fatalf("rules in %s: %v", r.stdout, err)
+	}
+	if r := runCLI(t, mockEnv, append(o, "firewalls", "show", "web")...); !strings.Contains(r.stdout, "80-81") || !strings.Contains(r.stdout, "10.0.0.0/8") {
+		t.Errorf("show:\n%s%s", r.stdout, r.stderr)
+	}
+	if r := runCLI(t, mockEnv, append(o, "firewalls", "rules", "delete", "web", doc.Firewall.Rules[0].ID)...); r.code != 0 {
+		t.Errorf("delete rule: exit %d, %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, mockEnv, append(o, "firewalls", "destroy", "web")...); r.code != 0 || r.stdout != "firewall web destroyed\n" {
+		t.Errorf("destroy: exit %d, %q %s", r.code, r.stdout, r.stderr)
 	}
 }

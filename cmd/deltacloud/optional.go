@@ -14,39 +14,6 @@ import (
 // The optional collections: each command answers "not supported" (exit 17)
 // on a cloud that does not serve its collection (see `deltacloud features`).
 
-// idCommand is a subcommand taking one id, run with an open provider.
-func (c *cli) idCommand(use, short string, fn func(ctx context.Context, p *deltacloud.Provider, id string) error) *cobra.Command {
-	return &cobra.Command{
-		Use: use, Short: short, Args: exactArgs(use[len(firstWord(use))+1:]),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return c.withProvider(cmd, func(ctx context.Context, p *deltacloud.Provider) error { return fn(ctx, p, args[0]) })
-		},
-	}
-}
-
-// listCommand is a collection's "list" subcommand.
-func (c *cli) listCommand(short string, fn func(ctx context.Context, p *deltacloud.Provider) error) *cobra.Command {
-	return &cobra.Command{
-		Use: "list", Short: short, Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return c.withProvider(cmd, fn) },
-	}
-}
-
-func firstWord(s string) string {
-	for i, r := range s {
-		if r == ' ' {
-			return s[:i]
-		}
-	}
-	return s
-}
-
-// destroyed says what a destroy did.
-func (c *cli) destroyed(kind, id string) error {
-	_, err := c.stdout.Write([]byte(kind + " " + id + " destroyed\n"))
-	return err
-}
-
 func (c *cli) keysCommand() *cobra.Command {
 	var spec deltacloud.KeySpec
 	var publicKeyFile string
@@ -73,27 +40,10 @@ func (c *cli) keysCommand() *cobra.Command {
 	}
 	create.Flags().StringVar(&publicKeyFile, "public-key", "", "import this public key file (- for standard input)")
 	return collectionCommand("keys", "Keys: credentials to log in to instances", []string{"key"},
-		c.listCommand("List keys", func(ctx context.Context, p *deltacloud.Provider) error {
-			ks, err := p.Keys(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printKeys(ks, false)
-		}),
-		c.idCommand("show KEY", "Show one key", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			k, err := p.Key(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printKeys([]deltacloud.Key{*k}, true)
-		}),
+		lister(c, "List keys", (*deltacloud.Provider).Keys, c.printKeys),
+		shower(c, "show KEY", "Show one key", (*deltacloud.Provider).Key, c.printKeys),
 		create,
-		c.idCommand("destroy KEY", "Destroy a key", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyKey(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("key", id)
-		}),
+		c.destroyer("key", "destroy KEY", "Destroy a key", (*deltacloud.Provider).DestroyKey),
 	)
 }
 
@@ -151,20 +101,8 @@ func (c *cli) volumesCommand() *cobra.Command {
 	}
 	attach.Flags().StringVar(&device, "device", "/dev/sdf", "device name on the instance")
 	return collectionCommand("volumes", "Storage volumes: block storage", []string{"volume", "storage_volumes"},
-		c.listCommand("List storage volumes", func(ctx context.Context, p *deltacloud.Provider) error {
-			vs, err := p.StorageVolumes(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printVolumes(vs, false)
-		}),
-		c.idCommand("show VOLUME", "Show one volume", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			v, err := p.StorageVolume(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printVolumes([]deltacloud.StorageVolume{*v}, true)
-		}),
+		lister(c, "List storage volumes", (*deltacloud.Provider).StorageVolumes, c.printVolumes),
+		shower(c, "show VOLUME", "Show one volume", (*deltacloud.Provider).StorageVolume, c.printVolumes),
 		create, attach,
 		c.idCommand("detach VOLUME", "Detach a volume from its instance", func(ctx context.Context, p *deltacloud.Provider, id string) error {
 			v, err := p.DetachStorageVolume(ctx, id)
@@ -173,12 +111,7 @@ func (c *cli) volumesCommand() *cobra.Command {
 			}
 			return c.printVolumes([]deltacloud.StorageVolume{*v}, true)
 		}),
-		c.idCommand("destroy VOLUME", "Destroy a volume", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyStorageVolume(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("volume", id)
-		}),
+		c.destroyer("volume", "destroy VOLUME", "Destroy a volume", (*deltacloud.Provider).DestroyStorageVolume),
 	)
 }
 
@@ -212,27 +145,10 @@ func (c *cli) snapshotsCommand() *cobra.Command {
 	create.Flags().StringVar(&spec.Name, "name", "", "snapshot name")
 	create.Flags().StringVar(&spec.Description, "description", "", "description")
 	return collectionCommand("snapshots", "Storage snapshots: copies of volumes", []string{"snapshot", "storage_snapshots"},
-		c.listCommand("List storage snapshots", func(ctx context.Context, p *deltacloud.Provider) error {
-			ss, err := p.StorageSnapshots(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printSnapshots(ss, false)
-		}),
-		c.idCommand("show SNAPSHOT", "Show one snapshot", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			s, err := p.StorageSnapshot(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printSnapshots([]deltacloud.StorageSnapshot{*s}, true)
-		}),
+		lister(c, "List storage snapshots", (*deltacloud.Provider).StorageSnapshots, c.printSnapshots),
+		shower(c, "show SNAPSHOT", "Show one snapshot", (*deltacloud.Provider).StorageSnapshot, c.printSnapshots),
 		create,
-		c.idCommand("destroy SNAPSHOT", "Destroy a snapshot", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyStorageSnapshot(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("snapshot", id)
-		}),
+		c.destroyer("snapshot", "destroy SNAPSHOT", "Destroy a snapshot", (*deltacloud.Provider).DestroyStorageSnapshot),
 	)
 }
 
@@ -274,30 +190,13 @@ func (c *cli) addressesCommand() *cobra.Command {
 		},
 	}
 	return collectionCommand("addresses", "Addresses: public IPs that move between instances", []string{"address"},
-		c.listCommand("List addresses", func(ctx context.Context, p *deltacloud.Provider) error {
-			as, err := p.Addresses(ctx)
-			if err != nil {
-				return err
-			}
-			return c.printAddresses(as, false)
-		}),
-		c.idCommand("show ADDRESS", "Show one address", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			a, err := p.Address(ctx, id)
-			if err != nil {
-				return err
-			}
-			return c.printAddresses([]deltacloud.IPAddress{*a}, true)
-		}),
+		lister(c, "List addresses", (*deltacloud.Provider).Addresses, c.printAddresses),
+		shower(c, "show ADDRESS", "Show one address", (*deltacloud.Provider).Address, c.printAddresses),
 		create, associate,
 		c.idCommand("disassociate ADDRESS", "Take an address off its instance", func(ctx context.Context, p *deltacloud.Provider, id string) error {
 			return p.DisassociateAddress(ctx, id)
 		}),
-		c.idCommand("destroy ADDRESS", "Release an address", func(ctx context.Context, p *deltacloud.Provider, id string) error {
-			if err := p.DestroyAddress(ctx, id); err != nil {
-				return err
-			}
-			return c.destroyed("address", id)
-		}),
+		c.destroyer("address", "destroy ADDRESS", "Release an address", (*deltacloud.Provider).DestroyAddress),
 	)
 }
 

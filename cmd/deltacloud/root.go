@@ -9,10 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/deltacloud-go/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
-	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/all" // every driver, chosen by name
 )
 
 // env is the outside world of one run, so tests can give their own.
@@ -88,7 +85,8 @@ func (c *cli) rootCommand() *cobra.Command {
 	root.AddCommand(
 		c.driversCommand(), c.featuresCommand(), c.statesCommand(),
 		c.realmsCommand(), c.profilesCommand(), c.imagesCommand(), c.instancesCommand(),
-		c.keysCommand(), c.volumesCommand(), c.snapshotsCommand(), c.addressesCommand(),
+		c.keysCommand(), c.firewallsCommand(), c.addressesCommand(), c.volumesCommand(), c.snapshotsCommand(),
+		c.bucketsCommand(), c.blobsCommand(), c.metricsCommand(),
 	)
 	return root
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,3 +66,5 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("completion bash: exit %d, %.80q", r.code, r.stdout)
 	}
 }
+
+func mustPrefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }

@@ -1,4 +1,4 @@
-package api
+package wire
 
 import (
 	"fmt"
@@ -7,9 +7,11 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// graphviz renders a state machine in the dot language (?format=gv):
-// automatic transitions dashed, actions as edge labels.
-func graphviz(m *deltacloud.StateMachine) string {
+// Graphviz renders a state machine in the dot language, as the REST API's
+// instance_states answers ?format=gv and the command-line tool's
+// `states --dot` prints it: automatic transitions dashed, actions as edge
+// labels.
+func Graphviz(m *deltacloud.StateMachine) string {
 	var b strings.Builder
 	b.WriteString("digraph instance_states {\n  rankdir=LR;\n")
 	for _, s := range m.States() {
