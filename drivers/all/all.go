@@ -12,8 +12,9 @@ import (
 	_ "github.com/deltacloud-go/deltacloud/drivers/azure"      // "azure"
 	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud" // "deltacloud", a remote REST server
 	_ "github.com/deltacloud-go/deltacloud/drivers/digitalocean"
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"  // "ec2"
-	_ "github.com/deltacloud-go/deltacloud/drivers/gce"  // "gce"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock" // "mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/ec2" // "ec2"
+	_ "github.com/deltacloud-go/deltacloud/drivers/gce"
+	_ "github.com/deltacloud-go/deltacloud/drivers/libvirt" // "gce"
+	_ "github.com/deltacloud-go/deltacloud/drivers/mock"    // "mock"
 	_ "github.com/deltacloud-go/deltacloud/drivers/openstack"
 )
