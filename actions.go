@@ -47,6 +47,10 @@ func actionOp(a Action) string {
 		return "Reboot"
 	case ActionDestroy:
 		return "Destroy"
+	case ActionSuspend:
+		return "Suspend"
+	case ActionResume:
+		return "Resume"
 	}
 	return "Do"
 }
@@ -64,6 +68,17 @@ func (p *Provider) Stop(ctx context.Context, id string) (*Instance, error) {
 // Reboot reboots a running instance.
 func (p *Provider) Reboot(ctx context.Context, id string) (*Instance, error) {
 	return p.Do(ctx, id, ActionReboot)
+}
+
+// Suspend suspends or pauses a running instance, on clouds whose lifecycle
+// has the action (see Lifecycle).
+func (p *Provider) Suspend(ctx context.Context, id string) (*Instance, error) {
+	return p.Do(ctx, id, ActionSuspend)
+}
+
+// Resume lets a suspended or paused instance run again.
+func (p *Provider) Resume(ctx context.Context, id string) (*Instance, error) {
+	return p.Do(ctx, id, ActionResume)
 }
 
 // Destroy destroys an instance. Many clouds only destroy stopped instances;

@@ -21,9 +21,15 @@ const (
 	StateStopping     State = "STOPPING"
 	StateStopped      State = "STOPPED"
 	StateShuttingDown State = "SHUTTING_DOWN"
-	StateFinish       State = "FINISH"
-	StateError        State = "ERROR"
-	StateUnknown      State = "UNKNOWN"
+	// StateSuspended is saved to disk with nothing running (vSphere's
+	// suspended); ActionResume brings it back.
+	StateSuspended State = "SUSPENDED"
+	// StatePaused keeps memory with its vCPUs stopped (libvirt's paused);
+	// ActionResume lets it run on.
+	StatePaused  State = "PAUSED"
+	StateFinish  State = "FINISH"
+	StateError   State = "ERROR"
+	StateUnknown State = "UNKNOWN"
 )
 
 // ParseState reads a state in any case, with '-' or '_' ("shutting-down").
@@ -50,6 +56,11 @@ const (
 	ActionStop    Action = "stop"
 	ActionReboot  Action = "reboot"
 	ActionDestroy Action = "destroy"
+	// ActionSuspend and ActionResume exist only on clouds whose lifecycle
+	// has StateSuspended or StatePaused (private clouds: vSphere, libvirt);
+	// the original API had neither.
+	ActionSuspend Action = "suspend"
+	ActionResume  Action = "resume"
 )
 
 // Transition is one edge of a StateMachine: taken when the user performs

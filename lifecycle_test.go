@@ -675,3 +675,47 @@ func TestErrorSinkIsValid(t *testing.T) {
 		t.Errorf("Plan(ERROR, FINISH) = %v, want ErrInvalidState", err)
 	}
 }
+
+// TestSuspendAndPause: the private clouds' states are ordinary members of a
+// machine; a plan from a paused or suspended instance to its end resumes it
+// first.
+func TestSuspendAndPause(t *testing.T) {
+	paused := dc.MustStateMachine(append(slices.Clone(mockTransitions),
+		dc.On(dc.StateRunning, dc.ActionSuspend, dc.StatePaused),
+		dc.On(dc.StatePaused, dc.ActionResume, dc.StateRunning))...)
+	suspended := dc.MustStateMachine(append(slices.Clone(mockTransitions),
+		dc.On(dc.StateRunning, dc.ActionSuspend, dc.StateSuspended),
+		dc.On(dc.StateSuspended, dc.ActionResume, dc.StateRunning))...)
+	tests := []struct {
+		name        string
+		m           *dc.StateMachine
+		from        dc.State
+		wantActions []dc.Action
+		wantPlan    []dc.Action
+	}{
+		{"paused", paused, dc.StatePaused, []dc.Action{dc.ActionResume},
+			[]dc.Action{dc.ActionResume, dc.ActionStop, dc.ActionDestroy}},
+		{"suspended", suspended, dc.StateSuspended, []dc.Action{dc.ActionResume},
+			[]dc.Action{dc.ActionResume, dc.ActionStop, dc.ActionDestroy}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.wantActions, tt.m.Actions(tt.from)); diff != "" {
+				t.Errorf("Actions(%s) (-want +got):\n%s", tt.from, diff)
+			}
+			if !slices.Contains(tt.m.Actions(dc.StateRunning), dc.ActionSuspend) {
+				t.Errorf("Actions(RUNNING) = %v, want suspend among them", tt.m.Actions(dc.StateRunning))
+			}
+			plan, err := tt.m.Plan(tt.from, dc.StateFinish)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.wantPlan, plan); diff != "" {
+				t.Errorf("Plan(%s, FINISH) (-want +got):\n%s", tt.from, diff)
+			}
+			if got := dc.ParseState(strings.ToLower(string(tt.from))); got != tt.from {
+				t.Errorf("ParseState(%q) = %s", tt.from.MachineName(), got)
+			}
+		})
+	}
+}

@@ -241,6 +241,13 @@ func TestProviderActions(t *testing.T) {
 	if _, err := p.Start(ctx, "inst0"); !errors.Is(err, deltacloud.ErrInvalidState) {
 		t.Errorf("Start(running) = %v", err)
 	}
+	// The mock's lifecycle has no suspend: refused with the state, nothing done.
+	if _, err := p.Suspend(ctx, "inst0"); !errors.As(err, &e) || e.Code != deltacloud.InvalidState || e.Op != "Suspend" {
+		t.Errorf("Suspend(running) on the mock = %v, want InvalidState", err)
+	}
+	if _, err := p.Resume(ctx, "inst0"); !errors.As(err, &e) || e.Code != deltacloud.InvalidState || e.Op != "Resume" {
+		t.Errorf("Resume(running) = %v, want InvalidState", err)
+	}
 	if _, err := p.Do(ctx, "inst0", deltacloud.ActionCreate); !errors.Is(err, deltacloud.ErrInvalidArgument) {
 		t.Errorf("Do(create) = %v", err)
 	}

@@ -273,9 +273,9 @@ func instanceCreate(q *request) error {
 	return q.render(http.StatusCreated, doc, func() any { return doc.JSON() }, "instances", doc)
 }
 
-// instanceAction performs reboot/start/stop (202 with the instance) or
-// destroy (204). An unknown instance is 403 and an action the state does
-// not allow 405, as the original answers.
+// instanceAction performs reboot/start/stop/suspend/resume (202 with the
+// instance) or destroy (204). An unknown instance is 403 and an action the
+// state does not allow 405, as the original answers.
 func instanceAction(a deltacloud.Action) func(*request) error {
 	return func(q *request) error {
 		p, err := q.open()

@@ -192,6 +192,8 @@ func TestStatusCodes(t *testing.T) {
 		{name: "405 destroy of a running instance", req: tuReq{Method: http.MethodDelete, Path: "/api/instances/inst0", Creds: tuMockUser},
 			status: 405, check: errorDoc("")},
 		{name: "405 start of a running instance", req: post("/api/instances/inst0/start", nil), status: 405, check: errorDoc("")},
+		{name: "405 suspend where the lifecycle has none", req: post("/api/instances/inst0/suspend", nil), status: 405, check: errorDoc("")},
+		{name: "403 resume of an unknown instance", req: post("/api/instances/nope/resume", nil), status: 403, check: errorDoc("")},
 		{name: "405 method of no operation", req: tuReq{Method: http.MethodPut, Path: "/api/realms", Creds: tuMockUser}, status: 405,
 			check: func(t *testing.T, s *tuServer, r tuResp) {
 				errorDoc("Method Not Allowed")(t, s, r)
