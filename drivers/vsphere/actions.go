@@ -10,8 +10,8 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// Act starts, stops, reboots or destroys one of the provider's VMs, and
-// waits for vSphere to finish.
+// Act starts, stops, reboots, suspends, resumes or destroys one of the
+// provider's VMs, and waits for vSphere to finish.
 func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltacloud.Instance, error) {
 	s, err := c.session(ctx)
 	if err != nil {
@@ -26,7 +26,16 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 	case deltacloud.ActionStart:
 		err = c.wait(ctx, s, func() (*object.Task, error) { return vm.PowerOn(ctx) })
 	case deltacloud.ActionStop:
-		err = c.stop(ctx, s, vm)
+		if mvm.Runtime.PowerState == types.VirtualMachinePowerStateSuspended {
+			// A suspended guest cannot shut down: power off.
+			err = c.wait(ctx, s, func() (*object.Task, error) { return vm.PowerOff(ctx) })
+		} else {
+			err = c.stop(ctx, s, vm)
+		}
+	case deltacloud.ActionSuspend:
+		err = c.wait(ctx, s, func() (*object.Task, error) { return vm.Suspend(ctx) })
+	case deltacloud.ActionResume:
+		err = c.wait(ctx, s, func() (*object.Task, error) { return vm.PowerOn(ctx) })
 	case deltacloud.ActionReboot:
 		err = c.reboot(ctx, s, vm)
 	case deltacloud.ActionDestroy:

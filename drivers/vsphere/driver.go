@@ -81,9 +81,10 @@
 //
 // Start powers on; stop shuts the guest down through VMware Tools and powers
 // off after shutdown_timeout, or at once when the tools are not running (or
-// with stop=power_off); reboot restarts the guest, or resets the VM without
-// tools; suspend and resume suspend and power on again; destroy powers off
-// and deletes the VM with its disks.
+// with stop=power_off; a suspended VM is powered off); reboot restarts the
+// guest, or resets the VM without tools; suspend suspends a running VM
+// (SUSPENDED) and resume powers it on again; destroy powers off and deletes
+// the VM with its disks.
 //
 // Keys, firewalls, addresses, storage volumes, snapshots, buckets and
 // metrics are not served: vCenter has no such objects for a VM (firewalls
