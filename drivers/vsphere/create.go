@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vmware/govmomi/object"
@@ -206,19 +207,40 @@ func (c *conn) create(ctx context.Context, s *state, p createPlan) (*deltacloud.
 	select {
 	case cerr := <-done:
 		if cerr != nil {
-			err = errors.Join(err, fmt.Errorf("vsphere: cleaning up after the failed create: %w", cerr))
+			err = withCleanupError(err, cerr)
 		}
 	case <-ctx.Done():
 	}
 	return nil, err
 }
 
+// stepHook, when tests set it, runs before each step of a create and can
+// fail it or cancel the create's context.
+var stepHook atomic.Pointer[func(ctx context.Context, step string) error]
+
+// withCleanupError adds the failure of a clean-up to the create's error,
+// keeping the create's code: a VM left behind is never silent.
+func withCleanupError(err, cerr error) error {
+	cause := fmt.Errorf("cleaning up after the failed create: %w", cerr)
+	var e *deltacloud.Error
+	if !errors.As(err, &e) {
+		return errors.Join(err, cause)
+	}
+	out := *e
+	if out.Err == nil {
+		out.Err = cause
+	} else {
+		out.Err = errors.Join(e.Err, cause)
+	}
+	return &out
+}
+
 // step runs the test hook of a step, if any.
 func (c *conn) step(ctx context.Context, name string) error {
-	if c.hook == nil {
-		return nil
+	if h := stepHook.Load(); h != nil {
+		return (*h)(ctx, name)
 	}
-	return c.hook(ctx, name)
+	return nil
 }
 
 // build clones, marks, sizes and powers on.

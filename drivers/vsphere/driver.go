@@ -150,9 +150,6 @@ type conn struct {
 	s   *state // nil until connected
 
 	cleanups sync.WaitGroup // clean-ups of failed creates still running
-	// hook, when set by tests, runs before each step of a create and can
-	// fail it.
-	hook func(ctx context.Context, step string) error
 }
 
 // state is a logged-in session and what the driver resolved once.
