@@ -11,3 +11,6 @@ func SetStepHook(h func(ctx context.Context, step string) error) (restore func()
 
 // Steps are the steps of a create, in order.
 var Steps = []string{stepClone, stepFields, stepReconfigure, stepPowerOn}
+
+// VMProps are the properties the driver reads of a VM.
+var VMProps = vmProps
