@@ -185,16 +185,22 @@ type made struct {
 	lost bool
 }
 
-// create runs the steps of a plan. On failure it removes the VM: in the
-// background, tracked for Close, so a cancelled caller returns at once.
+// create runs the steps of a plan, and undoes them on failure.
 func (c *conn) create(ctx context.Context, s *state, p createPlan) (*deltacloud.Instance, error) {
 	var m made
 	in, err := c.build(ctx, s, p, &m)
-	if err == nil {
-		return in, nil
+	if err != nil {
+		return nil, c.cleanUp(ctx, s, p, m, err)
 	}
+	return in, nil
+}
+
+// cleanUp removes what a failed create made and returns the create's
+// error, with the clean-up's failure if it failed. The clean-up runs in the
+// background, tracked for Close, so a cancelled caller returns at once.
+func (c *conn) cleanUp(ctx context.Context, s *state, p createPlan, m made, err error) error {
 	if m.vm == nil && m.task == nil && !m.lost {
-		return nil, err // nothing was made
+		return err // nothing was made
 	}
 	done := make(chan error, 1)
 	c.cleanups.Add(1)
@@ -211,12 +217,8 @@ func (c *conn) create(ctx context.Context, s *state, p createPlan) (*deltacloud.
 		}
 	case <-ctx.Done():
 	}
-	return nil, err
+	return err
 }
-
-// stepHook, when tests set it, runs before each step of a create and can
-// fail it or cancel the create's context.
-var stepHook atomic.Pointer[func(ctx context.Context, step string) error]
 
 // withCleanupError adds the failure of a clean-up to the create's error,
 // keeping the create's code: a VM left behind is never silent.
@@ -235,6 +237,10 @@ func withCleanupError(err, cerr error) error {
 	return &out
 }
 
+// stepHook, when tests set it, runs before each step of a create and can
+// fail it or cancel the create's context.
+var stepHook atomic.Pointer[func(ctx context.Context, step string) error]
+
 // step runs the test hook of a step, if any.
 func (c *conn) step(ctx context.Context, name string) error {
 	if h := stepHook.Load(); h != nil {
@@ -251,27 +257,12 @@ func (c *conn) build(ctx context.Context, s *state, p createPlan, m *made) (*del
 	if err := c.step(ctx, stepClone); err != nil {
 		return nil, err
 	}
-	task, err := p.template.Clone(ctx, p.folder, p.vmName, types.VirtualMachineCloneSpec{
+	vmRef, err := c.clone(ctx, s, p, types.VirtualMachineCloneSpec{
 		Location: types.VirtualMachineRelocateSpec{Pool: &p.pool, Datastore: p.store},
-	})
+	}, m)
 	if err != nil {
-		// Without a fault the request may have reached vCenter.
-		m.lost = !soapFault(err)
-		return nil, c.fail(s, err)
+		return nil, err
 	}
-	m.task = task
-	info, err := task.WaitForResult(ctx)
-	if err != nil {
-		if info != nil && info.State == types.TaskInfoStateError {
-			m.task = nil // the clone failed: vCenter made nothing
-		}
-		return nil, c.fail(s, err)
-	}
-	vmRef, ok := info.Result.(types.ManagedObjectReference)
-	if !ok {
-		return nil, deltacloud.Errorf(deltacloud.Backend, "vsphere: the clone task returned no VM")
-	}
-	m.vm, m.task = &vmRef, nil
 	vm := object.NewVirtualMachine(s.c, vmRef)
 
 	if err := c.step(ctx, stepFields); err != nil {
@@ -302,6 +293,32 @@ func (c *conn) build(ctx context.Context, s *state, p createPlan, m *made) (*del
 		return nil, err
 	}
 	return c.instance(ctx, s, vmRef.Value)
+}
+
+// clone clones p.template as p.vmName into p.folder and waits for the
+// task, keeping in m what may exist for the clean-up.
+func (c *conn) clone(ctx context.Context, s *state, p createPlan, spec types.VirtualMachineCloneSpec, m *made) (types.ManagedObjectReference, error) {
+	var none types.ManagedObjectReference
+	task, err := p.template.Clone(ctx, p.folder, p.vmName, spec)
+	if err != nil {
+		// Without a fault the request may have reached vCenter.
+		m.lost = !soapFault(err)
+		return none, c.fail(s, err)
+	}
+	m.task = task
+	info, err := task.WaitForResult(ctx)
+	if err != nil {
+		if info != nil && info.State == types.TaskInfoStateError {
+			m.task = nil // the clone failed: vCenter made nothing
+		}
+		return none, c.fail(s, err)
+	}
+	r, ok := info.Result.(types.ManagedObjectReference)
+	if !ok {
+		return none, deltacloud.Errorf(deltacloud.Backend, "vsphere: the clone task returned no VM")
+	}
+	m.vm, m.task = &r, nil
+	return r, nil
 }
 
 // wait starts a task and waits for it with ctx.

@@ -86,6 +86,11 @@
 // (SUSPENDED) and resume powers it on again; destroy powers off and deletes
 // the VM with its disks.
 //
+// CreateImage clones an instance's VM to a template (its name is the
+// requested one, feature image_name, and a taken name is ErrConflict),
+// marked with the owner attribute; DestroyImage deletes only such
+// templates (ErrForbidden for others, unless all_vms is set).
+//
 // Keys, firewalls, addresses, storage volumes, snapshots, buckets and
 // metrics are not served: vCenter has no such objects for a VM (firewalls
 // and addresses belong to NSX, which the simulator does not serve either),
@@ -240,9 +245,10 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureUserName,
 	deltacloud.FeatureUserData,
 	deltacloud.FeatureRealmFilter,
+	deltacloud.FeatureImageName,
 )
 
-// Features lists user_name, user_data and realm_filter.
+// Features lists user_name, user_data, realm_filter and image_name.
 func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
 // As hands out the logged-in *vim25.Client (target **vim25.Client).

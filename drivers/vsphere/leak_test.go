@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +114,55 @@ func TestCreateCleanupFailureIsReported(t *testing.T) {
 	}
 	if !errors.Is(err, deltacloud.ErrBackend) {
 		t.Errorf("create = %v, want the power-on failure's code (backend)", err)
+	}
+}
+
+// TestCreateImageLeavesNothing fails an image create after its clone, and
+// loses the clone's answer: neither leaves a template.
+func TestCreateImageLeavesNothing(t *testing.T) {
+	s := newSim(t, nil)
+	p := s.open(t, s.configWire())
+	in, err := p.CreateInstance(t.Context(), deltacloud.InstanceSpec{ImageID: s.template})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.vms(t)
+	slices.Sort(before)
+	failures := map[string]func(t *testing.T) context.Context{
+		"fault marking": func(t *testing.T) context.Context {
+			s.model.Service.AddFaultRule(&simulator.FaultInjectionRule{MethodName: "SetField", ObjectType: "*", ObjectName: "*",
+				Probability: 1, FaultType: simulator.FaultTypeNoPermission, Enabled: true, MaxCount: 1})
+			t.Cleanup(s.model.Service.ClearFaultRules)
+			return t.Context()
+		},
+		"clone answer lost": func(t *testing.T) context.Context {
+			s.wire.stall(nil, regexp.MustCompile("^CloneVM_Task$"))
+			t.Cleanup(func() { s.wire.stall(nil, nil) })
+			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+			t.Cleanup(cancel)
+			return ctx
+		},
+	}
+	for name, fail := range failures {
+		t.Run(name, func(t *testing.T) {
+			img, err := p.CreateImage(fail(t), deltacloud.ImageSpec{InstanceID: in.ID, Name: "golden-" + strings.ReplaceAll(name, " ", "-")})
+			if err == nil {
+				t.Fatalf("CreateImage succeeded: %s", img.ID)
+			}
+			// The clean-up of a cancelled create runs in the background.
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				after := s.vms(t)
+				slices.Sort(after)
+				d := cmp.Diff(before, after)
+				if d == "" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("VMs after the failed image create (-before +after):\n%s", d)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		})
 	}
 }
