@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/deltacloud-go/deltacloud"
@@ -93,19 +94,30 @@ func (c *conn) reboot(ctx context.Context, s *state, vm *object.VirtualMachine) 
 	return nil
 }
 
-// destroyVM powers a VM off (unless it is off) and deletes it with its
-// disks; a VM already gone is not an error.
+// destroyVM powers a VM off (unless it is off), detaches the volumes
+// (which are kept) and deletes it with its other disks; a VM already gone
+// is not an error.
 func (c *conn) destroyVM(ctx context.Context, s *state, vm *object.VirtualMachine) error {
-	state, err := vm.PowerState(ctx)
+	var mvm mo.VirtualMachine
+	err := c.retrieveOne(ctx, s, vm.Reference(), []string{"runtime.powerState", "config.hardware.device"}, &mvm)
 	if isFault(err, &types.ManagedObjectNotFound{}) {
 		return nil
 	}
 	if err != nil {
-		return c.fail(s, err)
+		return err
 	}
-	if state != types.VirtualMachinePowerStatePoweredOff {
+	if mvm.Runtime.PowerState != types.VirtualMachinePowerStatePoweredOff {
 		err := c.wait(ctx, s, func() (*object.Task, error) { return vm.PowerOff(ctx) })
 		if err != nil && !isFault(err, &types.InvalidPowerState{}) {
+			return err
+		}
+	}
+	if att := c.diskAttachments(&mvm); len(att) > 0 {
+		disks := make([]*types.VirtualDisk, 0, len(att))
+		for _, a := range att {
+			disks = append(disks, a.disk)
+		}
+		if err := c.detach(ctx, s, vm, disks...); err != nil {
 			return err
 		}
 	}

@@ -37,7 +37,8 @@ func TestConformance(t *testing.T) {
 			s.wire.stall(regexp.MustCompile(`^(PowerOnVM_Task|PowerOffVM_Task|ShutdownGuest|RebootGuest|ResetVM_Task|SuspendVM_Task)$`), nil)
 			return func() { s.wire.stall(nil, nil) }
 		},
-		WaitTimeout: 30 * time.Second,
+		WaitTimeout:  30 * time.Second,
+		VolumeDevice: "scsi0:3",
 		ProfileFigures: func(ctx context.Context, t *testing.T) map[string]drivertest.ProfileFigure {
 			return hostFigures(ctx, t, s)
 		},
@@ -47,6 +48,9 @@ func TestConformance(t *testing.T) {
 	slices.Sort(after)
 	if d := cmp.Diff(before, after); d != "" {
 		t.Errorf("VMs left after the suite (-before +after):\n%s", d)
+	}
+	if disks := s.disks(t); len(disks) > 0 {
+		t.Errorf("disks left after the suite: %q", disks)
 	}
 }
 

@@ -246,9 +246,11 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureUserData,
 	deltacloud.FeatureRealmFilter,
 	deltacloud.FeatureImageName,
+	deltacloud.FeatureVolumeName,
 )
 
-// Features lists user_name, user_data, realm_filter and image_name.
+// Features lists user_name, user_data, realm_filter, image_name and
+// volume_name.
 func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
 // As hands out the logged-in *vim25.Client (target **vim25.Client).

@@ -3,9 +3,10 @@ package vsphere
 import (
 	"context"
 	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/vmware/govmomi/vim25/mo"
-	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -13,7 +14,8 @@ import (
 // vmProps are the VM properties an instance or an image is made of.
 var vmProps = []string{
 	"name", "config.template", "config.hardware.numCPU", "config.hardware.memoryMB", "config.guestId",
-	"config.createDate", "config.annotation", "runtime.powerState", "resourcePool", "customValue", "guest.ipAddress",
+	"config.createDate", "config.annotation", "config.hardware.device", "runtime.powerState", "resourcePool",
+	"customValue", "guest.ipAddress",
 }
 
 // vms reads every VM and template of the datacenter.
@@ -140,6 +142,10 @@ func (c *conn) instanceOf(s *state, vm *mo.VirtualMachine) deltacloud.Instance {
 			in.LaunchTime = *cfg.CreateDate
 		}
 	}
+	for id, a := range c.diskAttachments(vm) {
+		in.StorageVolumes = append(in.StorageVolumes, deltacloud.VolumeAttachment{VolumeID: id, Device: a.device})
+	}
+	slices.SortFunc(in.StorageVolumes, func(a, b deltacloud.VolumeAttachment) int { return strings.Compare(a.Device, b.Device) })
 	if vm.Guest != nil && vm.Guest.IpAddress != "" {
 		if ip, err := netip.ParseAddr(vm.Guest.IpAddress); err == nil {
 			typ := deltacloud.AddressIPv4
@@ -154,5 +160,3 @@ func (c *conn) instanceOf(s *state, vm *mo.VirtualMachine) deltacloud.Instance {
 
 // stateOf is a VM's Deltacloud state, for errors.
 func stateOf(vm *mo.VirtualMachine) deltacloud.State { return MapState(vm.Runtime.PowerState) }
-
-var _ = types.VirtualMachinePowerStatePoweredOn

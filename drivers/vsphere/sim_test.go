@@ -18,6 +18,7 @@ import (
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vslm"
 
 	"github.com/deltacloud-go/deltacloud"
 	_ "github.com/deltacloud-go/deltacloud/drivers/vsphere"
@@ -202,4 +203,31 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return w.rt.RoundTrip(r)
+}
+
+// disks lists the first class disks of every datastore, read with the raw
+// client, as "name (id)".
+func (s *sim) disks(t testing.TB) []string {
+	t.Helper()
+	ctx := context.Background()
+	dss, err := find.NewFinder(s.client).DatastoreList(ctx, "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := vslm.NewObjectManager(s.client)
+	var out []string
+	for _, ds := range dss {
+		ids, err := m.List(ctx, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range ids {
+			obj, err := m.Retrieve(ctx, ds, id.Id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, obj.Config.Name+" ("+id.Id+")")
+		}
+	}
+	return out
 }
