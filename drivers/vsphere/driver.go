@@ -25,11 +25,12 @@
 //	datacenter        the datacenter (name or inventory path); default: the
 //	                  only one
 //	resource_pool     the resource pool (inventory path) of a create without
-//	                  a realm; default: the first cluster's root pool
+//	                  a realm; default: the first realm by name
 //	folder            the VM folder new VMs go to (inventory path); default:
 //	                  the datacenter's VM folder
-//	datastore         the datastore of new VMs and volumes; default: the
-//	                  template's for VMs, the first datastore for volumes
+//	datastore         the datastore of new VMs and of the volumes; default:
+//	                  the template's for VMs; volumes are then listed on
+//	                  every datastore and created on the first by name
 //	network           the network (port group) of a new VM's first network
 //	                  adapter; default: the template's
 //	insecure          "true" skips TLS certificate checks (self-signed vCenter)
@@ -91,10 +92,22 @@
 // marked with the owner attribute; DestroyImage deletes only such
 // templates (ErrForbidden for others, unless all_vms is set).
 //
-// Keys, firewalls, addresses, storage volumes, snapshots, buckets and
-// metrics are not served: vCenter has no such objects for a VM (firewalls
-// and addresses belong to NSX, which the simulator does not serve either),
-// and a VM snapshot is not a snapshot of one volume.
+// Storage volumes are first class disks (vSphere's named virtual disks
+// that outlive VMs) in the owner's folder "deltacloud-volumes/<digest of
+// the owner>" of the datastore, with the disk's id as id: thin, 1 GB unless
+// a capacity is given, named as asked (volume_name) or "vol-…". Attach adds
+// the disk to a VM on a SCSI controller, at device "scsi<bus>:<unit>" (empty:
+// the first free unit of the first controller; a unit in use is
+// ErrConflict), and detach removes it, keeping the disk; destroying an
+// instance detaches its volumes first. Storage snapshots are the disks'
+// snapshots, with "<volume id>.<snapshot id>" as id and the requested
+// description (or name) as vSphere's one snapshot text; volumes are not
+// made from snapshots (ErrNotSupported).
+//
+// Keys, firewalls, addresses, buckets and metrics are not served: vCenter
+// has no such objects for a VM (firewalls and addresses belong to NSX,
+// which the simulator does not serve either), and Collections() lists only
+// what is.
 //
 // Provider.As hands out **vim25.Client (connected and logged in).
 package vsphere
