@@ -72,8 +72,11 @@ func (c *conn) stop(ctx context.Context, s *state, vm *object.VirtualMachine) er
 	defer cancel()
 	err := vm.WaitForPowerState(wctx, types.VirtualMachinePowerStatePoweredOff)
 	if err != nil && ctx.Err() == nil {
-		// The guest did not stop in time.
-		return powerOff()
+		// The guest did not stop in time; it may stop meanwhile.
+		if err := powerOff(); err != nil && !isFault(err, &types.InvalidPowerState{}) {
+			return err
+		}
+		return nil
 	}
 	if err != nil {
 		return c.fail(s, err)

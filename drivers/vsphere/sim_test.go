@@ -160,14 +160,33 @@ type wire struct {
 	mu     sync.Mutex
 	before *regexp.Regexp
 	after  *regexp.Regexp
+	left   int // calls still to stall; negative: all
 }
 
 // stall stalls the calls whose method matches before (not sent) or after
 // (sent, answer lost); nil matches nothing.
-func (w *wire) stall(before, after *regexp.Regexp) {
+func (w *wire) stall(before, after *regexp.Regexp) { w.stallN(before, after, -1) }
+
+// stallN stalls only the next n matching calls.
+func (w *wire) stallN(before, after *regexp.Regexp, n int) {
 	w.mu.Lock()
-	w.before, w.after = before, after
+	w.before, w.after, w.left = before, after, n
 	w.mu.Unlock()
+}
+
+// take reports whether a call of method is to be stalled, and how.
+func (w *wire) take(method string) (before, after bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.left == 0 {
+		return false, false
+	}
+	before = w.before != nil && w.before.MatchString(method)
+	after = w.after != nil && w.after.MatchString(method)
+	if (before || after) && w.left > 0 {
+		w.left--
+	}
+	return before, after
 }
 
 var methodRE = regexp.MustCompile(`<(?:[a-zA-Z0-9]+:)?Body[^>]*>\s*<(?:[a-zA-Z0-9]+:)?([A-Za-z_]+)`)
@@ -188,11 +207,12 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 		if m := methodRE.FindSubmatch(body); m != nil {
 			method = string(m[1])
 		}
-		if before != nil && before.MatchString(method) {
+		stallBefore, stallAfter := w.take(method)
+		if stallBefore {
 			<-r.Context().Done()
 			return nil, r.Context().Err()
 		}
-		if after != nil && after.MatchString(method) {
+		if stallAfter {
 			resp, err := w.rt.RoundTrip(r)
 			if err == nil {
 				io.Copy(io.Discard, resp.Body)
@@ -230,4 +250,14 @@ func (s *sim) disks(t testing.TB) []string {
 		}
 	}
 	return out
+}
+
+// ref is the managed object id of the simulator's VM of that name.
+func (s *sim) ref(t testing.TB, name string) string {
+	t.Helper()
+	vm, err := find.NewFinder(s.client).VirtualMachine(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vm.Reference().Value
 }
