@@ -202,14 +202,7 @@ func (c *conn) cleanUp(ctx context.Context, s *state, p createPlan, m made, err 
 	if m.vm == nil && m.task == nil && !m.lost {
 		return err // nothing was made
 	}
-	done := make(chan error, 1)
-	c.cleanups.Add(1)
-	go func() {
-		defer c.cleanups.Done()
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		done <- c.undo(cctx, s, p, m)
-	}()
+	done := c.undoLater(ctx, func(cctx context.Context) error { return c.undo(cctx, s, p, m) })
 	select {
 	case cerr := <-done:
 		if cerr != nil {
@@ -218,6 +211,33 @@ func (c *conn) cleanUp(ctx context.Context, s *state, p createPlan, m made, err 
 	case <-ctx.Done():
 	}
 	return err
+}
+
+// undoLater runs undo in the background with a context that outlives ctx,
+// bounded by cleanupTimeout; Close waits for it. The channel receives its
+// result.
+func (c *conn) undoLater(ctx context.Context, undo func(context.Context) error) <-chan error {
+	done := make(chan error, 1)
+	c.cleanups.Add(1)
+	go func() {
+		defer c.cleanups.Done()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+		defer cancel()
+		done <- undo(cctx)
+	}()
+	return done
+}
+
+// undoTask waits in the background for a task whose wait was abandoned,
+// and undoes what it made (its result) if it succeeded.
+func (c *conn) undoTask(ctx context.Context, task *object.Task, undo func(ctx context.Context, result types.AnyType) error) {
+	c.undoLater(ctx, func(cctx context.Context) error {
+		info, err := task.WaitForResult(cctx)
+		if err != nil {
+			return nil // it failed: nothing was made
+		}
+		return undo(cctx, info.Result)
+	})
 }
 
 // withCleanupError adds the failure of a clean-up to the create's error,

@@ -53,10 +53,7 @@ func TestFaultsThroughTheDriver(t *testing.T) {
 	s := newSim(t, nil)
 	p := s.open(t, s.config())
 	ctx := t.Context()
-	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: s.template})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := s.instance(t, p)
 	cases := []struct {
 		method string
 		fault  simulator.FaultType

@@ -261,3 +261,13 @@ func (s *sim) ref(t testing.TB, name string) string {
 	}
 	return vm.Reference().Value
 }
+
+// instance creates an instance from the template.
+func (s *sim) instance(t testing.TB, p *deltacloud.Provider) *deltacloud.Instance {
+	t.Helper()
+	in, err := p.CreateInstance(t.Context(), deltacloud.InstanceSpec{ImageID: s.template})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}

@@ -49,11 +49,7 @@ func (c *conn) snapshotsOf(ctx context.Context, s *state, f fcd) ([]deltacloud.S
 
 // StorageSnapshots lists the snapshots of the owner's volumes.
 func (c *conn) StorageSnapshots(ctx context.Context) ([]deltacloud.StorageSnapshot, error) {
-	s, err := c.session(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := c.fcds(ctx, s)
+	s, fs, err := c.ownedDisks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -154,21 +150,13 @@ func resultID(r types.AnyType) (string, bool) {
 // deleteSnapshotLater deletes, in the background, the snapshot a task
 // whose wait was abandoned makes; Close waits for it.
 func (c *conn) deleteSnapshotLater(ctx context.Context, s *state, task *object.Task, f fcd) {
-	c.cleanups.Add(1)
-	go func() {
-		defer c.cleanups.Done()
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		info, err := task.WaitForResult(cctx)
-		if err != nil {
-			return
+	c.undoTask(ctx, task, func(ctx context.Context, result types.AnyType) error {
+		sid, ok := resultID(result)
+		if !ok {
+			return nil
 		}
-		if sid, ok := resultID(info.Result); ok {
-			if t, err := vslm.NewObjectManager(s.c).DeleteSnapshot(cctx, f.ds, f.id(), sid); err == nil {
-				_ = t.Wait(cctx)
-			}
-		}
-	}()
+		return c.wait(ctx, s, func() (*object.Task, error) { return vslm.NewObjectManager(s.c).DeleteSnapshot(ctx, f.ds, f.id(), sid) })
+	})
 }
 
 // DestroyStorageSnapshot deletes a snapshot.

@@ -205,13 +205,19 @@ func volumeOf(f fcd, att map[string]attachment) deltacloud.StorageVolume {
 	return v
 }
 
-// StorageVolumes lists the owner's disks.
-func (c *conn) StorageVolumes(ctx context.Context) ([]deltacloud.StorageVolume, error) {
+// ownedDisks opens the session and lists the owner's disks.
+func (c *conn) ownedDisks(ctx context.Context) (*state, []fcd, error) {
 	s, err := c.session(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	fs, err := c.fcds(ctx, s)
+	return s, fs, err
+}
+
+// StorageVolumes lists the owner's disks.
+func (c *conn) StorageVolumes(ctx context.Context) ([]deltacloud.StorageVolume, error) {
+	s, fs, err := c.ownedDisks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -326,21 +332,13 @@ func (c *conn) CreateStorageVolume(ctx context.Context, spec deltacloud.StorageV
 // deleteLater deletes, in the background, the disk a create task whose
 // wait was abandoned makes; Close waits for it.
 func (c *conn) deleteLater(ctx context.Context, s *state, task *object.Task, ds types.ManagedObjectReference) {
-	c.cleanups.Add(1)
-	go func() {
-		defer c.cleanups.Done()
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
-		defer cancel()
-		info, err := task.WaitForResult(cctx)
-		if err != nil {
-			return
+	c.undoTask(ctx, task, func(ctx context.Context, result types.AnyType) error {
+		obj, ok := result.(types.VStorageObject)
+		if !ok {
+			return nil
 		}
-		if obj, ok := info.Result.(types.VStorageObject); ok {
-			if t, err := vslm.NewObjectManager(s.c).Delete(cctx, ds, obj.Config.Id.Id); err == nil {
-				_ = t.Wait(cctx)
-			}
-		}
-	}()
+		return c.wait(ctx, s, func() (*object.Task, error) { return vslm.NewObjectManager(s.c).Delete(ctx, ds, obj.Config.Id.Id) })
+	})
 }
 
 // DestroyStorageVolume deletes a detached disk; an attached one is

@@ -61,10 +61,7 @@ func TestVolumeOutlivesInstance(t *testing.T) {
 	s := newSim(t, nil)
 	p := s.open(t, s.config())
 	ctx := t.Context()
-	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: s.template})
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := s.instance(t, p)
 	v, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{Name: "data", Capacity: 2})
 	if err != nil {
 		t.Fatal(err)
