@@ -117,6 +117,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"time"
 
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
@@ -266,13 +267,19 @@ var features = deltacloud.MustFeatures(
 // volume_name.
 func (c *conn) Features() deltacloud.Features { return features.Clone() }
 
-// As hands out the logged-in *vim25.Client (target **vim25.Client).
+// asTimeout bounds the login As may make.
+const asTimeout = time.Minute
+
+// As hands out the logged-in *vim25.Client (target **vim25.Client),
+// logging in first if no call has yet; it reports false when it cannot.
 func (c *conn) As(target any) bool {
 	p, ok := target.(**vim25.Client)
 	if !ok {
 		return false
 	}
-	s, err := c.session(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), asTimeout)
+	defer cancel()
+	s, err := c.session(ctx)
 	if err != nil {
 		return false
 	}
