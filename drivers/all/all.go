@@ -17,4 +17,5 @@ import (
 	_ "github.com/deltacloud-go/deltacloud/drivers/libvirt" // "gce"
 	_ "github.com/deltacloud-go/deltacloud/drivers/mock"    // "mock"
 	_ "github.com/deltacloud-go/deltacloud/drivers/openstack"
+	_ "github.com/deltacloud-go/deltacloud/drivers/vsphere"
 )
