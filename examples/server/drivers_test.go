@@ -1,17 +1,38 @@
 package main
 
 import (
+	"crypto/tls"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/vmware/govmomi/simulator"
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/digitalocean/dotest"
 	"github.com/deltacloud-go/deltacloud/drivers/gce/gcetest"
 	"github.com/deltacloud-go/deltacloud/drivers/openstack/openstacktest"
 )
+
+// vcenterSimulator starts govmomi's vCenter simulator on 127.0.0.1 (TLS
+// with its own certificate, hence insecure) with a login of its own.
+func vcenterSimulator(t *testing.T) deltacloud.Config {
+	m := simulator.VPX()
+	if err := m.Create(); err != nil {
+		t.Fatal(err)
+	}
+	m.Service.TLS = new(tls.Config)
+	m.Service.Listen = &url.URL{User: url.UserPassword("vcuser", "vc-Secret-pa55")}
+	srv := m.Service.NewServer()
+	t.Cleanup(func() { srv.Close(); m.Remove() })
+	u := *srv.URL
+	u.User = nil
+	return deltacloud.Config{Provider: u.String(), Credentials: deltacloud.Credentials{User: "vcuser", Password: "vc-Secret-pa55"},
+		Options: map[string]string{"insecure": "true"}}
+}
 
 // serverArgs are the flags that serve cfg with driver, and the Basic
 // credentials a request then carries.
@@ -39,6 +60,7 @@ func TestServesEveryCloud(t *testing.T) {
 				Options: map[string]string{"endpoint": s.URL}}
 		}, "nyc3"},
 		{"openstack", func(t *testing.T) deltacloud.Config { return openstacktest.New(t).Config() }, "nova"},
+		{"vsphere", vcenterSimulator, "DC0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.driver, func(t *testing.T) {
