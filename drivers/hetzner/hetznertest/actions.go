@@ -26,6 +26,7 @@ func (s *Server) newAction(command string, effect func(ok bool), res ...schema.A
 		a.fail = true
 	}
 	s.actions[a.a.ID] = a
+	s.commands = append(s.commands, command)
 	if s.actionDelay <= 0 {
 		s.finish(a)
 	}
@@ -139,4 +140,12 @@ func (s *Server) Action(id int64) (schema.Action, bool) {
 		return schema.Action{}, false
 	}
 	return a.a, true
+}
+
+// Commands lists the commands of the actions started so far, in order
+// ("create_server", "shutdown_server", "stop_server", …).
+func (s *Server) Commands() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.commands)
 }

@@ -76,6 +76,7 @@ type Server struct {
 	actionFaults map[string]int
 	ignoreACPI   bool
 	calls        map[string]int
+	commands     []string
 
 	rateLimit    int // 0: not enforced
 	rateWindow   time.Duration
