@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hetznercloud/hcloud-go/v2/hcloud"
 
@@ -194,13 +195,26 @@ func (c *conn) deleteServer(ctx context.Context, id int64) {
 }
 
 // deleteByName deletes the server of a name if it carries the ownership
-// label (a clean-up).
+// label (a clean-up). A create the API received may be made a moment
+// after the client gave up, so the name is looked up five times, at
+// poll_interval, then twice, four and eight times that.
 func (c *conn) deleteByName(ctx context.Context, name string) {
-	s, _, err := c.client.Server.GetByName(ctx, name)
-	if err != nil || s == nil || !c.owned(s.Labels) {
-		return
+	wait := c.opts.pollInterval
+	for try := range 5 {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+			wait *= 2
+		}
+		s, _, err := c.client.Server.GetByName(ctx, name)
+		if err == nil && s != nil && c.owned(s.Labels) {
+			c.deleteServer(ctx, s.ID)
+			return
+		}
 	}
-	c.deleteServer(ctx, s.ID)
 }
 
 // DryRun resolves a create against the cloud (image, location, server

@@ -30,8 +30,10 @@
 package hetznertest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -76,6 +78,7 @@ type Server struct {
 	actionFaults map[string]int
 	ignoreACPI   bool
 	calls        map[string]int
+	hooks        map[string]func()
 	commands     []string
 
 	rateLimit    int // 0: not enforced
@@ -135,6 +138,7 @@ func NewServer(opts ...Option) *Server {
 		actions:      map[int64]*action{},
 		actionFaults: map[string]int{},
 		calls:        map[string]int{},
+		hooks:        map[string]func(){},
 	}
 	for _, o := range opts {
 		o(s)
@@ -200,6 +204,19 @@ func (s *Server) SetRateLimit(limit int, window time.Duration) {
 // Throttle answers the next n requests 429 rate_limit_exceeded, with
 // RateLimit-Remaining 0 and RateLimit-Reset one second ahead.
 func (s *Server) Throttle(n int) { s.mu.Lock(); s.throttleNext += n; s.mu.Unlock() }
+
+// OnRequest runs fn (without the fake's lock) when a request of route
+// arrives, before it is answered; nil removes the hook. Tests use it to
+// cancel a client mid-request.
+func (s *Server) OnRequest(route string, fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if fn == nil {
+		delete(s.hooks, route)
+	} else {
+		s.hooks[route] = fn
+	}
+}
 
 // Calls reports how many requests route ("GET /servers", …) has had, all
 // routes together for "".
@@ -286,8 +303,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		latency := s.latency
+		latency, hook := s.latency, s.hooks[route]
 		s.mu.Unlock()
+		// The request is read whole before anything else, as an API front
+		// end does: a client that goes away later has still sent it.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if hook != nil {
+			hook()
+		}
 		if latency > 0 {
 			select {
 			case <-time.After(latency):
@@ -317,16 +344,16 @@ func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 			}
 		}
 		s.advance()
-		status, body, e := fn(r)
+		status, answer, e := fn(r)
 		if e != nil {
 			writeError(w, e)
 			return
 		}
-		if body == nil {
+		if answer == nil {
 			w.WriteHeader(status)
 			return
 		}
-		b, err := json.Marshal(body)
+		b, err := json.Marshal(answer)
 		if err != nil {
 			writeError(w, errf(http.StatusInternalServerError, "server_error", "hetznertest: %v", err))
 			return
