@@ -81,8 +81,14 @@
 // are the driver's own) — and waits for the create action. A server
 // created without a key gets a root password, which the created instance's
 // Authentication carries once. If anything fails or the context ends, the
-// server is deleted again (in the background after a cancellation; Close
-// waits for it), so a failed create leaves nothing. Public addresses are
+// server is deleted again, so a failed create leaves nothing: at once after
+// a failure; after a cancellation in the background (Close waits for it),
+// and when the create request itself was cut off, by looking its unique
+// name up a few times (at poll_interval, doubling), since the API may still
+// make the server. Tags show on Instance.Tags (the labels that are not the
+// driver's), and InstanceFilter.TagKey is sent as a label selector. DryRun
+// resolves a create (image, type, location, key, firewalls) and shows the
+// request without sending it. Public addresses are
 // the server's primary IPv4 and the first address of its IPv6 /64 (…::1);
 // private ones its private network addresses; StorageVolumes its volumes
 // at their /dev/disk/by-id device. Actions are awaited: each returns when
