@@ -70,11 +70,20 @@ func (c *conn) CreateAddress(ctx context.Context) (*deltacloud.IPAddress, error)
 	if err := c.authorized(); err != nil {
 		return nil, err
 	}
+	name := "deltacloud-" + randomSuffix(12)
 	res, _, err := c.client.FloatingIP.Create(ctx, hcloud.FloatingIPCreateOpts{
-		Type: hcloud.FloatingIPTypeIPv4, HomeLocation: &hcloud.Location{Name: c.location},
+		Type: hcloud.FloatingIPTypeIPv4, HomeLocation: &hcloud.Location{Name: c.location}, Name: &name,
 		Labels: c.ownerLabels(), Description: hcloud.Ptr("deltacloud address"),
 	})
 	if err != nil {
+		c.cutOff(ctx, func(ctx context.Context) bool {
+			ip, _, err := c.client.FloatingIP.GetByName(ctx, name)
+			if err != nil || ip == nil || !c.owned(ip.Labels) {
+				return false
+			}
+			c.client.FloatingIP.Delete(ctx, ip)
+			return true
+		})
 		return nil, wrap(err)
 	}
 	if res.Action != nil {

@@ -280,6 +280,7 @@ func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*del
 	}
 	labels := c.ownerLabels()
 	textLabels(labels, LabelName, spec.Name)
+	labels[LabelCreate] = randomSuffix(16)
 	desc := spec.Description
 	if desc == "" {
 		desc = spec.Name
@@ -290,14 +291,21 @@ func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*del
 	}
 	res, _, err := c.client.Server.CreateImage(ctx, srv, opts)
 	if err != nil {
+		c.cutOff(ctx, func(ctx context.Context) bool {
+			imgs, err := c.client.Image.AllWithOpts(ctx, hcloud.ImageListOpts{Type: []hcloud.ImageType{hcloud.ImageTypeSnapshot},
+				ListOpts: hcloud.ListOpts{LabelSelector: LabelCreate + "=" + labels[LabelCreate]}})
+			if err != nil || len(imgs) == 0 {
+				return false
+			}
+			for _, img := range imgs {
+				c.deleteImage(ctx, img.ID)
+			}
+			return true
+		})
 		return nil, wrap(err)
 	}
 	id := res.Image.ID
-	undo := func(ctx context.Context) {
-		if _, err := c.client.Image.Delete(ctx, &hcloud.Image{ID: id}); err != nil && !isNotFound(err) {
-			return
-		}
-	}
+	undo := func(ctx context.Context) { c.deleteImage(ctx, id) }
 	if err := c.wait(ctx, res.Action); err != nil {
 		c.undo(ctx, undo)
 		return nil, err
@@ -308,6 +316,14 @@ func (c *conn) CreateImage(ctx context.Context, spec deltacloud.ImageSpec) (*del
 		return nil, err
 	}
 	return img, nil
+}
+
+// deleteImage deletes an image once its actions have ended (a clean-up).
+func (c *conn) deleteImage(ctx context.Context, id int64) {
+	c.whileLocked(ctx, func(ctx context.Context) error {
+		_, err := c.client.Image.Delete(ctx, &hcloud.Image{ID: id})
+		return err
+	})
 }
 
 // DestroyImage deletes a snapshot the provider made.

@@ -151,11 +151,9 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	p.opts.Name = name
 	res, _, err := c.client.Server.Create(ctx, p.opts)
 	if err != nil {
-		if ctx.Err() != nil {
-			// The request may have reached the API: find the server by its
-			// name, which nothing else uses, and delete it.
-			c.undo(ctx, func(ctx context.Context) { c.deleteByName(ctx, name) })
-		}
+		// The request may have reached the API: find the server by its
+		// name, which nothing else uses, and delete it.
+		c.cutOff(ctx, c.serverNamed(name))
 		return nil, wrap(err)
 	}
 	id := res.Server.ID
@@ -194,11 +192,24 @@ func (c *conn) deleteServer(ctx context.Context, id int64) {
 	}
 }
 
-// deleteByName deletes the server of a name if it carries the ownership
-// label (a clean-up). A create the API received may be made a moment
-// after the client gave up, so the name is looked up five times, at
-// poll_interval, then twice, four and eight times that.
-func (c *conn) deleteByName(ctx context.Context, name string) {
+// serverNamed deletes the server of a name if it carries the ownership
+// label, and reports whether there was one (a clean-up).
+func (c *conn) serverNamed(name string) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		s, _, err := c.client.Server.GetByName(ctx, name)
+		if err != nil || s == nil || !c.owned(s.Labels) {
+			return false
+		}
+		c.deleteServer(ctx, s.ID)
+		return true
+	}
+}
+
+// findLater is the clean-up of a create whose request was cut off: the API
+// may have received it and still make the object a moment later, so find
+// (which deletes what it finds and reports whether it found it) is tried
+// five times, at poll_interval, then twice, four and eight times that.
+func (c *conn) findLater(ctx context.Context, find func(context.Context) bool) {
 	wait := c.opts.pollInterval
 	for try := range 5 {
 		if try > 0 {
@@ -209,11 +220,35 @@ func (c *conn) deleteByName(ctx context.Context, name string) {
 			}
 			wait *= 2
 		}
-		s, _, err := c.client.Server.GetByName(ctx, name)
-		if err == nil && s != nil && c.owned(s.Labels) {
-			c.deleteServer(ctx, s.ID)
+		if find(ctx) {
 			return
 		}
+	}
+}
+
+// whileLocked runs a clean-up's delete until the API stops answering
+// "locked" (the object's create action still runs), at poll_interval, for
+// as long as ctx lasts; not found counts as done.
+func (c *conn) whileLocked(ctx context.Context, del func(context.Context) error) {
+	for {
+		err := del(ctx)
+		if err == nil || isNotFound(err) || !hcloud.IsError(err, hcloud.ErrorCodeLocked) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(c.opts.pollInterval):
+		}
+	}
+}
+
+// cutOff cleans up after a create request that failed: when ctx has
+// ended, the API may have made the object anyway, and find looks for it
+// (see findLater) in the background.
+func (c *conn) cutOff(ctx context.Context, find func(context.Context) bool) {
+	if ctx.Err() != nil {
+		c.undo(ctx, func(ctx context.Context) { c.findLater(ctx, find) })
 	}
 }
 

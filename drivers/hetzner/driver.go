@@ -128,6 +128,12 @@
 // out), the last hour in one-minute samples, each sample one value (its
 // average, minimum and maximum alike).
 //
+// Every create leaves nothing when it fails or its context ends: a volume
+// or snapshot whose action fails is deleted, and the object of a create
+// request cut off by the context (a volume, key, firewall or floating IP
+// by its unique name, a snapshot by its "deltacloud-create" label) is
+// looked up and deleted in the background, once its action has ended.
+//
 // Not served: storage snapshots (Hetzner's snapshots are images of whole
 // servers, served as images; volumes cannot be snapshotted), buckets
 // (Hetzner's object storage is an S3 service outside this API), client
@@ -190,6 +196,10 @@ const (
 	LabelKeyName = "deltacloud-keyname"
 	// LabelDescription keeps a firewall's or volume's description.
 	LabelDescription = "deltacloud-description"
+	// LabelCreate marks a snapshot with a random value of the create that
+	// made it, so that a create cut off mid-request finds what the API
+	// may have made anyway.
+	LabelCreate = "deltacloud-create"
 )
 
 // Defaults of the options.

@@ -159,6 +159,14 @@ func (c *conn) CreateFirewall(ctx context.Context, spec deltacloud.FirewallSpec)
 	textLabels(labels, LabelDescription, spec.Description)
 	res, _, err := c.client.Firewall.Create(ctx, hcloud.FirewallCreateOpts{Name: spec.Name, Labels: labels})
 	if err != nil {
+		c.cutOff(ctx, func(ctx context.Context) bool {
+			fw, _, err := c.client.Firewall.GetByName(ctx, spec.Name)
+			if err != nil || fw == nil || !c.owned(fw.Labels) || textFromLabels(fw.Labels, LabelDescription) != spec.Description {
+				return false
+			}
+			c.client.Firewall.Delete(ctx, fw)
+			return true
+		})
 		return nil, wrap(err)
 	}
 	if err := c.wait(ctx, res.Actions...); err != nil {

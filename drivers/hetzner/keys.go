@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/pem"
+	"strings"
 
 	"github.com/hetznercloud/hcloud-go/v2/hcloud"
 
@@ -73,6 +74,16 @@ func (c *conn) CreateKey(ctx context.Context, spec deltacloud.KeySpec) (*deltacl
 	}
 	k, _, err := c.client.SSHKey.Create(ctx, hcloud.SSHKeyCreateOpts{Name: spec.Name, PublicKey: pub, Labels: c.ownerLabels()})
 	if err != nil {
+		if !hcloud.IsError(err, hcloud.ErrorCodeUniquenessError) {
+			c.cutOff(ctx, func(ctx context.Context) bool {
+				k, _, err := c.client.SSHKey.GetByName(ctx, spec.Name)
+				if err != nil || k == nil || !c.owned(k.Labels) || k.PublicKey != strings.TrimSpace(pub) {
+					return false
+				}
+				c.client.SSHKey.Delete(ctx, k)
+				return true
+			})
+		}
 		return nil, wrap(err)
 	}
 	out := keyOf(k)

@@ -126,3 +126,71 @@ func TestFailedCreatesOfOtherObjects(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledCreatesOfOtherObjectsLeaveNothing cuts off the create
+// request of a volume, key, firewall, address and snapshot after the API
+// received it (the API makes the object), and the wait for a volume's and
+// a snapshot's create action: the provider deletes the object in the
+// background (once its action has ended) before Close returns.
+func TestCancelledCreatesOfOtherObjectsLeaveNothing(t *testing.T) {
+	volume := func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+		_, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{})
+		return err
+	}
+	image := func(ctx context.Context, p *deltacloud.Provider, in string) error {
+		_, err := p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: in})
+		return err
+	}
+	cases := []struct {
+		route  string
+		create func(ctx context.Context, p *deltacloud.Provider, instance string) error
+		left   func(s *hetznertest.Server) int
+	}{
+		{"GET /actions", volume, func(s *hetznertest.Server) int { return len(s.Volumes()) }},
+		{"GET /actions", image, func(s *hetznertest.Server) int { return len(s.Images()) - 5 }},
+		{"POST /volumes", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+			_, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{})
+			return err
+		}, func(s *hetznertest.Server) int { return len(s.Volumes()) }},
+		{"POST /ssh_keys", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+			_, err := p.CreateKey(ctx, deltacloud.KeySpec{Name: "k"})
+			return err
+		}, func(s *hetznertest.Server) int { return len(s.Keys()) }},
+		{"POST /firewalls", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+			_, err := p.CreateFirewall(ctx, deltacloud.FirewallSpec{Name: "fw", Description: "d"})
+			return err
+		}, func(s *hetznertest.Server) int { return len(s.Firewalls()) }},
+		{"POST /floating_ips", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+			_, err := p.CreateAddress(ctx)
+			return err
+		}, func(s *hetznertest.Server) int { return len(s.FloatingIPs()) }},
+		{"POST /servers/{id}/actions/{action}", func(ctx context.Context, p *deltacloud.Provider, in string) error {
+			_, err := p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: in})
+			return err
+		}, func(s *hetznertest.Server) int { return len(s.Images()) - 5 }},
+	}
+	for _, c := range cases {
+		t.Run(c.route, func(t *testing.T) {
+			s := hetznertest.NewServer(hetznertest.WithActionDelay(100 * time.Millisecond))
+			defer s.Close()
+			p, err := deltacloud.Open(t.Context(), "hetzner", config(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := create(t, p, deltacloud.InstanceSpec{})
+			ctx, cancel := context.WithCancel(t.Context())
+			s.OnRequest(c.route, func() {
+				s.OnRequest(c.route, nil)
+				cancel()
+				time.Sleep(50 * time.Millisecond)
+			})
+			if err := c.create(ctx, p, in.ID); !errors.Is(err, deltacloud.ErrCanceled) {
+				t.Errorf("the cancelled create = %v, want ErrCanceled", err)
+			}
+			p.Close()
+			if n := c.left(s); n != 0 {
+				t.Errorf("%d left after Close", n)
+			}
+		})
+	}
+}

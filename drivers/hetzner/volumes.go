@@ -114,10 +114,18 @@ func (c *conn) CreateStorageVolume(ctx context.Context, spec deltacloud.StorageV
 	res, _, err := c.client.Volume.Create(ctx, hcloud.VolumeCreateOpts{Name: name, Size: size,
 		Location: &hcloud.Location{Name: loc}, Labels: labels})
 	if err != nil {
+		c.cutOff(ctx, func(ctx context.Context) bool {
+			v, _, err := c.client.Volume.GetByName(ctx, name)
+			if err != nil || v == nil || !c.owned(v.Labels) {
+				return false
+			}
+			c.deleteVolume(ctx, v.ID)
+			return true
+		})
 		return nil, wrap(err)
 	}
 	id := res.Volume.ID
-	undo := func(ctx context.Context) { c.client.Volume.Delete(ctx, &hcloud.Volume{ID: id}) }
+	undo := func(ctx context.Context) { c.deleteVolume(ctx, id) }
 	if err := c.wait(ctx, append([]*hcloud.Action{res.Action}, res.NextActions...)...); err != nil {
 		c.undo(ctx, undo)
 		return nil, err
@@ -181,3 +189,11 @@ var (
 	_ deltacloud.VolumeConn          = (*conn)(nil)
 	_ deltacloud.StorageVolumeGetter = (*conn)(nil)
 )
+
+// deleteVolume deletes a volume once its actions have ended (a clean-up).
+func (c *conn) deleteVolume(ctx context.Context, id int64) {
+	c.whileLocked(ctx, func(ctx context.Context) error {
+		_, err := c.client.Volume.Delete(ctx, &hcloud.Volume{ID: id})
+		return err
+	})
+}
