@@ -9,10 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/deltacloud-go/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
-	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/all" // every driver, chosen by name
 )
 
 // env is the outside world of one run, so tests can give their own.

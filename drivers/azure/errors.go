@@ -57,25 +57,7 @@ func CodeFor(armCode string, status int, message string) deltacloud.Code {
 	case "internalservererror", "internalexecutionerror", "internalerror":
 		return deltacloud.Backend
 	}
-	switch {
-	case status == http.StatusBadRequest:
-		return deltacloud.InvalidArgument
-	case status == http.StatusUnauthorized:
-		return deltacloud.AuthFailure
-	case status == http.StatusForbidden:
-		return deltacloud.Forbidden
-	case status == http.StatusNotFound:
-		return deltacloud.NotFound
-	case status == http.StatusConflict:
-		return deltacloud.Conflict
-	case status == http.StatusTooManyRequests:
-		return deltacloud.RateLimited
-	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
-		return deltacloud.Unavailable
-	case status >= 500:
-		return deltacloud.Backend
-	}
-	return deltacloud.CodeUnknown
+	return deltacloud.CodeForHTTPStatus(status)
 }
 
 // classify returns the code of an SDK error; CodeUnknown when it has none.

@@ -95,6 +95,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/s3store"
 )
 
 // DefaultRegion is the region used when Config.Provider is empty.
@@ -152,8 +153,8 @@ type options struct {
 // DefaultPartSize is the multipart upload part size PutBlob uses unless
 // the s3_part_size option says otherwise; MinPartSize is S3's minimum.
 const (
-	DefaultPartSize = 8 << 20
-	MinPartSize     = 5 << 20
+	DefaultPartSize = s3store.DefaultPartSize
+	MinPartSize     = s3store.MinPartSize
 )
 
 func parseOptions(m map[string]string) (options, error) {
@@ -290,9 +291,13 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 	if attempts == 0 {
 		attempts = defaultAttempts
 	}
-	return &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region, partSize: o.partSize,
+	c := &conn{client: client, s3: s3c, cw: cw, owners: o.owners, region: region,
 		attempts: attempts, anonymous: anonymous, types: &typeCache{ttl: o.typesTTL, now: time.Now},
-		nameTag: o.nameTag, regionKey: regionKeyOf(o.endpoint, cfg.Credentials)}, nil
+		nameTag: o.nameTag, regionKey: regionKeyOf(o.endpoint, cfg.Credentials)}
+	// Buckets and blobs are the shared S3 code's (internal/s3store).
+	c.Store = &s3store.Store{Client: s3c, Name: "ec2", Region: region, BareRegion: "us-east-1",
+		PartSize: o.partSize, Wrap: c.wrap}
+	return c, nil
 }
 
 // splitSecret splits a password into the secret access key and the
@@ -326,12 +331,13 @@ const defaultAttempts = 3
 
 // conn is one opened provider.
 type conn struct {
-	client   *ec2.Client
-	s3       *s3.Client
-	cw       *cloudwatch.Client
-	owners   []string
-	region   string
-	partSize int
+	// Store serves buckets and blobs (Amazon S3).
+	*s3store.Store
+	client *ec2.Client
+	s3     *s3.Client
+	cw     *cloudwatch.Client
+	owners []string
+	region string
 	// attempts is how many times the SDK tries a request, for RetryAfter.
 	attempts int
 	// anonymous: no credentials and no host identity; see noCredentials.

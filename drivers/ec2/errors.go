@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/s3store"
 )
 
 // CodeFor classifies an EC2, S3 or CloudWatch API error code
@@ -27,33 +28,35 @@ import (
 func CodeFor(apiCode string) deltacloud.Code {
 	switch apiCode {
 	case "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed", "InvalidAMIID.NotFound",
-		"NoSuchBucket", "NoSuchKey", "NotFound", "NoSuchUpload", "ResourceNotFound", "ResourceNotFoundException":
+		"ResourceNotFound", "ResourceNotFoundException":
 		return deltacloud.NotFound
 	case "AuthFailure", "InvalidClientTokenId", "SignatureDoesNotMatch", "MissingAuthenticationToken",
-		"UnrecognizedClientException", "OptInRequired", "PendingVerification", "InvalidAccessKeyId",
-		"ExpiredToken", "InvalidToken", "IncompleteSignature", "RequestExpired":
+		"UnrecognizedClientException", "OptInRequired", "PendingVerification",
+		"IncompleteSignature", "RequestExpired":
 		return deltacloud.AuthFailure
-	case "UnauthorizedOperation", "Blocked", "AccessDenied", "AccessDeniedException", "CannotDelete", "AllAccessDisabled":
+	case "UnauthorizedOperation", "Blocked", "AccessDeniedException", "CannotDelete":
 		return deltacloud.Forbidden
-	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "SlowDown", "TooManyRequests":
+	case "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequests":
 		return deltacloud.RateLimited
 	case "IncorrectInstanceState", "IncorrectState", "IncorrectSpotRequestState", "VolumeInUse",
-		"DependencyViolation", "BucketNotEmpty", "Resource.AlreadyAssociated", "OperationAborted":
+		"DependencyViolation", "Resource.AlreadyAssociated":
 		return deltacloud.InvalidState
-	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable", "ServiceUnavailable",
+	case "InsufficientInstanceCapacity", "InsufficientCapacity", "Unavailable",
 		"InsufficientHostCapacity", "InsufficientVolumeCapacity":
 		return deltacloud.Unavailable
-	case "IdempotentParameterMismatch", "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "PreconditionFailed":
+	case "IdempotentParameterMismatch":
 		return deltacloud.Conflict
 	case "InstanceLimitExceeded", "VcpuLimitExceeded", "LimitExceededException":
 		return deltacloud.Forbidden
-	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "EntityTooSmall",
-		"EntityTooLarge", "MetadataTooLarge", "KeyTooLongError", "MalformedXML", "PermanentRedirect",
-		"AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "ValidationError",
+	case "MissingParameter", "UnknownParameter", "UnsupportedOperation", "Unsupported", "ValidationError",
 		"MissingRequiredParameterException":
 		return deltacloud.InvalidArgument
-	case "InternalError", "InternalFailure", "InternalServiceError", "InternalServiceFault":
+	case "InternalFailure", "InternalServiceError", "InternalServiceFault":
 		return deltacloud.Backend
+	}
+	// S3's codes, shared with the drivers of other S3-compatible stores.
+	if c := s3store.CodeFor(apiCode); c != deltacloud.CodeUnknown {
+		return c
 	}
 	switch {
 	case strings.HasSuffix(apiCode, ".NotFound"):
@@ -218,35 +221,9 @@ func RetryAfterFor(err error, attempts int) time.Duration {
 	return min(time.Duration(1<<attempts)*time.Second, retry.DefaultMaxBackoff)
 }
 
-// maxRetryAfter bounds what ParseRetryAfter accepts, so a hostile or broken
-// header cannot make a caller wait for days.
-const maxRetryAfter = time.Hour
-
 // ParseRetryAfter reads a Retry-After header value (RFC 9110 §10.2.3):
 // delay-seconds or an HTTP date, relative to now. It reports false for an
 // empty, malformed or negative value, or one over an hour.
 func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if v[0] >= '0' && v[0] <= '9' {
-		n, err := strconv.ParseUint(v, 10, 32)
-		if err != nil || time.Duration(n)*time.Second > maxRetryAfter {
-			return 0, false
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	d := t.Sub(now)
-	if d < 0 {
-		d = 0
-	}
-	if d > maxRetryAfter {
-		return 0, false
-	}
-	return d, true
+	return s3store.ParseRetryAfter(v, now)
 }

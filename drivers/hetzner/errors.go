@@ -57,36 +57,20 @@ var codes = map[hcloud.ErrorCode]deltacloud.Code{
 
 // CodeFor classifies a Hetzner Cloud API error by its code and, for a code
 // the table does not list, by its HTTP status (0 when there was none, as for
-// a failed action): 400 and 422 InvalidArgument, 401 AuthFailure, 403
-// Forbidden, 404 NotFound, 409 Conflict, 412 and 423 InvalidState, 429
-// RateLimited, 502 and 503 Unavailable, 504 Timeout, other 5xx Backend.
+// a failed action): 422 InvalidArgument and 423 InvalidState (the API's
+// validation and lock answers), the others as deltacloud.CodeForHTTPStatus
+// reads them.
 func CodeFor(code hcloud.ErrorCode, status int) deltacloud.Code {
 	if c, ok := codes[code]; ok {
 		return c
 	}
-	switch {
-	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
+	switch status {
+	case http.StatusUnprocessableEntity:
 		return deltacloud.InvalidArgument
-	case status == http.StatusUnauthorized:
-		return deltacloud.AuthFailure
-	case status == http.StatusForbidden:
-		return deltacloud.Forbidden
-	case status == http.StatusNotFound:
-		return deltacloud.NotFound
-	case status == http.StatusConflict:
-		return deltacloud.Conflict
-	case status == http.StatusPreconditionFailed, status == http.StatusLocked:
+	case http.StatusLocked:
 		return deltacloud.InvalidState
-	case status == http.StatusTooManyRequests:
-		return deltacloud.RateLimited
-	case status == http.StatusBadGateway, status == http.StatusServiceUnavailable:
-		return deltacloud.Unavailable
-	case status == http.StatusGatewayTimeout:
-		return deltacloud.Timeout
-	case status >= 500:
-		return deltacloud.Backend
 	}
-	return deltacloud.CodeUnknown
+	return deltacloud.CodeForHTTPStatus(status)
 }
 
 // errNoToken is the error of a provider without an API token.

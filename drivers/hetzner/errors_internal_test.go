@@ -95,7 +95,7 @@ func TestCodeForStatus(t *testing.T) {
 		404: deltacloud.NotFound, 409: deltacloud.Conflict, 412: deltacloud.InvalidState,
 		422: deltacloud.InvalidArgument, 423: deltacloud.InvalidState, 429: deltacloud.RateLimited,
 		500: deltacloud.Backend, 502: deltacloud.Unavailable, 503: deltacloud.Unavailable,
-		504: deltacloud.Timeout, 0: deltacloud.CodeUnknown, 200: deltacloud.CodeUnknown,
+		504: deltacloud.Unavailable, 0: deltacloud.CodeUnknown, 200: deltacloud.CodeUnknown,
 	} {
 		if got := CodeFor("not_a_code", status); got != want {
 			t.Errorf("CodeFor(unknown code, %d) = %s, want %s", status, got, want)

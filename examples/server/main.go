@@ -39,11 +39,7 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud/api"
-	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
-	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud"
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
-	_ "github.com/deltacloud-go/deltacloud/drivers/hetzner"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/all" // every driver, chosen by name
 )
 
 func main() {

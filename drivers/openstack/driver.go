@@ -1,0 +1,290 @@
+// Package openstack is the OpenStack driver, registered as "openstack",
+// built on github.com/gophercloud/gophercloud/v2. It serves realms
+// (Nova availability zones), hardware profiles (flavors), images (Glance
+// images) and instances (Nova servers), with keys (Nova key pairs),
+// firewalls (Neutron security groups) and addresses (Neutron floating IPs),
+// and images from instances (Nova createImage).
+//
+// # Credentials and provider
+//
+//	Config.Provider       the Keystone v3 endpoint ("https://keystone.example.com:5000/v3");
+//	                      over the REST API only a value of the operator's
+//	                      AllowedProviders
+//	Credentials.User      the OpenStack user name (or, with auth_type
+//	                      application_credential, the credential's id)
+//	Credentials.Password  the user's password (or the credential's secret)
+//
+// The driver authenticates lazily, on the first call that needs the cloud,
+// with a Keystone v3 password (or application credential) request scoped
+// to the project option; gophercloud renews the token when the cloud
+// answers 401 (its reauth), and a 401 after that is
+// deltacloud.ErrAuthFailure. Service endpoints (compute, image, network)
+// come from the token's catalog for the region and interface options, never
+// from a request's input. The driver never reads gophercloud's environment
+// (OS_* variables) or clouds.yaml: everything comes from Config, so
+// Config.NoAmbientCredentials changes nothing but what empty credentials
+// mean — with it (and always, since the driver has no ambient identity)
+// empty credentials are deltacloud.ErrAuthFailure before any request.
+// Secrets are kept in the gophercloud.AuthOptions only and never printed.
+//
+// Config.HTTPClient, when set, carries every request.
+//
+// # Options (Config.Options)
+//
+//	project, project_id   the project the token is scoped to (name or id)
+//	domain                the domain of the user and of the project (default "Default")
+//	user_domain, project_domain   each separately
+//	region                the catalog region (default: the first one listed)
+//	interface             public (default), internal or admin
+//	auth_type             password (default) or application_credential
+//	network               the network new servers join: a name or id, "none"
+//	                      (no network; a cloud that allows it) or "auto"
+//	                      (Nova picks the project's network; default)
+//	floating_network      the external network floating IPs come from (name
+//	                      or id; default the only router:external network)
+//	suspend               what ActionSuspend does: "suspend" (default; Nova
+//	                      suspend, SUSPENDED) or "pause" (Nova pause, PAUSED)
+//	owner                 the value of the server metadata "deltacloud-owner"
+//	                      written on every server the driver creates (default
+//	                      "deltacloud")
+//
+// InstanceSpec.Options accepts network for one create.
+//
+// # Instances and states
+//
+// Instances are the project's servers; Owner is the project id, the
+// profile the flavor, the realm the availability zone, Tags the server's
+// metadata other than the driver's own "deltacloud-" keys. Create sends
+// one request per instance (so each create's id is known) with flavor,
+// image, zone, key pair, security groups (firewalls), user_data, name and
+// metadata; if one of several fails, or ctx ends, the servers already made
+// are deleted again. Nova's status and task state map onto the states:
+//
+//	BUILD, REBOOT, HARD_REBOOT, REBUILD, RESIZE, MIGRATING   PENDING
+//	ACTIVE                                                   RUNNING
+//	ACTIVE with task powering-off                            STOPPING
+//	SHUTOFF, SHELVED, SHELVED_OFFLOADED                      STOPPED
+//	SUSPENDED (and task suspending)                          SUSPENDED
+//	PAUSED (and task pausing)                                PAUSED
+//	ERROR                                                    ERROR
+//	task deleting                                            SHUTTING_DOWN
+//	(gone)                                                   FINISH
+//
+// Actions: start (os-start; unshelve for a shelved server), stop (os-stop),
+// reboot (soft), destroy (delete), suspend (Nova suspend, or pause with the
+// suspend option) and resume (Nova resume from SUSPENDED, unpause from
+// PAUSED). A server being suspended or paused reads as its target state at
+// once; Nova refuses (409, ErrInvalidState) any action until it is there.
+//
+// # Microversions
+//
+// The compute client negotiates microversion 2.46 (key pair generation,
+// which 2.92 removed; networks "auto"/"none" from 2.37; the flavor id in a
+// server's body, which 2.47 replaced by the embedded flavor), checked once
+// against the compute endpoint's version document; a cloud older than that
+// is ErrNotSupported. Zed-era clouds stop at 2.93. Glance v2 and Neutron
+// v2.0 have no microversions the driver needs.
+//
+// # Keys, firewalls and addresses
+//
+// Keys are the user's Nova key pairs, by name; CreateKey without a public
+// key has Nova generate one and returns its private key once. Firewalls are
+// the project's Neutron security groups by id, with their ingress rules
+// (tcp, udp, icmp with a remote IP prefix). Addresses are floating IPs by
+// id, allocated from the external network and associated through the
+// server's first port.
+//
+// # Errors
+//
+// The services' fault bodies ({"itemNotFound": {"code": 404, …}} of Nova,
+// {"NeutronError": {"type": …}} of Neutron) map onto codes: not found →
+// ErrNotFound, 409 conflicts → ErrInvalidState (a server's state or task)
+// or ErrConflict (a taken name), 413/429 overLimit → ErrRateLimited with
+// Retry-After, quota exceeded → ErrForbidden, 401 → ErrAuthFailure.
+//
+// Provider.As hands out *gophercloud.ProviderClient and the
+// **gophercloud.ServiceClient of compute (after authentication).
+package openstack
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// MetaOwner is the server metadata key that records who created a server;
+// its value is the owner option.
+const MetaOwner = "deltacloud-owner"
+
+// ComputeMicroversion is the compute API microversion the driver speaks.
+const ComputeMicroversion = "2.46"
+
+// DefaultOwner is the owner option's default.
+const DefaultOwner = "deltacloud"
+
+func init() { deltacloud.Register("openstack", driver{}) }
+
+type driver struct{}
+
+// Info describes the driver.
+func (driver) Info() deltacloud.DriverInfo {
+	return deltacloud.DriverInfo{Description: "OpenStack"}
+}
+
+// options are the parsed Config.Options.
+type options struct {
+	project, projectID        string
+	userDomain, projectDomain string
+	region                    string
+	availability              gophercloud.Availability
+	appCred                   bool
+	network, floatingNetwork  string
+	pause                     bool
+	owner                     string
+}
+
+// conn is one opened provider.
+type conn struct {
+	cfg  deltacloud.Config
+	opts options
+	life *deltacloud.StateMachine
+	http http.Client
+
+	mu   sync.Mutex
+	svc  *services // nil until the first successful authentication
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// Open checks the options; the cloud is contacted on first use.
+func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn, error) {
+	opts, err := parseOptions(cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProvider(cfg.Provider); err != nil {
+		return nil, err
+	}
+	c := &conn{cfg: cfg, opts: opts, life: lifecycle(opts.pause), done: make(chan struct{})}
+	if cfg.HTTPClient != nil {
+		c.http = *cfg.HTTPClient
+	} else {
+		c.http = http.Client{Transport: &http.Transport{
+			Proxy: http.ProxyFromEnvironment, ResponseHeaderTimeout: 2 * time.Minute,
+			TLSHandshakeTimeout: 30 * time.Second, MaxIdleConnsPerHost: 8, IdleConnTimeout: 90 * time.Second,
+		}}
+	}
+	return c, nil
+}
+
+// parseOptions reads and checks Config.Options.
+func parseOptions(o map[string]string) (options, error) {
+	opts := options{userDomain: "Default", projectDomain: "Default", availability: gophercloud.AvailabilityPublic,
+		network: "auto", owner: DefaultOwner}
+	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
+		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
+		"floating_network": true, "suspend": true, "owner": true}
+	for k, v := range o {
+		if !known[k] {
+			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: unknown option %q", k)
+		}
+		if len(v) > 255 {
+			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: option %s is longer than 255 characters", k)
+		}
+	}
+	opts.project, opts.projectID = o["project"], o["project_id"]
+	if d := o["domain"]; d != "" {
+		opts.userDomain, opts.projectDomain = d, d
+	}
+	if d := o["user_domain"]; d != "" {
+		opts.userDomain = d
+	}
+	if d := o["project_domain"]; d != "" {
+		opts.projectDomain = d
+	}
+	opts.region = o["region"]
+	switch strings.ToLower(o["interface"]) {
+	case "", "public":
+	case "internal":
+		opts.availability = gophercloud.AvailabilityInternal
+	case "admin":
+		opts.availability = gophercloud.AvailabilityAdmin
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: interface is %q; want public, internal or admin", o["interface"])
+	}
+	switch o["auth_type"] {
+	case "", "password":
+	case "application_credential", "v3applicationcredential":
+		opts.appCred = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: auth_type is %q; want password or application_credential", o["auth_type"])
+	}
+	if n := o["network"]; n != "" {
+		opts.network = n
+	}
+	opts.floatingNetwork = o["floating_network"]
+	switch o["suspend"] {
+	case "", "suspend":
+	case "pause":
+		opts.pause = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: suspend is %q; want suspend or pause", o["suspend"])
+	}
+	if v := o["owner"]; v != "" {
+		opts.owner = v
+	}
+	return opts, nil
+}
+
+// features are what the driver honours.
+var features = deltacloud.MustFeatures(deltacloud.FeatureUserName, deltacloud.FeatureUserData,
+	deltacloud.FeatureAuthenticationKey, deltacloud.FeatureFirewalls, deltacloud.FeatureInstanceCount,
+	deltacloud.FeatureImportKey, deltacloud.FeatureImageName)
+
+// Features lists what the driver honours.
+func (c *conn) Features() deltacloud.Features { return features }
+
+// Lifecycle is the Nova server state machine.
+func (c *conn) Lifecycle() *deltacloud.StateMachine { return c.life }
+
+// TagsInstances reports that instance tags are written, as server
+// metadata.
+func (c *conn) TagsInstances() bool { return true }
+
+// Close waits for background clean-ups of cancelled creates.
+func (c *conn) Close() error {
+	c.mu.Lock()
+	select {
+	case <-c.done:
+	default:
+		close(c.done)
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+	return nil
+}
+
+// As hands out gophercloud's clients once the provider has authenticated.
+func (c *conn) As(target any) bool {
+	c.mu.Lock()
+	s := c.svc
+	c.mu.Unlock()
+	if s == nil {
+		return false
+	}
+	switch t := target.(type) {
+	case **gophercloud.ProviderClient:
+		*t = s.provider
+	case **gophercloud.ServiceClient:
+		*t = s.compute
+	default:
+		return false
+	}
+	return true
+}

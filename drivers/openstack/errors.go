@@ -1,0 +1,179 @@
+package openstack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// maxFaultBody bounds how much of an error body is parsed.
+const maxFaultBody = 64 << 10
+
+// Fault is what an OpenStack error body says: Nova and Cinder's
+// {"itemNotFound": {"code": 404, "message": …}}, Neutron's
+// {"NeutronError": {"type": …, "message": …}}, Keystone's
+// {"error": {"title": …, "message": …}}, or the plain text of Glance and
+// Swift.
+type Fault struct {
+	// Kind is the fault's name: Nova's key ("itemNotFound",
+	// "conflictingRequest"), Neutron's type ("SecurityGroupInUse"),
+	// Keystone's title; empty for a plain-text body.
+	Kind    string
+	Message string
+}
+
+// ParseFault reads an error body of any OpenStack service. It never fails:
+// a body it cannot read gives its first line, trimmed, as the message.
+func ParseFault(body []byte) Fault {
+	if len(body) > maxFaultBody {
+		body = body[:maxFaultBody]
+	}
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
+		for k, raw := range doc {
+			var inner struct {
+				Type, Message, Title string
+			}
+			if json.Unmarshal(raw, &inner) != nil {
+				break
+			}
+			switch {
+			case k == "NeutronError":
+				return Fault{Kind: inner.Type, Message: inner.Message}
+			case k == "error" && inner.Title != "":
+				return Fault{Kind: inner.Title, Message: inner.Message}
+			default:
+				return Fault{Kind: k, Message: inner.Message}
+			}
+		}
+	}
+	text := strings.TrimSpace(string(body))
+	text = strings.TrimPrefix(text, "<html><h1>")
+	if i := strings.IndexAny(text, "<\n"); i >= 0 {
+		text = text[:i]
+	}
+	if len(text) > 200 {
+		text = strings.ToValidUTF8(text[:200], "")
+	}
+	return Fault{Message: text}
+}
+
+// CodeFor classifies an OpenStack error response by its status and fault.
+// 409 is ErrConflict when the fault says something already exists (a key
+// pair's name, a rule) and ErrInvalidState otherwise (a server's state or
+// task, a group in use); 413 and 429 are ErrRateLimited, except a quota
+// refusal without Retry-After, which is ErrForbidden like Nova's 403
+// "Quota exceeded".
+func CodeFor(status int, f Fault, retryAfter bool) deltacloud.Code {
+	msg := strings.ToLower(f.Message)
+	kind := strings.ToLower(f.Kind)
+	switch status {
+	case http.StatusBadRequest:
+		if strings.Contains(kind, "notfound") {
+			return deltacloud.NotFound
+		}
+		return deltacloud.InvalidArgument
+	case http.StatusUnauthorized:
+		return deltacloud.AuthFailure
+	case http.StatusForbidden:
+		return deltacloud.Forbidden
+	case http.StatusNotFound:
+		return deltacloud.NotFound
+	case http.StatusMethodNotAllowed, http.StatusNotAcceptable:
+		return deltacloud.NotSupported
+	case http.StatusConflict:
+		if strings.Contains(kind, "exists") || strings.Contains(msg, "already exists") || strings.Contains(kind, "duplicate") {
+			return deltacloud.Conflict
+		}
+		return deltacloud.InvalidState
+	case http.StatusRequestEntityTooLarge, http.StatusTooManyRequests:
+		if !retryAfter && strings.Contains(msg, "quota") {
+			return deltacloud.Forbidden
+		}
+		return deltacloud.RateLimited
+	case http.StatusServiceUnavailable, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return deltacloud.Unavailable
+	}
+	switch {
+	case status >= 500:
+		return deltacloud.Backend
+	case status >= 400:
+		return deltacloud.InvalidArgument
+	}
+	return deltacloud.CodeUnknown
+}
+
+// RetryAfter reads a Retry-After header (seconds or an HTTP date); zero
+// when absent or unreadable.
+func RetryAfter(h http.Header) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if n < 0 || n > 86400 {
+			return 0
+		}
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 && d < 24*time.Hour {
+			return d
+		}
+	}
+	return 0
+}
+
+// wrap turns a gophercloud error into a *deltacloud.Error that keeps it
+// in Err. Context errors and classified errors pass unchanged.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *deltacloud.Error
+	if errors.As(err, &de) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var re gophercloud.ErrUnexpectedResponseCode
+	if errors.As(err, &re) {
+		f := ParseFault(re.Body)
+		retry := RetryAfter(re.ResponseHeader)
+		code := CodeFor(re.Actual, f, retry > 0)
+		msg := "openstack: HTTP " + strconv.Itoa(re.Actual)
+		if f.Kind != "" {
+			msg += " " + f.Kind
+		}
+		if f.Message != "" {
+			msg += ": " + f.Message
+		}
+		out := &deltacloud.Error{Code: code, Message: msg, Err: err}
+		if code == deltacloud.RateLimited {
+			out.RetryAfter = retry
+		}
+		return out
+	}
+	var reauth gophercloud.ErrUnableToReauthenticate
+	if errors.As(err, &reauth) {
+		return &deltacloud.Error{Code: deltacloud.AuthFailure, Message: "openstack: the token could not be renewed", Err: err}
+	}
+	return &deltacloud.Error{Code: deltacloud.Backend, Message: "openstack: " + err.Error(), Err: err}
+}
+
+// isNotFound reports whether err is a 404.
+func isNotFound(err error) bool { return gophercloud.ResponseCodeIs(err, http.StatusNotFound) }
+
+// notFound is the ErrNotFound of an object the cloud does not know.
+func notFound(what, id string) error {
+	return &deltacloud.Error{Code: deltacloud.NotFound, ID: id, Message: "openstack: no " + what + " " + id}
+}
+
+// ErrorCode classifies errors for the Provider (deltacloud.ErrorCoder).
+func (c *conn) ErrorCode(err error) deltacloud.Code { return deltacloud.CodeOf(wrap(err)) }

@@ -1,0 +1,51 @@
+#!/bin/sh
+# run.sh: one command for the live OpenStack conformance run of issue 16.
+# It installs Debian bookworm's Zed packages when missing (about 8 min),
+# starts MariaDB, RabbitMQ, Keystone, Glance, Placement, Nova (fake virt
+# driver) and Neutron on 127.0.0.1 under $SCRATCH (about 2.5 min, ~2 GiB),
+# creates the demo project, flavors, an image and networks, runs
+#   go test -run TestLive ./drivers/openstack/
+# with DELTACLOUD_OPENSTACK_LIVE=1, and stops everything it started.
+# Follows ../shared/recipes/openstack-local.md. Needs root (apt, uwsgi).
+#
+#   drivers/openstack/openstacktest/live/run.sh [go test flags…]
+#
+# KEEP=1 leaves the services running; STOP=1 only stops a kept run.
+set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../../../.." && pwd)
+SCRATCH=${SCRATCH:-/tmp/deltacloud-openstack}
+PY=/usr/bin/python3
+export SCRATCH PY
+
+stop() {
+	for f in "$SCRATCH"/run/*.pid; do
+		[ -f "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null || true
+		rm -f "$f"
+	done
+}
+if [ "${STOP:-}" = 1 ]; then stop; exit 0; fi
+
+if ! $PY -c 'import nova, neutron, keystone, glance, placement' 2>/dev/null; then
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		python3-keystone python3-glance python3-placement python3-nova python3-neutron \
+		uwsgi-core uwsgi-plugin-python3 rabbitmq-server mariadb-server-core mariadb-client-core \
+		python3-pymysql curl
+fi
+mkdir -p "$SCRATCH"/run "$SCRATCH"/log "$SCRATCH"/etc "$SCRATCH"/paste
+if [ ! -f "$SCRATCH"/paste/api-paste.ini ]; then
+	(cd "$SCRATCH"/paste && apt-get download nova-common glance-common neutron-common >/dev/null &&
+		for d in *.deb; do dpkg-deb -x "$d" x; done &&
+		cp x/etc/nova/api-paste.ini api-paste.ini &&
+		cp x/etc/glance/glance-api-paste.ini glance-api-paste.ini &&
+		cp x/etc/neutron/api-paste.ini neutron-api-paste.ini)
+fi
+[ "${KEEP:-}" = 1 ] || trap stop EXIT INT TERM
+
+"$HERE"/start.sh
+. "$SCRATCH"/env.sh
+cd "$REPO"
+DELTACLOUD_OPENSTACK_LIVE=1 go test -count=1 -timeout 60m -run TestLive -v ./drivers/openstack/ "$@" 2>&1 |
+	tee "$SCRATCH"/log/live-test.log
