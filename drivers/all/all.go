@@ -9,13 +9,14 @@
 package all
 
 import (
-	_ "github.com/deltacloud-go/deltacloud/drivers/azure"      // "azure"
-	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud" // "deltacloud", a remote REST server
+	_ "github.com/deltacloud-go/deltacloud/drivers/azure"
+	_ "github.com/deltacloud-go/deltacloud/drivers/deltacloud" // a remote Deltacloud REST server
 	_ "github.com/deltacloud-go/deltacloud/drivers/digitalocean"
-	_ "github.com/deltacloud-go/deltacloud/drivers/ec2" // "ec2"
+	_ "github.com/deltacloud-go/deltacloud/drivers/ec2"
 	_ "github.com/deltacloud-go/deltacloud/drivers/gce"
-	_ "github.com/deltacloud-go/deltacloud/drivers/libvirt" // "gce"
-	_ "github.com/deltacloud-go/deltacloud/drivers/mock"    // "mock"
+	_ "github.com/deltacloud-go/deltacloud/drivers/hetzner"
+	_ "github.com/deltacloud-go/deltacloud/drivers/libvirt"
+	_ "github.com/deltacloud-go/deltacloud/drivers/mock"
 	_ "github.com/deltacloud-go/deltacloud/drivers/openstack"
 	_ "github.com/deltacloud-go/deltacloud/drivers/vsphere"
 )

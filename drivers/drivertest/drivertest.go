@@ -77,6 +77,10 @@ type Harness struct {
 	// VolumeDevice is the device the suite attaches its storage volume at
 	// (default "/dev/sdf").
 	VolumeDevice string
+	// VolumeCapacity is the capacity in GB of the storage volumes the
+	// suite creates (default 1); a cloud with a larger minimum (Hetzner's
+	// volumes are at least 10 GB) sets its minimum.
+	VolumeCapacity int
 	// BlobSize is the size in bytes of the large blobs the suite writes,
 	// reads back and cancels mid-stream (default a little over 4 MiB).
 	BlobSize int64
@@ -99,6 +103,9 @@ func RunConformance(t *testing.T, h Harness) {
 	}
 	if h.VolumeDevice == "" {
 		h.VolumeDevice = "/dev/sdf"
+	}
+	if h.VolumeCapacity <= 0 {
+		h.VolumeCapacity = 1
 	}
 	if h.BlobSize <= 0 {
 		h.BlobSize = defaultBlobSize

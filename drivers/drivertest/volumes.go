@@ -45,7 +45,7 @@ func (s *suite) testStorageVolumes(t *testing.T) {
 
 	// The features: honoured where advertised, refused (creating nothing)
 	// where not.
-	spec := deltacloud.StorageVolumeSpec{Capacity: 1}
+	spec := deltacloud.StorageVolumeSpec{Capacity: s.h.VolumeCapacity}
 	refused := map[string]func(*deltacloud.StorageVolumeSpec){}
 	if p.Features().Has(deltacloud.FeatureVolumeName) {
 		spec.Name = uniqueName("vol")
@@ -278,7 +278,7 @@ func (s *suite) testStorageSnapshots(t *testing.T) {
 	}
 	_, err = p.CreateStorageSnapshot(ctx, deltacloud.StorageSnapshotSpec{VolumeID: "drivertest-no-such-volume-0"})
 	wantErr(t, err, deltacloud.ErrNotFound, "CreateStorageSnapshot of an unknown volume")
-	v := s.createVolume(t, p, deltacloud.StorageVolumeSpec{Capacity: 1})
+	v := s.createVolume(t, p, deltacloud.StorageVolumeSpec{Capacity: s.h.VolumeCapacity})
 	spec := deltacloud.StorageSnapshotSpec{VolumeID: v.ID}
 	sn, err := p.CreateStorageSnapshot(ctx, spec)
 	if err != nil {

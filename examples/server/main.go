@@ -16,7 +16,8 @@
 // -idle-timeout (2m, keep-alive connections), -o [driver.]name=value (a
 // driver option, repeatable; e.g. -o firewalls=true serves the mock's
 // firewalls, -o ec2.endpoint=http://127.0.0.1:5000 points ec2 at an
-// emulator; -h lists the ec2 driver's options). SIGINT or SIGTERM shut the server
+// emulator, -i hetzner -o endpoint=… points hetzner at a fake API; -h
+// lists the ec2 driver's options). SIGINT or SIGTERM shut the server
 // down gracefully: requests in flight may finish for up to ten seconds.
 package main
 
