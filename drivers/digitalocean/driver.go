@@ -1,9 +1,9 @@
 // Package digitalocean is the DigitalOcean driver, registered as
 // "digitalocean", built on github.com/digitalocean/godo. It serves the core
 // collections — realms (regions), hardware profiles (droplet sizes), images
-// (the public distributions and the account's droplet snapshots) and
-// instances (droplets) — and the optional ones: keys (SSH keys), firewalls
-// (cloud firewalls), addresses (reserved IPs), storage volumes (block
+// (the public distributions and the account's droplet snapshots, which it
+// makes from instances and destroys) and instances (droplets) — and the
+// optional ones: keys (SSH keys), firewalls (cloud firewalls), addresses (reserved IPs), storage volumes (block
 // storage volumes), storage snapshots (volume snapshots) and, with Spaces
 // keys, buckets and blobs (Spaces, through its S3 API and the S3 code
 // drivers/ec2 uses, internal/s3store). Tests run against the fake API of
@@ -80,6 +80,23 @@
 // within stop_timeout; destroy deletes the droplet, which then reads as
 // FINISH (gone). A droplet with an action in progress refuses another
 // (ErrInvalidState).
+//
+// # Images from instances
+//
+// CreateImage (image_name; DigitalOcean keeps no description of a
+// snapshot, so image_description is not advertised) is the droplet
+// "snapshot" action on one of the owner's droplets (RUNNING or STOPPED),
+// named as asked or "<droplet>-image-<hex>" (at most 255 bytes), awaited;
+// the new image — the droplet's snapshot id that was not there before,
+// with that name — is then tagged with the owner tag (tagging an "image"
+// resource) and returned with the owner as Owner. If the action errors,
+// its start is answered with an unknown outcome, the tagging fails or the
+// wait is cancelled, the driver waits (with a bounded context of its own,
+// in the background after a cancellation; Close waits) until the droplet
+// has no snapshot action in progress and deletes the image it made: nothing
+// is left behind. DestroyImage deletes an image carrying the owner tag; a
+// public distribution or an account image without the tag is
+// ErrForbidden, an unknown id ErrNotFound.
 //
 // # Keys, firewalls, addresses, volumes and snapshots
 //
@@ -320,6 +337,7 @@ var features = deltacloud.MustFeatures(
 	deltacloud.FeatureImportKey,
 	deltacloud.FeatureVolumeName,
 	deltacloud.FeatureVolumeDescription,
+	deltacloud.FeatureImageName,
 ).WithConstraint(deltacloud.FeatureUserName, "max_length", "63")
 
 func (c *conn) Lifecycle() *deltacloud.StateMachine { return lifecycle }

@@ -40,7 +40,7 @@ func (c *conn) Images(ctx context.Context, f deltacloud.ImageFilter) ([]deltaclo
 	out := make([]deltacloud.Image, 0, len(dists)+len(own))
 	for _, img := range append(dists, own...) {
 		if listed(img) {
-			out = append(out, imageOf(img))
+			out = append(out, c.imageOf(img))
 		}
 	}
 	return out, nil
@@ -72,7 +72,7 @@ func (c *conn) Image(ctx context.Context, id string) (*deltacloud.Image, error) 
 	if !listed(*img) {
 		return nil, notFound("image", id)
 	}
-	out := imageOf(*img)
+	out := c.imageOf(*img)
 	return &out, nil
 }
 
@@ -84,12 +84,19 @@ func imageID(img godo.Image) string {
 	return strconv.Itoa(img.ID)
 }
 
-func imageOf(img godo.Image) deltacloud.Image {
-	out := deltacloud.Image{ID: imageID(img), Name: strings.TrimSpace(img.Distribution + " " + img.Name),
+// imageOf maps an image: a public one is named "<distribution> <name>" and
+// owned by OwnerDigitalOcean, one of the account's keeps its own name and
+// is owned by the provider's owner when it carries the owner tag.
+func (c *conn) imageOf(img godo.Image) deltacloud.Image {
+	out := deltacloud.Image{ID: imageID(img), Name: img.Name,
 		Description: img.Description, Architecture: "x86_64", State: strings.ToUpper(img.Status),
 		RootType: "persistent"}
-	if img.Public {
+	switch {
+	case img.Public:
 		out.Owner = OwnerDigitalOcean
+		out.Name = strings.TrimSpace(img.Distribution + " " + img.Name)
+	case c.owns(img.Tags):
+		out.Owner = c.opts.owner
 	}
 	if strings.HasSuffix(img.Slug, "-x32") {
 		out.Architecture = "i386"

@@ -92,7 +92,8 @@ func (c *conn) droplet(ctx context.Context, id string) (*godo.Droplet, error) {
 func (c *conn) instanceOf(d *godo.Droplet, devices map[string]string) deltacloud.Instance {
 	state := MapState(d.Status)
 	in := deltacloud.Instance{ID: strconv.Itoa(d.ID), Name: d.Name, Owner: c.opts.owner,
-		Profile: deltacloud.InstanceProfile{ID: d.SizeSlug}, State: state, Actions: lifecycle.Actions(state)}
+		Profile: deltacloud.InstanceProfile{ID: d.SizeSlug}, State: state, Actions: lifecycle.Actions(state),
+		CanCreateImage: state == deltacloud.StateRunning || state == deltacloud.StateStopped}
 	if d.Image != nil {
 		in.ImageID = imageID(*d.Image)
 	}
@@ -174,16 +175,22 @@ func (c *conn) stop(ctx context.Context, d *godo.Droplet) error {
 func (c *conn) dropletAction(ctx context.Context, d *godo.Droplet, kind string, start func(context.Context, int) (*godo.Action, *godo.Response, error)) error {
 	act, _, err := start(ctx, d.ID)
 	if err != nil {
-		var er *godo.ErrorResponse
-		if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == 422 {
-			return &deltacloud.Error{Code: deltacloud.InvalidState, ID: strconv.Itoa(d.ID), State: MapState(d.Status),
-				Message: "digitalocean: " + kind + " refused: " + truncate(er.Message, 200), Err: opaque{er}}
-		}
-		return c.wrap(err)
+		return c.actionErr(d, kind, err)
 	}
 	return c.await(ctx, act, func(ctx context.Context, id int) (*godo.Action, *godo.Response, error) {
 		return c.client.Actions.Get(ctx, id)
 	})
+}
+
+// actionErr maps the error of starting a droplet action: a refusal (422:
+// the droplet is busy or already in that state) is ErrInvalidState.
+func (c *conn) actionErr(d *godo.Droplet, kind string, err error) error {
+	var er *godo.ErrorResponse
+	if errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == 422 {
+		return &deltacloud.Error{Code: deltacloud.InvalidState, ID: strconv.Itoa(d.ID), State: MapState(d.Status),
+			Message: "digitalocean: " + kind + " refused: " + truncate(er.Message, 200), Err: opaque{er}}
+	}
+	return c.wrap(err)
 }
 
 // await polls an action every poll_interval until it is completed; an

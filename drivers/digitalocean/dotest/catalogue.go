@@ -79,6 +79,9 @@ func (s *Server) catalogueRoutes(mux *http.ServeMux) {
 			return notFound()
 		}
 		delete(s.images, n)
+		for _, d := range s.droplets {
+			d.SnapshotIDs = slices.DeleteFunc(d.SnapshotIDs, func(id int) bool { return id == n })
+		}
 		return http.StatusNoContent, nil
 	})
 }

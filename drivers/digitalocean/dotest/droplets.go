@@ -70,6 +70,37 @@ func (s *Server) ShutdownFails(fail bool) {
 	s.shutdownFails = fail
 }
 
+// SnapshotFails makes later snapshot actions end "errored" without an
+// image, as they do when the snapshot cannot be taken.
+func (s *Server) SnapshotFails(fail bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.snapshotFails = fail
+}
+
+// AddImage adds a snapshot image of the account carrying tags, as made
+// elsewhere, and returns its id.
+func (s *Server) AddImage(name string, tags ...string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tag(tags)
+	img := &godo.Image{ID: s.id(), Name: name, Type: "snapshot", Distribution: "Ubuntu", Regions: []string{"nyc3"},
+		MinDiskSize: 25, SizeGigaBytes: 1.5, Created: now(), Status: "available", Tags: slices.Clone(tags)}
+	s.images[img.ID] = img
+	return img.ID
+}
+
+// ImageTags returns the tags of a snapshot image, for assertions.
+func (s *Server) ImageTags(id string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, _ := strconv.Atoi(id)
+	if img, ok := s.images[n]; ok {
+		return slices.Clone(img.Tags)
+	}
+	return nil
+}
+
 // advance moves droplets and actions whose time has come.
 func (s *Server) advance() {
 	t := time.Now()
@@ -180,6 +211,19 @@ func (s *Server) dropletRoutes(mux *http.ServeMux) {
 		return http.StatusNoContent, nil
 	})
 	s.route(mux, "POST /v2/droplets/{id}/actions", s.dropletAction)
+	s.route(mux, "GET /v2/droplets/{id}/actions", func(r *http.Request) (int, any) {
+		d := s.droplet(r.PathValue("id"))
+		if d == nil {
+			return notFound()
+		}
+		var all []godo.Action
+		for _, id := range slices.Backward(slices.Sorted(maps.Keys(s.actions))) {
+			if a := s.actions[id]; a.ResourceType == "droplet" && a.ResourceID == d.ID {
+				all = append(all, a.Action)
+			}
+		}
+		return listed(r, "actions", all)
+	})
 	s.route(mux, "GET /v2/droplets/{id}/actions/{aid}", func(r *http.Request) (int, any) { return s.getAction(r.PathValue("aid")) })
 	s.route(mux, "GET /v2/actions/{aid}", func(r *http.Request) (int, any) { return s.getAction(r.PathValue("aid")) })
 }
@@ -329,7 +373,7 @@ func (s *Server) dropletAction(r *http.Request) (int, any) {
 		a = s.startAction(req.Type, "droplet", d.ID, false, nil)
 	case "snapshot":
 		name := req.Name
-		a = s.startAction(req.Type, "droplet", d.ID, false, func() {
+		a = s.startAction(req.Type, "droplet", d.ID, s.snapshotFails, func() {
 			img := &godo.Image{ID: s.id(), Name: name, Type: "snapshot", Distribution: d.Image.Distribution,
 				Regions: []string{d.Region.Slug}, MinDiskSize: d.Disk, SizeGigaBytes: 1.5, Created: now(), Status: "available"}
 			s.images[img.ID] = img

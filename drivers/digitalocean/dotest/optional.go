@@ -372,6 +372,7 @@ func (s *Server) volumeRoutes(mux *http.ServeMux) {
 func (s *Server) Resources() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.advance()
 	var out []string
 	for id := range s.droplets {
 		out = append(out, "droplet "+strconv.Itoa(id))

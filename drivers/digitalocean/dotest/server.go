@@ -7,9 +7,11 @@
 //
 // It serves regions, sizes, images (distributions and the account's
 // snapshots), droplets and their actions (power_on, shutdown, power_off,
-// reboot; each in-progress for Step, then completed), SSH keys, cloud
+// reboot, snapshot; each in-progress for Step, then completed; listed per
+// droplet, newest first), SSH keys, cloud
 // firewalls and their rules, reserved IPs and their assign/unassign
-// actions, volumes with attach/detach actions, volume snapshots and tags.
+// actions, volumes with attach/detach actions, volume snapshots, tags and
+// the tagging of droplets, images, volumes and volume snapshots.
 // New droplets are "new" for Step, then "active". Every list pages with
 // page and per_page (default 20, at most 200).
 //
@@ -68,6 +70,7 @@ type Server struct {
 	calls         map[string]int
 	remain        int
 	shutdownFails bool
+	snapshotFails bool
 	closed        chan struct{}
 	spaces        *ec2test.S3Server
 	closeOnce     sync.Once
@@ -386,6 +389,7 @@ func (s *Server) routes() *http.ServeMux {
 		s.tags[req.Name] = true
 		return 201, map[string]any{"tag": godo.Tag{Name: req.Name}}
 	})
+	s.route(mux, "POST /v2/tags/{name}/resources", s.tagResources)
 	s.route(mux, "DELETE /v2/tags/{name}", func(r *http.Request) (int, any) {
 		name := r.PathValue("name")
 		if !s.tags[name] {
@@ -401,6 +405,9 @@ func (s *Server) routes() *http.ServeMux {
 		}
 		for _, sn := range s.snaps {
 			sn.Tags = untag(sn.Tags)
+		}
+		for _, img := range s.images {
+			img.Tags = untag(img.Tags)
 		}
 		return http.StatusNoContent, nil
 	})
