@@ -4,7 +4,8 @@
 // (the public distributions and the account's droplet snapshots, which it
 // makes from instances and destroys) and instances (droplets) — and the
 // optional ones: keys (SSH keys), firewalls (cloud firewalls), addresses (reserved IPs), storage volumes (block
-// storage volumes), storage snapshots (volume snapshots) and, with Spaces
+// storage volumes), storage snapshots (volume snapshots), metrics (the
+// Monitoring API's droplet metrics) and, with Spaces
 // keys, buckets and blobs (Spaces, through its S3 API and the S3 code
 // drivers/ec2 uses, internal/s3store). Tests run against the fake API of
 // package dotest.
@@ -120,6 +121,30 @@
 // device, which both the volume and the instance show as
 // DevicePrefix + the volume's name. Storage snapshots: the owner-tagged
 // volume snapshots (always COMPLETED; DigitalOcean keeps no description).
+//
+// # Metrics
+//
+// A metric's id is the droplet's, its entity the droplet's name; Metrics
+// lists the owner's droplets (another droplet's Metric is ErrNotFound), each
+// with the properties below and no samples. Metric reads the last
+// MetricWindow (an hour) from the Monitoring API — GET
+// /v2/monitoring/metrics/droplet/{cpu, memory_total, memory_available,
+// bandwidth} with host_id, start and end, Prometheus matrices of points
+// about a minute apart — and aggregates each property into MetricPeriod
+// (5-minute) samples, stamped with the period's start, with the average,
+// minimum and maximum of the points in it:
+//
+//	cpuUtilization     Percent          the busy share of the per-mode CPU
+//	                                    seconds between consecutive points
+//	                                    (an interval where a counter goes
+//	                                    back, a reboot, is left out)
+//	memoryUtilization  Percent          (memory_total - memory_available) /
+//	                                    memory_total where both have a point
+//	networkIn          Megabits/Second  bandwidth, public interface, inbound
+//	networkOut         Megabits/Second  bandwidth, public interface, outbound
+//
+// Points that are NaN or infinite are left out. A droplet without the
+// monitoring agent answers empty series: its properties have no samples.
 //
 // # Buckets and blobs
 //

@@ -98,7 +98,7 @@ func (c *conn) Collections() []deltacloud.Collection {
 	cs := []deltacloud.Collection{deltacloud.CollectionRealms, deltacloud.CollectionHardwareProfiles,
 		deltacloud.CollectionImages, deltacloud.CollectionInstances, deltacloud.CollectionInstanceStates,
 		deltacloud.CollectionKeys, deltacloud.CollectionFirewalls, deltacloud.CollectionAddresses,
-		deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots}
+		deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots, deltacloud.CollectionMetrics}
 	if c.Store != nil {
 		cs = append(cs, deltacloud.CollectionBuckets)
 	}

@@ -11,7 +11,9 @@
 // droplet, newest first), SSH keys, cloud
 // firewalls and their rules, reserved IPs and their assign/unassign
 // actions, volumes with attach/detach actions, volume snapshots, tags and
-// the tagging of droplets, images, volumes and volume snapshots.
+// the tagging of droplets, images, volumes and volume snapshots, and the
+// Monitoring API's droplet metrics (cpu, memory_total, memory_available,
+// bandwidth).
 // New droplets are "new" for Step, then "active". Every list pages with
 // page and per_page (default 20, at most 200).
 //
@@ -35,6 +37,7 @@ import (
 	"time"
 
 	"github.com/digitalocean/godo"
+	"github.com/digitalocean/godo/metrics"
 
 	"github.com/deltacloud-go/deltacloud/drivers/ec2/ec2test"
 )
@@ -71,6 +74,7 @@ type Server struct {
 	remain        int
 	shutdownFails bool
 	snapshotFails bool
+	series        map[string][]metrics.SampleStream
 	closed        chan struct{}
 	spaces        *ec2test.S3Server
 	closeOnce     sync.Once
@@ -377,6 +381,7 @@ func (s *Server) routes() *http.ServeMux {
 	})
 	s.catalogueRoutes(mux)
 	s.dropletRoutes(mux)
+	s.monitoringRoutes(mux)
 	s.keyRoutes(mux)
 	s.firewallRoutes(mux)
 	s.reservedIPRoutes(mux)
