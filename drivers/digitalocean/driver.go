@@ -84,6 +84,11 @@
 //
 // # Images from instances
 //
+// Images lists the public distributions, named "<distribution> <name>"
+// and owned by OwnerDigitalOcean, and the account's snapshot images under
+// their own names, owned by the provider's owner when they carry the owner
+// tag (others show no owner).
+//
 // CreateImage (image_name; DigitalOcean keeps no description of a
 // snapshot, so image_description is not advertised) is the droplet
 // "snapshot" action on one of the owner's droplets (RUNNING or STOPPED),
