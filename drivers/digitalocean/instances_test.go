@@ -41,7 +41,10 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if c.cancel {
-				time.AfterFunc(50*time.Millisecond, func() { cancel(); s.SetLatency(0) })
+				// The fake keeps holding the request (it never creates), so
+				// what is checked is the driver's own clean-up, not a race
+				// with a late create; lost answers are the cases above.
+				time.AfterFunc(50*time.Millisecond, cancel)
 			}
 			// The spec names a profile and realm, so the only request
 			// before the create is the profile check.
