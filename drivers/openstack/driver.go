@@ -245,7 +245,8 @@ func parseOptions(o map[string]string) (options, error) {
 // features are what the driver honours.
 var features = deltacloud.MustFeatures(deltacloud.FeatureUserName, deltacloud.FeatureUserData,
 	deltacloud.FeatureAuthenticationKey, deltacloud.FeatureFirewalls, deltacloud.FeatureInstanceCount,
-	deltacloud.FeatureImportKey, deltacloud.FeatureImageName)
+	deltacloud.FeatureImportKey, deltacloud.FeatureImageName, deltacloud.FeatureVolumeName,
+	deltacloud.FeatureVolumeDescription)
 
 // Features lists what the driver honours.
 func (c *conn) Features() deltacloud.Features { return features }

@@ -2,7 +2,8 @@
 // httptest server on 127.0.0.1 speaking Keystone v3 (tokens and the
 // catalog), Nova (availability zones, flavors, servers with their actions,
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
-// groups and rules, floating IPs); its catalog has no Cinder or Swift. Its
+// groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
+// Nova's volume attachments); its catalog has no Swift. Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
@@ -66,6 +67,9 @@ type Cloud struct {
 	servers map[string]*server
 	keys    map[string]*keypair
 	nets    *neutron
+
+	volumes   map[string]*volume
+	snapshots map[string]*snapshot
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -79,7 +83,8 @@ func New(t interface{ Cleanup(func()) }) *Cloud {
 // NewCloud starts a fake cloud; the caller closes it.
 func NewCloud() *Cloud {
 	c := &Cloud{tokens: map[string]time.Time{}, step: 5 * time.Millisecond, quota: 1 << 30, pageSize: 1000,
-		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{}}
+		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{},
+		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{}}
 	c.seedCompute()
 	c.seedImages()
 	c.nets = newNeutron(c)
@@ -171,6 +176,8 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		c.serveImages(w, r, strings.TrimPrefix(path, "/image/v2"))
 	case strings.HasPrefix(path, "/network/v2.0"):
 		c.nets.serve(w, r, strings.TrimPrefix(path, "/network/v2.0"))
+	case strings.HasPrefix(path, "/volume/v3/"):
+		c.serveVolume(w, r, strings.TrimPrefix(path, "/volume/v3"))
 	default:
 		http.NotFound(w, r)
 	}
@@ -260,6 +267,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 			ep("compute", "nova", base+"/compute/v2.1"),
 			ep("image", "glance", base+"/image"),
 			ep("network", "neutron", base+"/network"),
+			ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID),
 		},
 	}})
 }
@@ -334,6 +342,10 @@ func (c *Cloud) serveVersions(w http.ResponseWriter, path string) bool {
 			{"id": "v2.16", "status": "CURRENT", "links": link("/image/v2/")},
 			{"id": "v2.15", "status": "SUPPORTED", "links": link("/image/v2/")},
 			{"id": "v2.0", "status": "SUPPORTED", "links": link("/image/v2/")},
+		}})
+	case "/volume":
+		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []map[string]any{
+			{"id": "v3.0", "status": "CURRENT", "version": "3.71", "min_version": "3.0", "links": link("/volume/v3/")},
 		}})
 	case "/network":
 		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{
