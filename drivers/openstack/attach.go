@@ -22,7 +22,7 @@ func (c *conn) AttachStorageVolume(ctx context.Context, id, instanceID, device s
 	if err != nil {
 		return nil, err
 	}
-	if st := volumeState(v.Status); st != deltacloud.VolumeAvailable {
+	if st := MapVolumeState(v.Status); st != deltacloud.VolumeAvailable {
 		return nil, &deltacloud.Error{Code: deltacloud.InvalidState, ID: id,
 			Message: "openstack: volume " + id + " is " + v.Status + "; only an available volume can be attached"}
 	}

@@ -53,7 +53,6 @@ func (c *conn) reap(ctx context.Context, find func(context.Context) (id string, 
 			select {
 			case <-ctx.Done():
 				return
-			case <-c.done:
 			case <-time.After(delay):
 			}
 			delay = min(delay*2, max(c.cfg.MaxPollInterval, time.Second))

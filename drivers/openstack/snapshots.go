@@ -120,11 +120,11 @@ func (c *conn) DestroyStorageSnapshot(ctx context.Context, id string) error {
 // snapshotOf maps a Cinder snapshot.
 func snapshotOf(s *snapshots.Snapshot) deltacloud.StorageSnapshot {
 	return deltacloud.StorageSnapshot{ID: s.ID, Name: s.Name, Description: s.Description, VolumeID: s.VolumeID,
-		State: snapshotState(s.Status), Created: s.CreatedAt}
+		State: MapSnapshotState(s.Status), Created: s.CreatedAt}
 }
 
-// snapshotState maps Cinder's snapshot status (see the package doc).
-func snapshotState(status string) deltacloud.SnapshotState {
+// MapSnapshotState maps Cinder's snapshot status (see the package doc).
+func MapSnapshotState(status string) deltacloud.SnapshotState {
 	switch status {
 	case "available", "backing-up", "restoring", "unmanaging":
 		return deltacloud.SnapshotCompleted

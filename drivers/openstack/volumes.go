@@ -104,7 +104,7 @@ func (c *conn) CreateStorageVolume(ctx context.Context, spec deltacloud.StorageV
 				list, err := allVolumes(ctx, s)
 				for i := range list {
 					if v := &list[i]; v.Metadata[metaCreate] == token {
-						return v.ID, volumeState(v.Status) != deltacloud.VolumeCreating, true, nil
+						return v.ID, MapVolumeState(v.Status) != deltacloud.VolumeCreating, true, nil
 					}
 				}
 				return "", false, false, err
@@ -140,15 +140,15 @@ func (c *conn) DestroyStorageVolume(ctx context.Context, id string) error {
 // volumeOf maps a Cinder volume (see the package doc).
 func volumeOf(v *volumes.Volume) deltacloud.StorageVolume {
 	out := deltacloud.StorageVolume{ID: v.ID, Name: v.Name, Description: v.Description, Capacity: v.Size,
-		RealmID: v.AvailabilityZone, State: volumeState(v.Status), Created: v.CreatedAt, Kind: v.VolumeType}
+		RealmID: v.AvailabilityZone, State: MapVolumeState(v.Status), Created: v.CreatedAt, Kind: v.VolumeType}
 	if len(v.Attachments) > 0 {
 		out.InstanceID, out.Device = v.Attachments[0].ServerID, v.Attachments[0].Device
 	}
 	return out
 }
 
-// volumeState maps Cinder's volume status (see the package doc).
-func volumeState(status string) deltacloud.VolumeState {
+// MapVolumeState maps Cinder's volume status (see the package doc).
+func MapVolumeState(status string) deltacloud.VolumeState {
 	switch status {
 	case "creating", "downloading", "restoring-backup":
 		return deltacloud.VolumeCreating

@@ -42,8 +42,14 @@ type snapshot struct {
 func cinderTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000") }
 
 // advanceVolume applies a volume's due change; c.mu is held. It reports
-// false when the volume is gone.
+// false when the volume is gone. A volume attached to a server that is
+// gone is available again, as Nova detaches a deleted server's volumes.
 func (c *Cloud) advanceVolume(v *volume) bool {
+	if v.server != "" {
+		if s, ok := c.servers[v.server]; !ok || !c.advance(s) {
+			c.detachAll(v.server)
+		}
+	}
 	for v.next != nil && !time.Now().Before(v.next.at) {
 		n := v.next
 		v.next = nil
