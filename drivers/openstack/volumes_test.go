@@ -290,3 +290,26 @@ func TestCancelledVolumeCreateLeavesNothing(t *testing.T) {
 		}
 	}
 }
+
+// A cloud without Cinder serves no volumes or snapshots, but the rest.
+func TestNoCinder(t *testing.T) {
+	ctx := t.Context()
+	c := openstacktest.New(t)
+	c.SetCinder(false)
+	p, err := open(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	_, err = p.StorageVolumes(ctx)
+	if !errors.Is(err, deltacloud.ErrNotSupported) {
+		t.Errorf("StorageVolumes without Cinder: %v, want ErrNotSupported", err)
+	}
+	_, err = p.StorageSnapshots(ctx)
+	if !errors.Is(err, deltacloud.ErrNotSupported) {
+		t.Errorf("StorageSnapshots without Cinder: %v, want ErrNotSupported", err)
+	}
+	if _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); err != nil {
+		t.Errorf("Instances without Cinder: %v", err)
+	}
+}

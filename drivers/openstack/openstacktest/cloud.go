@@ -70,6 +70,7 @@ type Cloud struct {
 
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
+	noCinder  bool
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -120,6 +121,10 @@ func (c *Cloud) SetStep(d time.Duration) { c.mu.Lock(); c.step = d; c.mu.Unlock(
 // request has no smaller limit (Nova's max_limit, default 1000; Glance's
 // default is 25 and is also capped by it).
 func (c *Cloud) SetPageSize(n int) { c.mu.Lock(); c.pageSize = max(n, 1); c.mu.Unlock() }
+
+// SetCinder sets whether tokens issued later list Cinder (block-storage)
+// in their catalog (default true), as a cloud without Cinder.
+func (c *Cloud) SetCinder(on bool) { c.mu.Lock(); c.noCinder = !on; c.mu.Unlock() }
 
 // ExpireTokens makes every issued token invalid, as when they time out.
 func (c *Cloud) ExpireTokens() { c.mu.Lock(); clear(c.tokens); c.mu.Unlock() }
@@ -245,6 +250,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	exp := time.Now().Add(time.Hour)
 	c.mu.Lock()
 	c.tokens[tok] = exp
+	noCinder := c.noCinder
 	c.mu.Unlock()
 	base := c.srv.URL
 	ep := func(typ, name, url string) map[string]any {
@@ -254,6 +260,15 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 		}
 		return map[string]any{"id": newID(), "type": typ, "name": name, "endpoints": eps}
 	}
+	catalog := []map[string]any{
+		ep("identity", "keystone", base+"/identity"),
+		ep("compute", "nova", base+"/compute/v2.1"),
+		ep("image", "glance", base+"/image"),
+		ep("network", "neutron", base+"/network"),
+	}
+	if !noCinder {
+		catalog = append(catalog, ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID))
+	}
 	w.Header().Set("X-Subject-Token", tok)
 	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
 		"methods": id.Methods, "expires_at": exp.UTC().Format("2006-01-02T15:04:05.000000Z"),
@@ -262,13 +277,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 		"project":   map[string]any{"id": ProjectID, "name": Project, "domain": map[string]any{"id": "default", "name": Domain}},
 		"roles":     []map[string]any{{"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}, {"id": "f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9", "name": "reader"}},
 		"is_domain": false,
-		"catalog": []map[string]any{
-			ep("identity", "keystone", base+"/identity"),
-			ep("compute", "nova", base+"/compute/v2.1"),
-			ep("image", "glance", base+"/image"),
-			ep("network", "neutron", base+"/network"),
-			ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID),
-		},
+		"catalog":   catalog,
 	}})
 }
 
