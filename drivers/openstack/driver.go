@@ -50,6 +50,10 @@
 //	                      on every server, volume and snapshot the driver
 //	                      creates (default "deltacloud"); volumes and
 //	                      snapshots without it are not the driver's
+//	cinder                on (default) or off: off drops storage volumes and
+//	                      snapshots from Collections, for a cloud without
+//	                      Cinder (otherwise their calls are ErrNotSupported
+//	                      once the catalog shows it lacks block-storage)
 //
 // InstanceSpec.Options accepts network for one create.
 //
@@ -184,6 +188,7 @@ type options struct {
 	network, floatingNetwork  string
 	pause                     bool
 	owner                     string
+	noCinder                  bool
 }
 
 // conn is one opened provider.
@@ -226,7 +231,7 @@ func parseOptions(o map[string]string) (options, error) {
 		network: "auto", owner: DefaultOwner}
 	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
 		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
-		"floating_network": true, "suspend": true, "owner": true}
+		"floating_network": true, "suspend": true, "owner": true, "cinder": true}
 	for k, v := range o {
 		if !known[k] {
 			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: unknown option %q", k)
@@ -275,6 +280,13 @@ func parseOptions(o map[string]string) (options, error) {
 	}
 	if v := o["owner"]; v != "" {
 		opts.owner = v
+	}
+	switch o["cinder"] {
+	case "", "on":
+	case "off":
+		opts.noCinder = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: cinder is %q; want on or off", o["cinder"])
 	}
 	return opts, nil
 }

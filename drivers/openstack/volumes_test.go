@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -311,5 +312,19 @@ func TestNoCinder(t *testing.T) {
 	}
 	if _, err := p.Instances(ctx, deltacloud.InstanceFilter{}); err != nil {
 		t.Errorf("Instances without Cinder: %v", err)
+	}
+	if !slices.Contains(p.Collections(), deltacloud.CollectionStorageVolumes) || !slices.Contains(p.Collections(), deltacloud.CollectionStorageSnapshots) {
+		t.Errorf("Collections() = %v, want storage volumes and snapshots by default", p.Collections())
+	}
+	off, err := open(ctx, c, "cinder", "off")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer off.Close()
+	if cs := off.Collections(); slices.Contains(cs, deltacloud.CollectionStorageVolumes) || slices.Contains(cs, deltacloud.CollectionStorageSnapshots) {
+		t.Errorf("Collections() with cinder off = %v, want no storage volumes or snapshots", cs)
+	}
+	if _, err := open(ctx, c, "cinder", "maybe"); !errors.Is(err, deltacloud.ErrInvalidArgument) {
+		t.Errorf("cinder maybe: %v, want ErrInvalidArgument", err)
 	}
 }
