@@ -20,6 +20,10 @@ type services struct {
 	compute  *gophercloud.ServiceClient
 	image    *gophercloud.ServiceClient
 	network  *gophercloud.ServiceClient
+	// volume is Cinder v3, nil when the catalog has none (volumeErr says
+	// why): the driver works without it but for volumes and snapshots.
+	volume    *gophercloud.ServiceClient
+	volumeErr error
 }
 
 // errNoCredentials is the error of a provider without credentials.
@@ -92,6 +96,9 @@ func (c *conn) services(ctx context.Context) (*services, error) {
 	}
 	if s.network, err = openstack.NewNetworkV2(pc, eo); err != nil {
 		return nil, catalogErr("network", err)
+	}
+	if s.volume, err = openstack.NewBlockStorageV3(pc, eo); err != nil {
+		s.volume, s.volumeErr = nil, catalogErr("block-storage", err)
 	}
 	if err := negotiate(ctx, s.compute); err != nil {
 		return nil, err

@@ -2,8 +2,10 @@
 // built on github.com/gophercloud/gophercloud/v2. It serves realms
 // (Nova availability zones), hardware profiles (flavors), images (Glance
 // images) and instances (Nova servers), with keys (Nova key pairs),
-// firewalls (Neutron security groups) and addresses (Neutron floating IPs),
-// and images from instances (Nova createImage).
+// firewalls (Neutron security groups), addresses (Neutron floating IPs),
+// storage volumes (Cinder v3 volumes, attached through Nova's volume
+// attachments), storage snapshots (Cinder snapshots) and images from
+// instances (Nova createImage).
 //
 // # Credentials and provider
 //
@@ -18,8 +20,8 @@
 // with a Keystone v3 password (or application credential) request scoped
 // to the project option; gophercloud renews the token when the cloud
 // answers 401 (its reauth), and a 401 after that is
-// deltacloud.ErrAuthFailure. Service endpoints (compute, image, network)
-// come from the token's catalog for the region and interface options, never
+// deltacloud.ErrAuthFailure. Service endpoints (compute, image, network,
+// block-storage) come from the token's catalog for the region and interface options, never
 // from a request's input. The driver never reads gophercloud's environment
 // (OS_* variables) or clouds.yaml: everything comes from Config, so
 // Config.NoAmbientCredentials changes nothing but what empty credentials
@@ -44,9 +46,14 @@
 //	                      or id; default the only router:external network)
 //	suspend               what ActionSuspend does: "suspend" (default; Nova
 //	                      suspend, SUSPENDED) or "pause" (Nova pause, PAUSED)
-//	owner                 the value of the server metadata "deltacloud-owner"
-//	                      written on every server the driver creates (default
-//	                      "deltacloud")
+//	owner                 the value of the metadata "deltacloud-owner" written
+//	                      on every server, volume and snapshot the driver
+//	                      creates (default "deltacloud"); volumes and
+//	                      snapshots without it are not the driver's
+//	cinder                on (default) or off: off drops storage volumes and
+//	                      snapshots from Collections, for a cloud without
+//	                      Cinder (otherwise their calls are ErrNotSupported
+//	                      once the catalog shows it lacks block-storage)
 //
 // InstanceSpec.Options accepts network for one create.
 //
@@ -94,10 +101,44 @@
 // id, allocated from the external network and associated through the
 // server's first port.
 //
+// # Storage volumes and snapshots
+//
+// Storage volumes are the project's Cinder v3 volumes whose metadata
+// "deltacloud-owner" is the owner option: the driver writes it on every
+// volume and snapshot it creates, lists only those, and answers
+// ErrNotFound for others. Capacity is Cinder's size in GB (default 1 GB,
+// or the snapshot's), the realm the availability zone, Kind the volume
+// type. A create also writes "deltacloud-create", a token by which a create
+// whose ctx ends before Cinder answers finds and deletes, in the
+// background, what the request made (Close waits for it). Cinder's status
+// maps onto the states:
+//
+//	creating, downloading, restoring-backup          CREATING
+//	available                                        AVAILABLE
+//	reserved, attaching, in-use, detaching           IN-USE
+//	deleting                                         DELETING
+//	error, error_deleting, error_* (others)          ERROR
+//	extending, retyping, uploading, backing-up, …    CREATING (busy: no
+//	                                                 operation until done)
+//
+// Attach and detach go through Nova's os-volume_attachments on the server
+// (POST with the device, or none for Nova to choose; DELETE); the volume's
+// InstanceID and Device come from Cinder's attachments once it is in-use.
+// Instances list their attached volumes (Nova's volumes_attached) with the
+// devices from one extra request only when a server has volumes: Nova's
+// attachments for one instance, one Cinder listing for an instance listing
+// (a cloud without Cinder, or a failing one, leaves the devices empty).
+// Cinder's and Nova's 400 "Invalid volume … status …" (deleting an
+// attached volume or one with snapshots, attaching a busy one) is
+// ErrInvalidState. Snapshots are taken with force (so attached volumes
+// can be snapshotted); creating and deleting read PENDING, available
+// COMPLETED, error ERROR. A catalog without a block-storage endpoint
+// makes volumes and snapshots ErrNotSupported; the rest works.
+//
 // # Errors
 //
-// The services' fault bodies ({"itemNotFound": {"code": 404, …}} of Nova,
-// {"NeutronError": {"type": …}} of Neutron) map onto codes: not found →
+// The services' fault bodies ({"itemNotFound": {"code": 404, …}} of Nova
+// and Cinder, {"NeutronError": {"type": …}} of Neutron) map onto codes: not found →
 // ErrNotFound, 409 conflicts → ErrInvalidState (a server's state or task)
 // or ErrConflict (a taken name), 413/429 overLimit → ErrRateLimited with
 // Retry-After, quota exceeded → ErrForbidden, 401 → ErrAuthFailure.
@@ -118,8 +159,8 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// MetaOwner is the server metadata key that records who created a server;
-// its value is the owner option.
+// MetaOwner is the server, volume and snapshot metadata key that records
+// who created it; its value is the owner option.
 const MetaOwner = "deltacloud-owner"
 
 // ComputeMicroversion is the compute API microversion the driver speaks.
@@ -147,6 +188,7 @@ type options struct {
 	network, floatingNetwork  string
 	pause                     bool
 	owner                     string
+	noCinder                  bool
 }
 
 // conn is one opened provider.
@@ -189,7 +231,7 @@ func parseOptions(o map[string]string) (options, error) {
 		network: "auto", owner: DefaultOwner}
 	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
 		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
-		"floating_network": true, "suspend": true, "owner": true}
+		"floating_network": true, "suspend": true, "owner": true, "cinder": true}
 	for k, v := range o {
 		if !known[k] {
 			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: unknown option %q", k)
@@ -239,13 +281,21 @@ func parseOptions(o map[string]string) (options, error) {
 	if v := o["owner"]; v != "" {
 		opts.owner = v
 	}
+	switch o["cinder"] {
+	case "", "on":
+	case "off":
+		opts.noCinder = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: cinder is %q; want on or off", o["cinder"])
+	}
 	return opts, nil
 }
 
 // features are what the driver honours.
 var features = deltacloud.MustFeatures(deltacloud.FeatureUserName, deltacloud.FeatureUserData,
 	deltacloud.FeatureAuthenticationKey, deltacloud.FeatureFirewalls, deltacloud.FeatureInstanceCount,
-	deltacloud.FeatureImportKey, deltacloud.FeatureImageName)
+	deltacloud.FeatureImportKey, deltacloud.FeatureImageName, deltacloud.FeatureVolumeName,
+	deltacloud.FeatureVolumeDescription)
 
 // Features lists what the driver honours.
 func (c *conn) Features() deltacloud.Features { return features }

@@ -167,6 +167,27 @@ func wrap(err error) error {
 	return &deltacloud.Error{Code: deltacloud.Backend, Message: "openstack: " + err.Error(), Err: err}
 }
 
+// stateOn400 classifies Cinder's and Nova's 400 about a volume's or
+// snapshot's status ("Invalid volume: … status must be available …") as
+// ErrInvalidState; other errors go through wrap.
+func stateOn400(err error, id string) error {
+	var re gophercloud.ErrUnexpectedResponseCode
+	if !errors.As(err, &re) || re.Actual != http.StatusBadRequest {
+		return wrap(err)
+	}
+	msg := strings.ToLower(ParseFault(re.Body).Message)
+	if !strings.Contains(msg, "status") && !strings.Contains(msg, "dependent snapshots") {
+		return wrap(err)
+	}
+	de, ok := wrap(err).(*deltacloud.Error)
+	if !ok {
+		return wrap(err)
+	}
+	out := *de
+	out.Code, out.ID = deltacloud.InvalidState, id
+	return &out
+}
+
 // isNotFound reports whether err is a 404.
 func isNotFound(err error) bool { return gophercloud.ResponseCodeIs(err, http.StatusNotFound) }
 

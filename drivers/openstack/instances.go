@@ -36,6 +36,9 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	for i := range list {
 		out[i] = instanceOf(&list[i])
 	}
+	if err := listingDevices(ctx, s, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -53,6 +56,9 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 		return nil, wrap(err)
 	}
 	in := instanceOf(srv)
+	if err := serverDevices(ctx, s, &in); err != nil {
+		return nil, err
+	}
 	return &in, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -12,7 +13,8 @@ import (
 )
 
 // Listings follow the services' next links (Nova's servers_links and
-// flavors_links with marker, Glance's next) to the last page.
+// flavors_links with marker, Glance's next, Cinder's volumes_links and
+// snapshots_links) to the last page.
 func TestPaging(t *testing.T) {
 	ctx := context.Background()
 	c, p := openFake(t)
@@ -43,5 +45,40 @@ func TestPaging(t *testing.T) {
 	hs, err := p.HardwareProfiles(ctx, deltacloud.HardwareProfileFilter{})
 	if err != nil || len(hs) != len(openstacktest.Flavors) {
 		t.Errorf("flavors over pages of 2: %d, %v; want %d", len(hs), err, len(openstacktest.Flavors))
+	}
+	var vols []string
+	for range 5 {
+		v, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{Capacity: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vols = append(vols, v.ID)
+	}
+	vs, err := p.StorageVolumes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(ids(len(vols), func(i int) string { return vols[i] }), ids(len(vs), func(i int) string { return vs[i].ID })); d != "" {
+		t.Errorf("volumes over pages of 2 (-made +listed):\n%s", d)
+	}
+	var snaps []string
+	for _, id := range vols {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			sn, err := p.CreateStorageSnapshot(ctx, deltacloud.StorageSnapshotSpec{VolumeID: id})
+			if err == nil {
+				snaps = append(snaps, sn.ID)
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("snapshot of %s: %v", id, err)
+			}
+		}
+	}
+	ss, err := p.StorageSnapshots(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(ids(len(snaps), func(i int) string { return snaps[i] }), ids(len(ss), func(i int) string { return ss[i].ID })); d != "" {
+		t.Errorf("snapshots over pages of 2 (-made +listed):\n%s", d)
 	}
 }

@@ -2,7 +2,8 @@
 // httptest server on 127.0.0.1 speaking Keystone v3 (tokens and the
 // catalog), Nova (availability zones, flavors, servers with their actions,
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
-// groups and rules, floating IPs); its catalog has no Cinder or Swift. Its
+// groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
+// Nova's volume attachments); its catalog has no Swift. Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
@@ -66,6 +67,10 @@ type Cloud struct {
 	servers map[string]*server
 	keys    map[string]*keypair
 	nets    *neutron
+
+	volumes   map[string]*volume
+	snapshots map[string]*snapshot
+	noCinder  bool
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -79,7 +84,8 @@ func New(t interface{ Cleanup(func()) }) *Cloud {
 // NewCloud starts a fake cloud; the caller closes it.
 func NewCloud() *Cloud {
 	c := &Cloud{tokens: map[string]time.Time{}, step: 5 * time.Millisecond, quota: 1 << 30, pageSize: 1000,
-		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{}}
+		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{},
+		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{}}
 	c.seedCompute()
 	c.seedImages()
 	c.nets = newNeutron(c)
@@ -115,6 +121,10 @@ func (c *Cloud) SetStep(d time.Duration) { c.mu.Lock(); c.step = d; c.mu.Unlock(
 // request has no smaller limit (Nova's max_limit, default 1000; Glance's
 // default is 25 and is also capped by it).
 func (c *Cloud) SetPageSize(n int) { c.mu.Lock(); c.pageSize = max(n, 1); c.mu.Unlock() }
+
+// SetCinder sets whether tokens issued later list Cinder (block-storage)
+// in their catalog (default true), as a cloud without Cinder.
+func (c *Cloud) SetCinder(on bool) { c.mu.Lock(); c.noCinder = !on; c.mu.Unlock() }
 
 // ExpireTokens makes every issued token invalid, as when they time out.
 func (c *Cloud) ExpireTokens() { c.mu.Lock(); clear(c.tokens); c.mu.Unlock() }
@@ -171,6 +181,8 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		c.serveImages(w, r, strings.TrimPrefix(path, "/image/v2"))
 	case strings.HasPrefix(path, "/network/v2.0"):
 		c.nets.serve(w, r, strings.TrimPrefix(path, "/network/v2.0"))
+	case strings.HasPrefix(path, "/volume/v3/"):
+		c.serveVolume(w, r, strings.TrimPrefix(path, "/volume/v3"))
 	default:
 		http.NotFound(w, r)
 	}
@@ -238,6 +250,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	exp := time.Now().Add(time.Hour)
 	c.mu.Lock()
 	c.tokens[tok] = exp
+	noCinder := c.noCinder
 	c.mu.Unlock()
 	base := c.srv.URL
 	ep := func(typ, name, url string) map[string]any {
@@ -247,6 +260,15 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 		}
 		return map[string]any{"id": newID(), "type": typ, "name": name, "endpoints": eps}
 	}
+	catalog := []map[string]any{
+		ep("identity", "keystone", base+"/identity"),
+		ep("compute", "nova", base+"/compute/v2.1"),
+		ep("image", "glance", base+"/image"),
+		ep("network", "neutron", base+"/network"),
+	}
+	if !noCinder {
+		catalog = append(catalog, ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID))
+	}
 	w.Header().Set("X-Subject-Token", tok)
 	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
 		"methods": id.Methods, "expires_at": exp.UTC().Format("2006-01-02T15:04:05.000000Z"),
@@ -255,12 +277,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 		"project":   map[string]any{"id": ProjectID, "name": Project, "domain": map[string]any{"id": "default", "name": Domain}},
 		"roles":     []map[string]any{{"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}, {"id": "f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9", "name": "reader"}},
 		"is_domain": false,
-		"catalog": []map[string]any{
-			ep("identity", "keystone", base+"/identity"),
-			ep("compute", "nova", base+"/compute/v2.1"),
-			ep("image", "glance", base+"/image"),
-			ep("network", "neutron", base+"/network"),
-		},
+		"catalog":   catalog,
 	}})
 }
 
@@ -334,6 +351,10 @@ func (c *Cloud) serveVersions(w http.ResponseWriter, path string) bool {
 			{"id": "v2.16", "status": "CURRENT", "links": link("/image/v2/")},
 			{"id": "v2.15", "status": "SUPPORTED", "links": link("/image/v2/")},
 			{"id": "v2.0", "status": "SUPPORTED", "links": link("/image/v2/")},
+		}})
+	case "/volume":
+		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []map[string]any{
+			{"id": "v3.0", "status": "CURRENT", "version": "3.71", "min_version": "3.0", "links": link("/volume/v3/")},
 		}})
 	case "/network":
 		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{

@@ -68,6 +68,7 @@ func (c *Cloud) advance(s *server) bool {
 		s.next = nil
 		if n.gone {
 			c.nets.releasePorts(s.id)
+			c.detachAll(s.id)
 			delete(c.servers, s.id)
 			return false
 		}
@@ -231,7 +232,7 @@ func (c *Cloud) serverJSON(s *server) map[string]any {
 		"key_name":                    key, "security_groups": groups,
 		"OS-EXT-STS:task_state": task, "OS-EXT-STS:vm_state": s.vmState, "OS-EXT-STS:power_state": s.power,
 		"OS-SRV-USG:launched_at": launched, "OS-SRV-USG:terminated_at": nil,
-		"os-extended-volumes:volumes_attached": []map[string]any{}, "tags": []string{}, "trusted_image_certificates": nil,
+		"os-extended-volumes:volumes_attached": c.volumesAttached(s.id), "tags": []string{}, "trusted_image_certificates": nil,
 	}
 }
 
@@ -262,6 +263,8 @@ func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []str
 		w.WriteHeader(http.StatusNoContent)
 	case len(parts) == 3 && parts[2] == "action" && m == http.MethodPost:
 		c.serverAction(w, r, parts[1])
+	case len(parts) >= 3 && len(parts) <= 4 && parts[2] == "os-volume_attachments":
+		c.serveVolumeAttachments(w, r, parts)
 	default:
 		fault(w, http.StatusNotFound, "itemNotFound", "The resource could not be found.")
 	}

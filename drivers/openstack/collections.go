@@ -1,0 +1,19 @@
+package openstack
+
+import "github.com/deltacloud-go/deltacloud"
+
+// Collections lists what the provider serves (deltacloud.CollectionLister):
+// everything the driver implements, storage volumes and snapshots unless
+// the cinder option is "off" (a cloud without Cinder, whose absence the
+// driver learns only from the catalog, after Open).
+func (c *conn) Collections() []deltacloud.Collection {
+	cs := []deltacloud.Collection{
+		deltacloud.CollectionHardwareProfiles, deltacloud.CollectionImages, deltacloud.CollectionInstanceStates,
+		deltacloud.CollectionInstances, deltacloud.CollectionRealms,
+		deltacloud.CollectionKeys, deltacloud.CollectionFirewalls, deltacloud.CollectionAddresses,
+	}
+	if !c.opts.noCinder {
+		cs = append(cs, deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots)
+	}
+	return cs
+}
