@@ -32,15 +32,22 @@ func newJSONSchemas() *jsonSchemas { return &jsonSchemas{components: jsonObject{
 // that method writes; reflection over their Go kind would lie.
 var textTypes = map[reflect.Type]jsonObject{
 	// Number: a whole number, or its text as a string when it is not one.
-	reflect.TypeFor[wire.Number](): {"type": []string{"integer", "string"}},
+	reflect.TypeFor[wire.Number](): oneOfTypes("integer", "string"),
 	// Decimal: a number literal (0.3), or its text as a string.
-	reflect.TypeFor[wire.Decimal](): {"type": []string{"number", "string"}},
+	reflect.TypeFor[wire.Decimal](): oneOfTypes("number", "string"),
 	// Limit: "unlimited", a whole number, or the text.
-	reflect.TypeFor[wire.Limit](): {"type": []string{"integer", "string"}},
+	reflect.TypeFor[wire.Limit](): oneOfTypes("integer", "string"),
 	// NullString: null for the empty string.
 	reflect.TypeFor[wire.NullString](): {"type": []string{"string", "null"}},
 	// PropertyValues: an object of names to string values, {} when empty.
 	reflect.TypeFor[wire.PropertyValues](): {"type": "object", "additionalProperties": jsonObject{"type": "string"}},
+}
+
+// oneOfTypes is the schema of a value of one of two JSON types, spelled
+// anyOf rather than as a type array, which client generators (oapi-codegen)
+// do not take for two types other than null.
+func oneOfTypes(a, b string) jsonObject {
+	return jsonObject{"anyOf": []any{jsonObject{"type": a}, jsonObject{"type": b}}}
 }
 
 // componentName is the schema name of a wire JSON type: InstanceJSON is
