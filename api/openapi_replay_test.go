@@ -16,24 +16,16 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 )
 
-// openAPIReplay is one request of the golden and spec replays, as
-// TestOpenAPIReplays sends it.
-type openAPIReplay struct {
-	mock    map[string]string
-	setup   []tuReq
-	req     tuReq
-	prepare func(t *testing.T, s *tuServer) tuReq
-}
-
 // openAPIReplays are the requests of TestGoldenReplay and TestSpecGoldens,
-// by their golden's name: every request the goldens record.
-func openAPIReplays() map[string]openAPIReplay {
-	out := map[string]openAPIReplay{}
+// by their golden's name: every request the goldens record, each as a
+// specCase that can serve it.
+func openAPIReplays() map[string]specCase {
+	out := map[string]specCase{}
 	for name, c := range goldenCases {
-		out["golden/"+name] = openAPIReplay{setup: c.setup, req: c.req}
+		out["golden/"+name] = specCase{setup: c.setup, req: c.req}
 	}
 	for name, c := range specGoldenCases {
-		out["spec/"+name] = openAPIReplay{mock: c.mock, setup: c.setup, req: c.req, prepare: c.prepare}
+		out["spec/"+name] = c
 	}
 	return out
 }
@@ -121,16 +113,7 @@ func TestOpenAPIReplays(t *testing.T) {
 		for _, variant := range []string{"recorded", "json"} {
 			t.Run(name+"/"+variant, func(t *testing.T) {
 				t.Parallel()
-				opts := tuMockOptions(t)
-				maps.Copy(opts.DriverOptions["mock"], c.mock)
-				s := tuStart(t, opts)
-				for _, step := range c.setup {
-					s.must2xx(t, step)
-				}
-				req := c.req
-				if c.prepare != nil {
-					req = c.prepare(t, s)
-				}
+				s, req := c.serve(t)
 				if variant == "json" {
 					req = asJSON(req)
 				}
