@@ -325,22 +325,30 @@ func TestSpecGoldens(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opts := tuMockOptions(t)
-			maps.Copy(opts.DriverOptions["mock"], c.mock)
-			s := tuStart(t, opts)
-			for _, step := range c.setup {
-				s.must2xx(t, step)
-			}
-			req := c.req
-			if c.prepare != nil {
-				req = c.prepare(t, s)
-			}
+			s, req := c.serve(t)
 			checkSpecRequest(t, g.Header.Get(specRequestHeader), req)
 			r := s.do(t, req)
 			compareSpecHeaders(t, s, c, g, r)
 			compareSpecBody(t, s, c, g, r)
 		})
 	}
+}
+
+// serve starts the case's mock, runs its setup and returns the server and
+// the request to replay.
+func (c specCase) serve(t *testing.T) (*tuServer, tuReq) {
+	t.Helper()
+	opts := tuMockOptions(t)
+	maps.Copy(opts.DriverOptions["mock"], c.mock)
+	s := tuStart(t, opts)
+	for _, step := range c.setup {
+		s.must2xx(t, step)
+	}
+	req := c.req
+	if c.prepare != nil {
+		req = c.prepare(t, s)
+	}
+	return s, req
 }
 
 // checkSpecRequest checks that a golden's X-Spec-Request line names the

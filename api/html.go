@@ -146,15 +146,23 @@ func (p page) NewImageURL(href string) string {
 	return p.URL("/images/new?instance_id=" + url.QueryEscape(id))
 }
 
+// matrix is ";driver=…;provider=…" when the request chose a driver or
+// provider other than the server's defaults, for URLs that keep the choice
+// (the provider shown without the user information of an endpoint URL).
+func (q *request) matrix() string {
+	if q.driver == q.h.opts.Driver && q.provider == q.h.opts.Provider {
+		return ""
+	}
+	m := ";driver=" + url.PathEscape(q.driver)
+	if q.provider != "" {
+		m += ";provider=" + url.PathEscape(shownProvider(q.provider))
+	}
+	return m
+}
+
 // pageData wraps a page's data with the layout's context.
 func (q *request) pageData(data any) page {
-	p := page{Base: q.base, Driver: q.driver, Provider: shownProvider(q.provider), Drivers: deltacloud.Drivers(), Data: data}
-	if q.driver != q.h.opts.Driver || q.provider != q.h.opts.Provider {
-		p.Matrix = ";driver=" + url.PathEscape(q.driver)
-		if q.provider != "" {
-			p.Matrix += ";provider=" + url.PathEscape(shownProvider(q.provider))
-		}
-	}
+	p := page{Base: q.base, Matrix: q.matrix(), Driver: q.driver, Provider: shownProvider(q.provider), Drivers: deltacloud.Drivers(), Data: data}
 	for _, c := range documentedCollections() {
 		if q.prov != nil && c != deltacloud.CollectionDrivers && !slices.Contains(q.prov.Collections(), c) {
 			continue

@@ -400,6 +400,7 @@ func TestHTMLPages(t *testing.T) {
 					htOne(t, body, "a", "href", B+"/docs/"+c)
 				}
 				htOne(t, body, "a", "href", B+"/docs/instances/create")
+				htOne(t, body, "a", "href", B+"/openapi.json")
 			}},
 		{name: "docs collection", path: "/docs/instances",
 			text: []string{"index GET /instances", "show GET /instances/:id", "create POST /instances Launch",

@@ -18,6 +18,9 @@ func (q *request) route(method string, rest []string) {
 	case rest[0] == "docs":
 		q.docs(rest[1:])
 		return
+	case rest[0] == openAPIPath && len(rest) == 1:
+		q.openAPI(method)
+		return
 	}
 	c := deltacloud.Collection(rest[0])
 	if !documented(c) {
@@ -96,19 +99,42 @@ func (q *request) missingCapability(op *operation) (bool, error) {
 	if op.handle == nil {
 		return true, nil
 	}
-	capability := deltacloud.Capability(op.Capability)
-	imageOp := capability == deltacloud.CapabilityCreateImage || capability == deltacloud.CapabilityDestroyImage
-	if !optionalCollection(op.Collection) && !imageOp {
+	if !op.providerDependent() {
 		return false, nil
 	}
 	p, err := q.openAny()
 	if err != nil {
 		return false, err
 	}
-	if imageOp {
-		return !p.Supports(capability), nil
+	return !op.servedBy(p), nil
+}
+
+// imageOp reports whether op creates or destroys images, which exist where
+// the driver supports them.
+func (op *operation) imageOp() bool {
+	c := deltacloud.Capability(op.Capability)
+	return c == deltacloud.CapabilityCreateImage || c == deltacloud.CapabilityDestroyImage
+}
+
+// providerDependent reports whether op exists only where the provider says
+// so: the operations of the optional collections and image creation and
+// destruction.
+func (op *operation) providerDependent() bool {
+	return optionalCollection(op.Collection) || op.imageOp()
+}
+
+// servedBy reports whether p serves op (else it answers 412): the same
+// answer for the routing and for the OpenAPI document.
+func (op *operation) servedBy(p *deltacloud.Provider) bool {
+	switch {
+	case op.handle == nil:
+		return false
+	case op.imageOp():
+		return p.Supports(deltacloud.Capability(op.Capability))
+	case optionalCollection(op.Collection):
+		return slices.Contains(p.Collections(), op.Collection)
 	}
-	return !slices.Contains(p.Collections(), op.Collection), nil
+	return true
 }
 
 // capabilityMissing answers 412 with Expect, as the original's Rabbit does.

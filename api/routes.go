@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/wire"
 )
 
 // param is one parameter of an operation, as /api/docs lists it and as the
@@ -22,6 +24,9 @@ type param struct {
 	// Feature names the feature that adds the parameter; such a parameter
 	// exists only where the provider advertises the feature.
 	Feature string
+	// File: in a multipart form the parameter is a file (a blob's
+	// content), which the OpenAPI document describes as binary.
+	File bool
 }
 
 // operation is one route of a collection. The same table drives routing,
@@ -61,8 +66,25 @@ type operation struct {
 	// Stream operations may read a request body of any size themselves: a
 	// blob upload's body is not parsed or capped beforehand.
 	Stream bool
-	handle func(*request) error
+	// Replies are the operation's successful answers, as the OpenAPI
+	// document describes them (the handler does not read them): declared
+	// once here, beside the route, so the two cannot drift apart.
+	Replies []reply
+	handle  func(*request) error
 }
+
+// reply is one successful answer of an operation: its status and the Go
+// type of its JSON document (nil: no body, or raw content).
+type reply struct {
+	Status int
+	JSON   reflect.Type
+}
+
+// withJSON is a reply whose JSON document is a T.
+func withJSON[T any](status int) reply { return reply{Status: status, JSON: reflect.TypeFor[T]()} }
+
+// noBody is a reply without a JSON document.
+func noBody(status int) reply { return reply{Status: status} }
 
 // pattern is the operation's path after the collection: ":id", ":blob_id"
 // and the like capture, other segments must match.
@@ -179,64 +201,64 @@ var routes []*operation
 
 func init() {
 	routes = []*operation{
-		{Collection: deltacloud.CollectionDrivers, Name: "index", Method: http.MethodGet, handle: driversIndex,
+		{Collection: deltacloud.CollectionDrivers, Name: "index", Replies: []reply{withJSON[wire.DriversJSON](200)}, Method: http.MethodGet, handle: driversIndex,
 			Description: "The drivers this server can use"},
-		{Collection: deltacloud.CollectionDrivers, Name: "show", Method: http.MethodGet, Member: true, handle: driverShow,
+		{Collection: deltacloud.CollectionDrivers, Name: "show", Replies: []reply{withJSON[wire.DriverShowJSON](200)}, Method: http.MethodGet, Member: true, handle: driverShow,
 			Description: "One driver and its providers", Params: []param{idParam}},
 
-		{Collection: deltacloud.CollectionRealms, Name: "index", Method: http.MethodGet, Auth: true, handle: realmsIndex,
+		{Collection: deltacloud.CollectionRealms, Name: "index", Replies: []reply{withJSON[wire.RealmsJSON](200)}, Method: http.MethodGet, Auth: true, handle: realmsIndex,
 			Description: "The realms (regions, zones, data centres) of the provider",
 			Params:      []param{{Name: "id", Type: "string", Description: "Only this realm"}}},
-		{Collection: deltacloud.CollectionRealms, Name: "show", Method: http.MethodGet, Member: true, Auth: true, handle: realmShow,
+		{Collection: deltacloud.CollectionRealms, Name: "show", Replies: []reply{withJSON[wire.RealmShowJSON](200)}, Method: http.MethodGet, Member: true, Auth: true, handle: realmShow,
 			Description: "One realm", Params: []param{idParam}},
 
-		{Collection: deltacloud.CollectionHardwareProfiles, Name: "index", Method: http.MethodGet, handle: profilesIndex,
+		{Collection: deltacloud.CollectionHardwareProfiles, Name: "index", Replies: []reply{withJSON[wire.HardwareProfilesJSON](200)}, Method: http.MethodGet, handle: profilesIndex,
 			Description: "The hardware profiles instances can be launched with",
 			Params: []param{{Name: "id", Type: "string", Description: "Only this profile"},
 				{Name: "architecture", Type: "string", Description: "Only profiles of this architecture"}}},
-		{Collection: deltacloud.CollectionHardwareProfiles, Name: "show", Method: http.MethodGet, Member: true, handle: profileShow,
+		{Collection: deltacloud.CollectionHardwareProfiles, Name: "show", Replies: []reply{withJSON[wire.HardwareProfileShowJSON](200)}, Method: http.MethodGet, Member: true, handle: profileShow,
 			Description: "One hardware profile with its properties", Params: []param{idParam}},
 
-		{Collection: deltacloud.CollectionImages, Name: "index", Method: http.MethodGet, Auth: true, handle: imagesIndex,
+		{Collection: deltacloud.CollectionImages, Name: "index", Replies: []reply{withJSON[wire.ImagesJSON](200)}, Method: http.MethodGet, Auth: true, handle: imagesIndex,
 			Description: "The images instances can be launched from",
 			Params: []param{{Name: "id", Type: "string", Description: "Only this image"},
 				{Name: "architecture", Type: "string", Description: "Only images of this architecture"},
 				{Name: "owner_id", Type: "string", Description: featureParamDoc["owner_id"], Feature: string(deltacloud.FeatureOwnerID)}}},
-		{Collection: deltacloud.CollectionImages, Name: "show", Method: http.MethodGet, Member: true, Auth: true, handle: imageShow,
+		{Collection: deltacloud.CollectionImages, Name: "show", Replies: []reply{withJSON[wire.ImageShowJSON](200)}, Method: http.MethodGet, Member: true, Auth: true, handle: imageShow,
 			Description: "One image", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionImages, Name: "new", Method: http.MethodGet, Literal: "new", Auth: true,
+		{Collection: deltacloud.CollectionImages, Name: "new", Replies: []reply{noBody(200)}, Method: http.MethodGet, Literal: "new", Auth: true,
 			Capability: "create_image", handle: imageNewPage, Formats: []format{formatHTML},
 			Description: "HTML form to create an image from an instance (404 without instance_id)",
 			Params:      []param{{Name: "instance_id", Type: "string", Description: "The instance to image"}}},
-		{Collection: deltacloud.CollectionImages, Name: "create", Method: http.MethodPost, Auth: true, Capability: "create_image",
+		{Collection: deltacloud.CollectionImages, Name: "create", Replies: []reply{withJSON[wire.ImageShowJSON](201)}, Method: http.MethodPost, Auth: true, Capability: "create_image",
 			handle: imageCreate, Description: "Create an image from an instance",
 			Params: []param{{Name: "instance_id", Type: "string", Required: true, Description: "The instance to image"},
 				{Name: "name", Type: "string", Description: "The image's name", Feature: deltacloud.FeatureImageName},
 				{Name: "description", Type: "string", Description: "The image's description", Feature: deltacloud.FeatureImageDescription}}},
-		{Collection: deltacloud.CollectionImages, Name: "destroy", Method: http.MethodDelete, Member: true, Auth: true, Capability: "destroy_image",
+		{Collection: deltacloud.CollectionImages, Name: "destroy", Replies: []reply{noBody(204)}, Method: http.MethodDelete, Member: true, Auth: true, Capability: "destroy_image",
 			handle: imageDestroy, Description: "Delete an image", Params: []param{idParam}},
 
-		{Collection: deltacloud.CollectionInstances, Name: "index", Method: http.MethodGet, Auth: true, handle: instancesIndex,
+		{Collection: deltacloud.CollectionInstances, Name: "index", Replies: []reply{withJSON[wire.InstancesJSON](200)}, Method: http.MethodGet, Auth: true, handle: instancesIndex,
 			Description: "The caller's instances",
 			Params: []param{{Name: "id", Type: "string", Description: "Only this instance"},
 				{Name: "state", Type: "string", Description: "Only instances in this state (RUNNING, STOPPED, …)"},
 				{Name: "realm_id", Type: "string", Description: featureParamDoc["realm_id"], Feature: deltacloud.FeatureRealmFilter},
 				{Name: "owner_id", Type: "string", Description: "Only instances of this owner (default: the caller)"}}},
-		{Collection: deltacloud.CollectionInstances, Name: "show", Method: http.MethodGet, Member: true, Auth: true, handle: instanceShow,
+		{Collection: deltacloud.CollectionInstances, Name: "show", Replies: []reply{withJSON[wire.InstanceShowJSON](200)}, Method: http.MethodGet, Member: true, Auth: true, handle: instanceShow,
 			Description: "One instance with the actions it allows now", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "create", Method: http.MethodPost, Auth: true, handle: instanceCreate,
+		{Collection: deltacloud.CollectionInstances, Name: "create", Replies: []reply{withJSON[wire.InstanceShowJSON](201), withJSON[wire.InstancesJSON](201)}, Method: http.MethodPost, Auth: true, handle: instanceCreate,
 			Description: "Launch one or more instances", Params: instanceCreateParams()},
-		{Collection: deltacloud.CollectionInstances, Name: "reboot", Method: http.MethodPost, Member: true, Action: "reboot", Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "reboot", Replies: []reply{withJSON[wire.InstanceJSON](202)}, Method: http.MethodPost, Member: true, Action: "reboot", Auth: true,
 			handle: instanceAction(deltacloud.ActionReboot), Description: "Reboot an instance", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "start", Method: http.MethodPost, Member: true, Action: "start", Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "start", Replies: []reply{withJSON[wire.InstanceJSON](202)}, Method: http.MethodPost, Member: true, Action: "start", Auth: true,
 			handle: instanceAction(deltacloud.ActionStart), Description: "Start a stopped instance", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "stop", Method: http.MethodPost, Member: true, Action: "stop", Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "stop", Replies: []reply{withJSON[wire.InstanceJSON](202)}, Method: http.MethodPost, Member: true, Action: "stop", Auth: true,
 			handle: instanceAction(deltacloud.ActionStop), Description: "Stop a running instance", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "suspend", Method: http.MethodPost, Member: true, Action: "suspend", Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "suspend", Replies: []reply{withJSON[wire.InstanceJSON](202)}, Method: http.MethodPost, Member: true, Action: "suspend", Auth: true,
 			handle: instanceAction(deltacloud.ActionSuspend), Description: "Suspend or pause a running instance (where the lifecycle has it)", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "resume", Method: http.MethodPost, Member: true, Action: "resume", Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "resume", Replies: []reply{withJSON[wire.InstanceJSON](202)}, Method: http.MethodPost, Member: true, Action: "resume", Auth: true,
 			handle: instanceAction(deltacloud.ActionResume), Description: "Resume a suspended or paused instance", Params: []param{idParam}},
-		{Collection: deltacloud.CollectionInstances, Name: "destroy", Method: http.MethodDelete, Member: true, Auth: true,
+		{Collection: deltacloud.CollectionInstances, Name: "destroy", Replies: []reply{noBody(204)}, Method: http.MethodDelete, Member: true, Auth: true,
 			handle: instanceAction(deltacloud.ActionDestroy), Description: "Destroy an instance", Params: []param{idParam}},
 		{Collection: deltacloud.CollectionInstances, Name: "run", Method: http.MethodPost, Member: true, Action: "run", Auth: true,
 			Capability: "run_on_instance", Description: "Run a command on an instance over SSH",
@@ -246,7 +268,7 @@ func init() {
 				{Name: "ip", Type: "string", Description: "The address to connect to"},
 				{Name: "port", Type: "string", Description: "The SSH port (default 22)"}}},
 
-		{Collection: deltacloud.CollectionInstanceStates, Name: "index", Method: http.MethodGet, handle: statesIndex,
+		{Collection: deltacloud.CollectionInstanceStates, Name: "index", Replies: []reply{withJSON[[]wire.StateJSON](200)}, Method: http.MethodGet, handle: statesIndex,
 			Formats:     []format{formatXML, formatJSON, formatHTML, formatGV},
 			Description: "The provider's instance lifecycle: states and the transitions between them"},
 	}
