@@ -41,10 +41,10 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if c.cancel {
-				// The fake keeps holding the request (it never creates), so
-				// what is checked is the driver's own clean-up, not a race
-				// with a late create; lost answers are the cases above.
-				time.AfterFunc(50*time.Millisecond, cancel)
+				// The held create is dropped before the latency is lifted
+				// (for the clean-up's requests), so the fake never makes the
+				// droplet late; late creates are the lost answers above.
+				time.AfterFunc(50*time.Millisecond, func() { cancel(); s.DropHeld(); s.SetLatency(0) })
 			}
 			// The spec names a profile and realm, so the only request
 			// before the create is the profile check.

@@ -69,6 +69,7 @@ type Server struct {
 	throttle      int
 	retryAft      string
 	latency       time.Duration
+	dropEpoch     int // DropHeld's count: held requests of an earlier epoch give up
 	actLat        time.Duration
 	calls         map[string]int
 	remain        int
@@ -234,16 +235,29 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handler) {
 	})
 }
 
+// DropHeld makes every request now waiting out the latency give up without
+// being carried out, as when its client went away; a test cancelling a call
+// drops it before lowering the latency, so the call is never carried out
+// late.
+func (s *Server) DropHeld() { s.mu.Lock(); s.dropEpoch++; s.mu.Unlock() }
+
 // wait holds a request for the latency in force (re-read as it waits, so
 // that lowering it releases waiting requests); false when the client went
 // away or the server closed.
 func (s *Server) wait(r *http.Request, action bool) bool {
 	start := time.Now()
+	s.mu.Lock()
+	epoch := s.dropEpoch
+	s.mu.Unlock()
 	for {
 		if r.Context().Err() != nil {
 			return false
 		}
 		s.mu.Lock()
+		if s.dropEpoch != epoch {
+			s.mu.Unlock()
+			return false
+		}
 		d := s.latency
 		if action {
 			d += s.actLat
