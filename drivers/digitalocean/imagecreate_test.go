@@ -45,7 +45,7 @@ func TestCreateImage(t *testing.T) {
 		step    time.Duration
 		inject  func(s *dotest.Server)
 		spec    deltacloud.ImageSpec
-		cancel  time.Duration // cancel the create after this long
+		cancel  bool // cancel the create once the snapshot action started
 		want    error
 		wantImg deltacloud.Image // ID is not compared
 		prefix  string           // the name's prefix, when it is made up
@@ -62,7 +62,7 @@ func TestCreateImage(t *testing.T) {
 			want: deltacloud.ErrBackend},
 		{name: "tagging fails", inject: func(s *dotest.Server) { s.Fail("POST", "/v2/tags/", 1, 500, "server_error") },
 			want: deltacloud.ErrBackend},
-		{name: "cancelled while waiting", step: 300 * time.Millisecond, cancel: 50 * time.Millisecond, want: context.Canceled},
+		{name: "cancelled while waiting", step: 300 * time.Millisecond, cancel: true, want: context.Canceled},
 		{name: "name too long", spec: deltacloud.ImageSpec{Name: strings.Repeat("n", 256)}, want: deltacloud.ErrInvalidArgument},
 	}
 	for _, c := range cases {
@@ -78,8 +78,17 @@ func TestCreateImage(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
-			if c.cancel > 0 {
-				time.AfterFunc(c.cancel, cancel)
+			if c.cancel {
+				// Cancel on the event, not after a fixed time: once the
+				// snapshot action has reached the fake (steps of 300 ms).
+				const actions = "POST /v2/droplets/{id}/actions"
+				started := s.Calls(actions)
+				go func() {
+					for ctx.Err() == nil && s.Calls(actions) == started {
+						time.Sleep(time.Millisecond)
+					}
+					cancel()
+				}()
 			}
 			spec := c.spec
 			spec.InstanceID = in.ID

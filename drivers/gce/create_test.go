@@ -35,13 +35,20 @@ func TestCreateLeavesNothing(t *testing.T) {
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		s := gcetest.New(t)
-		s.SetOperationDelay(200 * time.Millisecond)
+		s.SetOperationDelay(time.Second)
 		p, err := open(t.Context(), s, "buckets=false")
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(t.Context())
-		time.AfterFunc(50*time.Millisecond, cancel)
+		// Cancel once Compute has the instance, while its insert operation
+		// still runs (a second), rather than after a fixed time.
+		go func() {
+			for ctx.Err() == nil && len(s.Resources()) == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			cancel()
+		}()
 		_, err = p.CreateInstance(ctx, spec)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("CreateInstance = %v, want context.Canceled", err)

@@ -66,7 +66,7 @@ func (r *rawCloud) do(method, path string, body any) (int, map[string]any) {
 // waitStatus polls a Cinder object until it has status.
 func (r *rawCloud) waitStatus(path, key, status string) map[string]any {
 	r.t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(2 * time.Millisecond) {
 		code, body := r.do(http.MethodGet, path, nil)
 		obj, _ := body[key].(map[string]any)
 		if code == http.StatusOK && obj["status"] == status {
@@ -100,7 +100,7 @@ func TestCinderFakeFaults(t *testing.T) {
 		t.Fatalf("server: %d %v", code, body)
 	}
 	srv := body["server"].(map[string]any)["id"].(string)
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(2 * time.Millisecond) {
 		_, body := r.do(http.MethodGet, "/compute/v2.1/servers/"+srv, nil)
 		if s, _ := body["server"].(map[string]any); s["status"] == "ACTIVE" {
 			break

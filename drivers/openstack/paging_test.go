@@ -63,7 +63,7 @@ func TestPaging(t *testing.T) {
 	}
 	var snaps []string
 	for _, id := range vols {
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 			sn, err := p.CreateStorageSnapshot(ctx, deltacloud.StorageSnapshotSpec{VolumeID: id})
 			if err == nil {
 				snaps = append(snaps, sn.ID)

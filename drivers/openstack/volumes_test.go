@@ -55,7 +55,7 @@ func TestMapSnapshotState(t *testing.T) {
 // waitVolume polls until ok holds for the volume.
 func waitVolume(t *testing.T, p *deltacloud.Provider, id string, ok func(*deltacloud.StorageVolume) bool) *deltacloud.StorageVolume {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		v, err := p.StorageVolume(t.Context(), id)
 		if err == nil && ok(v) {
@@ -127,7 +127,7 @@ func TestVolumeMapping(t *testing.T) {
 	if d := cmp.Diff(wantSn, *sn, cmpopts.IgnoreFields(deltacloud.StorageSnapshot{}, "Created")); d != "" {
 		t.Errorf("created snapshot (-want +got):\n%s", d)
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		got, err := p.StorageSnapshot(ctx, sn.ID)
 		if err == nil && got.State == deltacloud.SnapshotCompleted {
 			break
@@ -156,7 +156,7 @@ func TestVolumeMapping(t *testing.T) {
 // waitInstance polls until the instance is in state.
 func waitInstance(t *testing.T, p *deltacloud.Provider, id string, state deltacloud.State) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		in, err := p.Instance(t.Context(), id)
 		if err == nil && in.State == state {
 			return
@@ -285,7 +285,7 @@ func TestCancelledVolumeCreateLeavesNothing(t *testing.T) {
 		t.Fatalf("the request made %d volumes, want 1 (else the test proves nothing)", n)
 	}
 	p.Close() // waits for the clean-up
-	for deadline := time.Now().Add(10 * time.Second); c.VolumeCount() != 0; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); c.VolumeCount() != 0; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d volumes left after a cancelled create", c.VolumeCount())
 		}
