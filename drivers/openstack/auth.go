@@ -24,6 +24,10 @@ type services struct {
 	// why): the driver works without it but for volumes and snapshots.
 	volume    *gophercloud.ServiceClient
 	volumeErr error
+	// object is Swift, nil when the catalog has none (objectErr says why):
+	// the driver works without it but for buckets and blobs.
+	object    *gophercloud.ServiceClient
+	objectErr error
 }
 
 // errNoCredentials is the error of a provider without credentials.
@@ -99,6 +103,9 @@ func (c *conn) services(ctx context.Context) (*services, error) {
 	}
 	if s.volume, err = openstack.NewBlockStorageV3(pc, eo); err != nil {
 		s.volume, s.volumeErr = nil, catalogErr("block-storage", err)
+	}
+	if s.object, err = openstack.NewObjectStorageV1(pc, eo); err != nil {
+		s.object, s.objectErr = nil, catalogErr("object-store", err)
 	}
 	if err := negotiate(ctx, s.compute); err != nil {
 		return nil, err

@@ -4,8 +4,9 @@ import "github.com/deltacloud-go/deltacloud"
 
 // Collections lists what the provider serves (deltacloud.CollectionLister):
 // everything the driver implements, storage volumes and snapshots unless
-// the cinder option is "off" (a cloud without Cinder, whose absence the
-// driver learns only from the catalog, after Open).
+// the cinder option is "off" and buckets unless the swift option is "off"
+// (a cloud without Cinder or Swift, whose absence the driver learns only
+// from the catalog, after Open).
 func (c *conn) Collections() []deltacloud.Collection {
 	cs := []deltacloud.Collection{
 		deltacloud.CollectionHardwareProfiles, deltacloud.CollectionImages, deltacloud.CollectionInstanceStates,
@@ -14,6 +15,9 @@ func (c *conn) Collections() []deltacloud.Collection {
 	}
 	if !c.opts.noCinder {
 		cs = append(cs, deltacloud.CollectionStorageVolumes, deltacloud.CollectionStorageSnapshots)
+	}
+	if !c.opts.noSwift {
+		cs = append(cs, deltacloud.CollectionBuckets)
 	}
 	return cs
 }

@@ -32,7 +32,10 @@ func openFake(t testing.TB, options ...string) (*openstacktest.Cloud, *deltaclou
 func TestConformance(t *testing.T) {
 	c := openstacktest.New(t)
 	drivertest.RunConformance(t, drivertest.Harness{
-		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) { return open(ctx, c) },
+		// 1 MiB segments: the suite's large blobs are static large objects.
+		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
+			return open(ctx, c, "segment_size", "1048576")
+		},
 		OpenBadCredentials: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			cfg := c.Config()
 			cfg.Credentials.Password = "wrong-secret"

@@ -4,8 +4,9 @@
 // images) and instances (Nova servers), with keys (Nova key pairs),
 // firewalls (Neutron security groups), addresses (Neutron floating IPs),
 // storage volumes (Cinder v3 volumes, attached through Nova's volume
-// attachments), storage snapshots (Cinder snapshots) and images from
-// instances (Nova createImage).
+// attachments), storage snapshots (Cinder snapshots), buckets and blobs
+// (Swift containers and objects, large ones as static large objects) and
+// images from instances (Nova createImage).
 //
 // # Credentials and provider
 //
@@ -21,7 +22,7 @@
 // to the project option; gophercloud renews the token when the cloud
 // answers 401 (its reauth), and a 401 after that is
 // deltacloud.ErrAuthFailure. Service endpoints (compute, image, network,
-// block-storage) come from the token's catalog for the region and interface options, never
+// block-storage, object-store) come from the token's catalog for the region and interface options, never
 // from a request's input. The driver never reads gophercloud's environment
 // (OS_* variables) or clouds.yaml: everything comes from Config, so
 // Config.NoAmbientCredentials changes nothing but what empty credentials
@@ -54,6 +55,12 @@
 //	                      snapshots from Collections, for a cloud without
 //	                      Cinder (otherwise their calls are ErrNotSupported
 //	                      once the catalog shows it lacks block-storage)
+//	swift                 on (default) or off: off drops buckets from
+//	                      Collections, for a cloud without Swift
+//	segment_size          the bytes of one segment of a large blob (default
+//	                      256 MiB, from 1 MiB to 5 GiB): blobs announced
+//	                      larger, or of unknown size and over 64 KiB, are
+//	                      written as static large objects
 //
 // InstanceSpec.Options accepts network for one create.
 //
@@ -135,10 +142,36 @@
 // COMPLETED, error ERROR. A catalog without a block-storage endpoint
 // makes volumes and snapshots ErrNotSupported; the rest works.
 //
+// # Buckets and blobs
+//
+// Buckets are the project's Swift containers (all of them; Swift has no
+// locations), blobs their objects, with user metadata as X-Object-Meta-*
+// headers and the content streamed both ways. A blob written without a
+// type is stored as application/octet-stream (not as Swift's guess from
+// the name). A blob announced at most segment_size bytes long, or of
+// unknown size and at most 64 KiB (read ahead), is one streamed PUT, which
+// Swift discards when the body is cut off. A larger one is a static large
+// object: its segments stream one by one into the container
+// "<bucket>_segments" (python-swiftclient's convention; the driver marks
+// the container it creates with X-Container-Meta-Deltacloud-Segments-Of
+// and deletes it, when empty, with the bucket) under
+// "<blob>/slo/<upload>/<n>", each checked against its MD5, and the
+// manifest is written last: any failure before deletes the segments (at
+// once, or in the background once ctx has ended; Close waits), so nothing
+// of a failed upload stays and a blob it would have replaced is intact.
+// Replacing or deleting a large blob deletes its segments too
+// (multipart-manifest=delete). An upload's body is never sent twice: if
+// the token expires mid-upload the upload fails with ErrUnavailable and
+// stores nothing, instead of gophercloud resending the rest of the stream.
+// Creating a bucket that exists (Swift's 202) is ErrConflict; destroying
+// one that holds blobs (409) is ErrInvalidState. A catalog without an
+// object-store endpoint makes buckets ErrNotSupported.
+//
 // # Errors
 //
 // The services' fault bodies ({"itemNotFound": {"code": 404, …}} of Nova
-// and Cinder, {"NeutronError": {"type": …}} of Neutron) map onto codes: not found →
+// and Cinder, {"NeutronError": {"type": …}} of Neutron, the plain text of
+// Swift) map onto codes: not found →
 // ErrNotFound, 409 conflicts → ErrInvalidState (a server's state or task)
 // or ErrConflict (a taken name), 413/429 overLimit → ErrRateLimited with
 // Retry-After, quota exceeded → ErrForbidden, 401 → ErrAuthFailure.
@@ -150,6 +183,7 @@ package openstack
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -189,6 +223,8 @@ type options struct {
 	pause                     bool
 	owner                     string
 	noCinder                  bool
+	noSwift                   bool
+	segmentSize               int64
 }
 
 // conn is one opened provider.
@@ -228,10 +264,11 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 // parseOptions reads and checks Config.Options.
 func parseOptions(o map[string]string) (options, error) {
 	opts := options{userDomain: "Default", projectDomain: "Default", availability: gophercloud.AvailabilityPublic,
-		network: "auto", owner: DefaultOwner}
+		network: "auto", owner: DefaultOwner, segmentSize: DefaultSegmentSize}
 	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
 		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
-		"floating_network": true, "suspend": true, "owner": true, "cinder": true}
+		"floating_network": true, "suspend": true, "owner": true, "cinder": true,
+		"swift": true, "segment_size": true}
 	for k, v := range o {
 		if !known[k] {
 			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: unknown option %q", k)
@@ -287,6 +324,20 @@ func parseOptions(o map[string]string) (options, error) {
 		opts.noCinder = true
 	default:
 		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: cinder is %q; want on or off", o["cinder"])
+	}
+	switch o["swift"] {
+	case "", "on":
+	case "off":
+		opts.noSwift = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: swift is %q; want on or off", o["swift"])
+	}
+	if v := o["segment_size"]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < MinSegmentSize || n > MaxSegmentSize {
+			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: segment_size is %q; want bytes from %d (1 MiB) to %d (5 GiB)", v, MinSegmentSize, int64(MaxSegmentSize))
+		}
+		opts.segmentSize = n
 	}
 	return opts, nil
 }

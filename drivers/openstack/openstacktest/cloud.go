@@ -3,7 +3,8 @@
 // catalog), Nova (availability zones, flavors, servers with their actions,
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
 // groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
-// Nova's volume attachments); its catalog has no Swift. Its
+// Nova's volume attachments) and Swift (containers, objects and static
+// large objects). Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
@@ -71,6 +72,9 @@ type Cloud struct {
 	volumes   map[string]*volume
 	snapshots map[string]*snapshot
 	noCinder  bool
+
+	containers map[string]*swiftContainer
+	noSwift    bool
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -85,7 +89,7 @@ func New(t interface{ Cleanup(func()) }) *Cloud {
 func NewCloud() *Cloud {
 	c := &Cloud{tokens: map[string]time.Time{}, step: 5 * time.Millisecond, quota: 1 << 30, pageSize: 1000,
 		zones: []string{"nova", "az-2"}, images: map[string]*image{}, servers: map[string]*server{}, keys: map[string]*keypair{},
-		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{}}
+		volumes: map[string]*volume{}, snapshots: map[string]*snapshot{}, containers: map[string]*swiftContainer{}}
 	c.seedCompute()
 	c.seedImages()
 	c.nets = newNeutron(c)
@@ -170,6 +174,10 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !c.authorized(r) {
+		if strings.HasPrefix(path, "/swift/") {
+			swiftError(w, http.StatusUnauthorized)
+			return
+		}
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 			"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})
 		return
@@ -183,6 +191,8 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		c.nets.serve(w, r, strings.TrimPrefix(path, "/network/v2.0"))
 	case strings.HasPrefix(path, "/volume/v3/"):
 		c.serveVolume(w, r, strings.TrimPrefix(path, "/volume/v3"))
+	case strings.HasPrefix(path, "/swift/v1/"):
+		c.serveSwift(w, r, strings.TrimPrefix(path, "/swift/v1"))
 	default:
 		http.NotFound(w, r)
 	}
@@ -250,7 +260,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	exp := time.Now().Add(time.Hour)
 	c.mu.Lock()
 	c.tokens[tok] = exp
-	noCinder := c.noCinder
+	noCinder, noSwift := c.noCinder, c.noSwift
 	c.mu.Unlock()
 	base := c.srv.URL
 	ep := func(typ, name, url string) map[string]any {
@@ -268,6 +278,9 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	}
 	if !noCinder {
 		catalog = append(catalog, ep("block-storage", "cinder", base+"/volume/v3/"+ProjectID))
+	}
+	if !noSwift {
+		catalog = append(catalog, ep("object-store", "swift", base+"/swift/v1/AUTH_"+ProjectID))
 	}
 	w.Header().Set("X-Subject-Token", tok)
 	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{
