@@ -21,9 +21,12 @@ import (
 //	DELTACLOUD_OPENSTACK_IMAGE     image id to boot (default: the first listed)
 //	DELTACLOUD_OPENSTACK_FLAVOR    flavor id (default: the smallest)
 //	DELTACLOUD_OPENSTACK_NETWORK   the network option (default "auto")
-//	DELTACLOUD_OPENSTACK_CINDER    "1" when the cloud has Cinder (run.sh's has
-//	                               none): otherwise the cinder option is off
-//	                               and the volume and snapshot groups skip
+//	DELTACLOUD_OPENSTACK_CINDER    "1" when the cloud has Cinder: otherwise the
+//	                               cinder option is off and the volume and
+//	                               snapshot groups skip
+//	DELTACLOUD_OPENSTACK_SWIFT     "1" when the cloud has Swift: otherwise the
+//	                               swift option is off and the bucket and blob
+//	                               groups skip
 func TestLive(t *testing.T) {
 	if os.Getenv("DELTACLOUD_OPENSTACK_LIVE") != "1" {
 		t.Skip("DELTACLOUD_OPENSTACK_LIVE is not 1; no live OpenStack test (see openstacktest/live/run.sh)")
@@ -42,6 +45,11 @@ func TestLive(t *testing.T) {
 	if os.Getenv("DELTACLOUD_OPENSTACK_CINDER") != "1" {
 		opts["cinder"] = "off"
 	}
+	if os.Getenv("DELTACLOUD_OPENSTACK_SWIFT") != "1" {
+		opts["swift"] = "off"
+	}
+	// 1 MiB segments: the suite's large blobs become static large objects.
+	opts["segment_size"] = "1048576"
 	cfg := deltacloud.Config{Provider: env("DELTACLOUD_OPENSTACK_URL"), Options: opts,
 		Credentials:  deltacloud.Credentials{User: env("DELTACLOUD_OPENSTACK_USER"), Password: env("DELTACLOUD_OPENSTACK_PASSWORD")},
 		PollInterval: 500 * time.Millisecond, MaxPollInterval: 5 * time.Second}
