@@ -28,6 +28,10 @@ type services struct {
 	// the driver works without it but for buckets and blobs.
 	object    *gophercloud.ServiceClient
 	objectErr error
+	// metric is Gnocchi, set only with the telemetry option and when the
+	// catalog has it (metricErr says why not).
+	metric    *gophercloud.ServiceClient
+	metricErr error
 }
 
 // errNoCredentials is the error of a provider without credentials.
@@ -106,6 +110,12 @@ func (c *conn) services(ctx context.Context) (*services, error) {
 	}
 	if s.object, err = openstack.NewObjectStorageV1(pc, eo); err != nil {
 		s.object, s.objectErr = nil, catalogErr("object-store", err)
+	}
+	s.metricErr = deltacloud.Errorf(deltacloud.NotSupported, "openstack: metrics need the telemetry option")
+	if c.opts.gnocchi {
+		if s.metric, err = newMetricClient(pc, eo); err != nil {
+			s.metric, s.metricErr = nil, catalogErr("metric", err)
+		}
 	}
 	if err := negotiate(ctx, s.compute); err != nil {
 		return nil, err

@@ -137,7 +137,7 @@ func putObject(ctx context.Context, s *services, bucketID string, spec deltaclou
 		return nil, body.wrap(wrapSwift(r.Err))
 	}
 	b := blobOf(bucketID, spec.ID, r.Header)
-	b.ContentLength, b.ContentType, b.Metadata = body.n, spec.ContentType, copyMeta(spec.Metadata)
+	b.ContentLength, b.ContentType, b.Metadata = body.sent(), spec.ContentType, copyMeta(spec.Metadata)
 	return b, nil
 }
 

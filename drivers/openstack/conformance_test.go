@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 	drivertest.RunConformance(t, drivertest.Harness{
 		// 1 MiB segments: the suite's large blobs are static large objects.
 		Open: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
-			return open(ctx, c, "segment_size", "1048576")
+			return open(ctx, c, "segment_size", "1048576", "telemetry", "gnocchi")
 		},
 		OpenBadCredentials: func(ctx context.Context, t *testing.T) (*deltacloud.Provider, error) {
 			cfg := c.Config()

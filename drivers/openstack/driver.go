@@ -61,6 +61,9 @@
 //	                      256 MiB, from 1 MiB to 5 GiB): blobs announced
 //	                      larger, or of unknown size and over 64 KiB, are
 //	                      written as static large objects
+//	telemetry             off (default) or gnocchi: gnocchi serves metrics
+//	                      from the catalog's Gnocchi ("metric") endpoint, where
+//	                      Ceilometer keeps the servers' measures
 //
 // InstanceSpec.Options accepts network for one create.
 //
@@ -167,6 +170,21 @@
 // one that holds blobs (409) is ErrInvalidState. A catalog without an
 // object-store endpoint makes buckets ErrNotSupported.
 //
+// # Metrics
+//
+// With the telemetry option "gnocchi" the driver serves metrics: one per
+// server, under its id, with the properties cpuUtilization (percent of
+// the flavor's vCPUs, from the rate of Ceilometer's cumulative "cpu"
+// nanoseconds) and memoryUsage (MB, "memory.usage"). Metric reads the
+// last hour of the instance resource Ceilometer keeps under the server's
+// id, at the finest granularity of each metric's archive policy: the mean
+// as the average, and min and max where the policy keeps them (otherwise
+// they equal the mean; Ceilometer's own policies keep only means). A
+// server Gnocchi does not know yet has properties without samples. The
+// collections are fixed when the provider opens, before the catalog is
+// read, so the operator says whether the cloud has Gnocchi; without a
+// "metric" endpoint the calls are ErrNotSupported.
+//
 // # Errors
 //
 // The services' fault bodies ({"itemNotFound": {"code": 404, …}} of Nova
@@ -225,6 +243,7 @@ type options struct {
 	noCinder                  bool
 	noSwift                   bool
 	segmentSize               int64
+	gnocchi                   bool
 }
 
 // conn is one opened provider.
@@ -268,7 +287,7 @@ func parseOptions(o map[string]string) (options, error) {
 	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
 		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
 		"floating_network": true, "suspend": true, "owner": true, "cinder": true,
-		"swift": true, "segment_size": true}
+		"swift": true, "segment_size": true, "telemetry": true}
 	for k, v := range o {
 		if !known[k] {
 			return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: unknown option %q", k)
@@ -331,6 +350,13 @@ func parseOptions(o map[string]string) (options, error) {
 		opts.noSwift = true
 	default:
 		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: swift is %q; want on or off", o["swift"])
+	}
+	switch o["telemetry"] {
+	case "", "off":
+	case "gnocchi":
+		opts.gnocchi = true
+	default:
+		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: telemetry is %q; want off or gnocchi", o["telemetry"])
 	}
 	if v := o["segment_size"]; v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/objectstorage/v1/containers"
@@ -70,13 +71,13 @@ func (c *conn) putLarge(ctx context.Context, s *services, bucketID string, spec 
 		if r.Err != nil {
 			return nil, body.wrap(wrapSwift(r.Err))
 		}
-		seg := segment{Path: "/" + segBucket + "/" + name, ETag: hex.EncodeToString(sum.Sum(nil)), Size: body.n}
+		seg := segment{Path: "/" + segBucket + "/" + name, ETag: hex.EncodeToString(sum.Sum(nil)), Size: body.sent()}
 		segs = append(segs, seg)
 		if got := strings.Trim(r.Header.Get("Etag"), `"`); got != "" && got != seg.ETag {
 			return nil, &deltacloud.Error{Code: deltacloud.Backend, ID: spec.ID,
 				Message: fmt.Sprintf("openstack: Swift stored segment %d with MD5 %s; %s was sent", n, got, seg.ETag)}
 		}
-		total += body.n
+		total += seg.Size
 	}
 	manifest, err := json.Marshal(segs)
 	if err != nil {
@@ -197,32 +198,50 @@ var errReplay = errors.New("openstack: the token expired during an upload, which
 // onceBody is an upload's body that counts what it sends and refuses to be
 // rewound after sending anything: gophercloud rewinds a body (io.Seeker)
 // to resend it after a 401, and would otherwise send the rest of a stream
-// as if it were the whole.
+// as if it were the whole. The transport may go on reading it from its own
+// goroutine while gophercloud handles the answer, and even after the
+// request returned: stop ends that, so nothing of the caller's content is
+// read once the upload is over.
 type onceBody struct {
 	r        io.Reader
-	n        int64
-	replayed bool
+	n        atomic.Int64
+	replayed atomic.Bool
+	stopped  atomic.Bool
 }
 
+// errUploadOver is what the transport reads from a body after its upload
+// ended.
+var errUploadOver = errors.New("openstack: the upload is over")
+
 func (b *onceBody) Read(p []byte) (int, error) {
+	if b.stopped.Load() {
+		return 0, errUploadOver
+	}
 	n, err := b.r.Read(p)
-	b.n += int64(n)
+	b.n.Add(int64(n))
 	return n, err
 }
 
 // Seek allows only the rewind of a body nothing was read from.
 func (b *onceBody) Seek(offset int64, whence int) (int64, error) {
-	if offset == 0 && whence == io.SeekStart && b.n == 0 {
+	if offset == 0 && whence == io.SeekStart && b.n.Load() == 0 {
 		return 0, nil
 	}
-	b.replayed = true
+	b.replayed.Store(true)
 	return 0, errReplay
 }
 
-// wrap explains a failure caused by a refused replay: the upload must be
-// tried again (nothing was stored).
+// sent stops the body and returns how many bytes it gave.
+func (b *onceBody) sent() int64 {
+	b.stopped.Store(true)
+	return b.n.Load()
+}
+
+// wrap stops the body and explains a failure caused by a refused replay:
+// the upload must be tried again (nothing was stored).
 func (b *onceBody) wrap(err error) error {
-	if !b.replayed {
+	b.stopped.Store(true)
+	if !b.replayed.Load() {
 		return err
 	}
 	return &deltacloud.Error{Code: deltacloud.Unavailable, Message: errReplay.Error() + "; nothing was stored, try again", Err: err}

@@ -3,8 +3,8 @@
 // catalog), Nova (availability zones, flavors, servers with their actions,
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
 // groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
-// Nova's volume attachments) and Swift (containers, objects and static
-// large objects). Its
+// Nova's volume attachments), Swift (containers, objects and static
+// large objects) and Gnocchi (the measures Ceilometer would keep). Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
@@ -75,6 +75,10 @@ type Cloud struct {
 
 	containers map[string]*swiftContainer
 	noSwift    bool
+
+	noGnocchi      bool
+	archiveMethods []string
+	telemetryDelay time.Duration
 }
 
 // New starts a fake cloud with a catalogue of flavors, images, zones and a
@@ -193,6 +197,8 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		c.serveVolume(w, r, strings.TrimPrefix(path, "/volume/v3"))
 	case strings.HasPrefix(path, "/swift/v1/"):
 		c.serveSwift(w, r, strings.TrimPrefix(path, "/swift/v1"))
+	case strings.HasPrefix(path, "/metric/v1/"):
+		c.serveGnocchi(w, r, strings.TrimPrefix(path, "/metric/v1"))
 	default:
 		http.NotFound(w, r)
 	}
@@ -260,7 +266,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	exp := time.Now().Add(time.Hour)
 	c.mu.Lock()
 	c.tokens[tok] = exp
-	noCinder, noSwift := c.noCinder, c.noSwift
+	noCinder, noSwift, noGnocchi := c.noCinder, c.noSwift, c.noGnocchi
 	c.mu.Unlock()
 	base := c.srv.URL
 	ep := func(typ, name, url string) map[string]any {
@@ -281,6 +287,9 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 	}
 	if !noSwift {
 		catalog = append(catalog, ep("object-store", "swift", base+"/swift/v1/AUTH_"+ProjectID))
+	}
+	if !noGnocchi {
+		catalog = append(catalog, ep("metric", "gnocchi", base+"/metric"))
 	}
 	w.Header().Set("X-Subject-Token", tok)
 	writeJSON(w, http.StatusCreated, map[string]any{"token": map[string]any{

@@ -1,0 +1,270 @@
+package openstack
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
+
+	"github.com/deltacloud-go/deltacloud"
+)
+
+// MetricWindow is how far back Metric reads measures.
+const MetricWindow = time.Hour
+
+// The properties of a metric, read from the Gnocchi metrics Ceilometer
+// keeps on an instance resource.
+const (
+	// PropertyCPU is the share of the server's vCPUs busy, in percent: the
+	// rate of Ceilometer's cumulative "cpu" nanoseconds per period,
+	// divided by the period and the flavor's vCPUs.
+	PropertyCPU = "cpuUtilization"
+	// PropertyMemory is the memory the guest uses, in MB (Ceilometer's
+	// "memory.usage").
+	PropertyMemory = "memoryUsage"
+)
+
+// metricProperty says where a property comes from and how to read it.
+type metricProperty struct {
+	name, unit string
+	// gnocchi is the metric's name on the instance resource; rate marks a
+	// cumulative counter read through Gnocchi's rate: aggregations.
+	gnocchi string
+	rate    bool
+}
+
+var metricProperties = []metricProperty{
+	{name: PropertyCPU, unit: "Percent", gnocchi: "cpu", rate: true},
+	{name: PropertyMemory, unit: "Megabytes", gnocchi: "memory.usage"},
+}
+
+// maxTelemetryBody bounds what is read of a Gnocchi answer.
+const maxTelemetryBody = 8 << 20
+
+// telemetry returns the authenticated services with their Gnocchi
+// client, or ErrNotSupported when the catalog has no metric endpoint.
+func (c *conn) telemetry(ctx context.Context) (*services, error) {
+	s, err := c.services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.metric == nil {
+		return nil, s.metricErr
+	}
+	return s, nil
+}
+
+// newMetricClient is the Gnocchi v1 client of the catalog's "metric"
+// endpoint (gophercloud has none of its own).
+func newMetricClient(pc *gophercloud.ProviderClient, eo gophercloud.EndpointOpts) (*gophercloud.ServiceClient, error) {
+	eo.ApplyDefaults("metric")
+	u, err := pc.EndpointLocator(eo)
+	if err != nil {
+		return nil, err
+	}
+	u = gophercloud.NormalizeURL(u)
+	return &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: u, ResourceBase: u + "v1/", Type: "metric"}, nil
+}
+
+// Metrics lists one metric per server, naming its properties without
+// samples; the entity is the server's name.
+func (c *conn) Metrics(ctx context.Context) ([]deltacloud.Metric, error) {
+	if _, err := c.telemetry(ctx); err != nil {
+		return nil, err
+	}
+	ins, err := c.Instances(ctx, deltacloud.InstanceFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]deltacloud.Metric, 0, len(ins))
+	for _, in := range ins {
+		m := deltacloud.Metric{ID: in.ID, Entity: in.Name}
+		for _, p := range metricProperties {
+			m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: p.name})
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// gnocchiResource is the part of a Gnocchi resource the driver reads: its
+// metrics by name.
+type gnocchiResource struct {
+	ID      string            `json:"id"`
+	Metrics map[string]string `json:"metrics"`
+}
+
+// gnocchiMetric is the part of a Gnocchi metric the driver reads: the
+// aggregation methods its archive policy keeps.
+type gnocchiMetric struct {
+	ArchivePolicy struct {
+		AggregationMethods []string `json:"aggregation_methods"`
+	} `json:"archive_policy"`
+}
+
+// Metric reads a server's measures of the last MetricWindow from Gnocchi:
+// the instance resource Ceilometer keeps under the server's id, then each
+// property's metric (its archive policy, then mean, and min and max where
+// the policy keeps them, at the finest granularity). A server Gnocchi has
+// no resource for yet has properties without samples; an unknown server
+// is ErrNotFound.
+func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error) {
+	s, err := c.telemetry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, err := c.Instance(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	m := &deltacloud.Metric{ID: id, Entity: in.Name}
+	for _, p := range metricProperties {
+		m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: p.name})
+	}
+	var res gnocchiResource
+	if err := getJSON(ctx, s.metric, s.metric.ServiceURL("resource", "instance", url.PathEscape(id)), &res); err != nil {
+		if isNotFound(err) {
+			return m, nil
+		}
+		return nil, wrap(err)
+	}
+	vcpus := 1
+	if in.Profile.ID != "" {
+		if f, err := flavors.Get(ctx, s.compute, in.Profile.ID).Extract(); err == nil && f.VCPUs > 0 {
+			vcpus = f.VCPUs
+		}
+	}
+	end := time.Now().UTC()
+	for i, p := range metricProperties {
+		mid, ok := res.Metrics[p.gnocchi]
+		if !ok {
+			continue
+		}
+		samples, err := readSamples(ctx, s.metric, mid, p, end.Add(-MetricWindow), vcpus)
+		if err != nil {
+			return nil, err
+		}
+		m.Properties[i].Samples = samples
+	}
+	return m, nil
+}
+
+// readSamples reads one metric's measures since start as samples.
+func readSamples(ctx context.Context, sc *gophercloud.ServiceClient, metricID string, p metricProperty, start time.Time, vcpus int) ([]deltacloud.MetricSample, error) {
+	var gm gnocchiMetric
+	if err := getJSON(ctx, sc, sc.ServiceURL("metric", url.PathEscape(metricID)), &gm); err != nil {
+		if isNotFound(err) {
+			return nil, nil // deleted since the resource was read
+		}
+		return nil, wrap(err)
+	}
+	prefix := ""
+	if p.rate {
+		prefix = "rate:"
+	}
+	methods := gm.ArchivePolicy.AggregationMethods
+	if !slices.Contains(methods, prefix+"mean") {
+		return nil, nil // nothing the driver can read as an average
+	}
+	read := func(method string) (map[time.Time]float64, float64, error) {
+		if !slices.Contains(methods, prefix+method) {
+			return nil, 0, nil
+		}
+		q := url.Values{"start": {start.Format(time.RFC3339)}, "aggregation": {prefix + method}}
+		var raw [][]json.RawMessage
+		if err := getJSON(ctx, sc, sc.ServiceURL("metric", url.PathEscape(metricID), "measures")+"?"+q.Encode(), &raw); err != nil {
+			return nil, 0, wrap(err)
+		}
+		return finest(raw)
+	}
+	mean, g, err := read("mean")
+	if err != nil {
+		return nil, err
+	}
+	lo, glo, err := read("min")
+	if err != nil {
+		return nil, err
+	}
+	hi, ghi, err := read("max")
+	if err != nil {
+		return nil, err
+	}
+	scale := 1.0
+	if p.rate {
+		// Nanoseconds of CPU time per period of g seconds, as a share of
+		// the vCPUs' time.
+		scale = 100 / (g * 1e9 * float64(vcpus))
+	}
+	out := make([]deltacloud.MetricSample, 0, len(mean))
+	for t, v := range mean {
+		smp := deltacloud.MetricSample{Timestamp: t, Average: v * scale, Minimum: v * scale, Maximum: v * scale, Unit: p.unit}
+		if x, ok := lo[t]; ok && glo == g && x*scale <= smp.Average {
+			smp.Minimum = x * scale
+		}
+		if x, ok := hi[t]; ok && ghi == g && x*scale >= smp.Average {
+			smp.Maximum = x * scale
+		}
+		out = append(out, smp)
+	}
+	slices.SortFunc(out, func(a, b deltacloud.MetricSample) int { return a.Timestamp.Compare(b.Timestamp) })
+	return out, nil
+}
+
+// finest reads Gnocchi's measures ([timestamp, granularity, value]
+// triples of every granularity the policy keeps) and returns the values
+// of the finest granularity, by time, with that granularity in seconds.
+// Entries it cannot read are skipped.
+func finest(raw [][]json.RawMessage) (map[time.Time]float64, float64, error) {
+	type measure struct {
+		t    time.Time
+		g, v float64
+	}
+	var ms []measure
+	g := 0.0
+	for _, e := range raw {
+		if len(e) != 3 {
+			continue
+		}
+		var ts string
+		var m measure
+		if json.Unmarshal(e[0], &ts) != nil || json.Unmarshal(e[1], &m.g) != nil || json.Unmarshal(e[2], &m.v) != nil || m.g <= 0 {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339Nano, ts)
+		if err != nil {
+			continue
+		}
+		m.t = t.UTC()
+		ms = append(ms, m)
+		if g == 0 || m.g < g {
+			g = m.g
+		}
+	}
+	out := map[time.Time]float64{}
+	for _, m := range ms {
+		if m.g == g {
+			out[m.t] = m.v
+		}
+	}
+	return out, g, nil
+}
+
+// getJSON reads a bounded JSON answer into v.
+func getJSON(ctx context.Context, sc *gophercloud.ServiceClient, u string, v any) error {
+	resp, err := sc.Get(ctx, u, nil, &gophercloud.RequestOpts{OkCodes: []int{200}, KeepResponseBody: true})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxTelemetryBody)).Decode(v); err != nil {
+		return &deltacloud.Error{Code: deltacloud.Backend, Message: fmt.Sprintf("openstack: unreadable Gnocchi answer from %s", strings.TrimPrefix(u, sc.Endpoint)), Err: err}
+	}
+	return nil
+}
