@@ -174,13 +174,14 @@
 //
 // With the telemetry option "gnocchi" the driver serves metrics: one per
 // server, under its id, with the properties cpuUtilization (percent of
-// the flavor's vCPUs, from the rate of Ceilometer's cumulative "cpu"
-// nanoseconds) and memoryUsage (MB, "memory.usage"). Metric reads the
-// last hour of the instance resource Ceilometer keeps under the server's
-// id, at the finest granularity of each metric's archive policy: the mean
-// as the average, and min and max where the policy keeps them (otherwise
-// they equal the mean; Ceilometer's own policies keep only means). A
-// server Gnocchi does not know yet has properties without samples. The
+// the flavor's vCPUs, from the growth of Ceilometer's cumulative "cpu"
+// nanoseconds between consecutive periods) and memoryUsage (MB,
+// "memory.usage"). Metric reads the last hour of the instance resource
+// Ceilometer keeps under the server's id, complete periods at the finest
+// granularity of each metric's archive policy: the mean as the average,
+// and for memory min and max where the policy keeps them (otherwise they
+// equal the mean; Ceilometer's own policies keep only means). A server
+// Gnocchi does not know yet has properties without samples. The
 // collections are fixed when the provider opens, before the catalog is
 // read, so the operator says whether the cloud has Gnocchi; without a
 // "metric" endpoint the calls are ErrNotSupported.
@@ -284,6 +285,7 @@ func (driver) Open(ctx context.Context, cfg deltacloud.Config) (deltacloud.Conn,
 func parseOptions(o map[string]string) (options, error) {
 	opts := options{userDomain: "Default", projectDomain: "Default", availability: gophercloud.AvailabilityPublic,
 		network: "auto", owner: DefaultOwner, segmentSize: DefaultSegmentSize}
+	var err error
 	known := map[string]bool{"project": true, "project_id": true, "domain": true, "user_domain": true,
 		"project_domain": true, "region": true, "interface": true, "auth_type": true, "network": true,
 		"floating_network": true, "suspend": true, "owner": true, "cinder": true,
@@ -327,36 +329,20 @@ func parseOptions(o map[string]string) (options, error) {
 		opts.network = n
 	}
 	opts.floatingNetwork = o["floating_network"]
-	switch o["suspend"] {
-	case "", "suspend":
-	case "pause":
-		opts.pause = true
-	default:
-		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: suspend is %q; want suspend or pause", o["suspend"])
+	if opts.pause, err = choice(o, "suspend", "suspend", "pause"); err != nil {
+		return opts, err
 	}
 	if v := o["owner"]; v != "" {
 		opts.owner = v
 	}
-	switch o["cinder"] {
-	case "", "on":
-	case "off":
-		opts.noCinder = true
-	default:
-		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: cinder is %q; want on or off", o["cinder"])
+	if opts.noCinder, err = choice(o, "cinder", "on", "off"); err != nil {
+		return opts, err
 	}
-	switch o["swift"] {
-	case "", "on":
-	case "off":
-		opts.noSwift = true
-	default:
-		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: swift is %q; want on or off", o["swift"])
+	if opts.noSwift, err = choice(o, "swift", "on", "off"); err != nil {
+		return opts, err
 	}
-	switch o["telemetry"] {
-	case "", "off":
-	case "gnocchi":
-		opts.gnocchi = true
-	default:
-		return opts, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: telemetry is %q; want off or gnocchi", o["telemetry"])
+	if opts.gnocchi, err = choice(o, "telemetry", "off", "gnocchi"); err != nil {
+		return opts, err
 	}
 	if v := o["segment_size"]; v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -366,6 +352,18 @@ func parseOptions(o map[string]string) (options, error) {
 		opts.segmentSize = n
 	}
 	return opts, nil
+}
+
+// choice reads a two-valued option: true when it is alt, false when it is
+// empty or def.
+func choice(o map[string]string, key, def, alt string) (bool, error) {
+	switch o[key] {
+	case "", def:
+		return false, nil
+	case alt:
+		return true, nil
+	}
+	return false, deltacloud.Errorf(deltacloud.InvalidArgument, "openstack: %s is %q; want %s or %s", key, o[key], def, alt)
 }
 
 // features are what the driver honours.

@@ -20,12 +20,12 @@ const maxFaultBody = 64 << 10
 // Fault is what an OpenStack error body says: Nova and Cinder's
 // {"itemNotFound": {"code": 404, "message": …}}, Neutron's
 // {"NeutronError": {"type": …, "message": …}}, Keystone's
-// {"error": {"title": …, "message": …}}, or the plain text of Glance and
-// Swift.
+// {"error": {"title": …, "message": …}}, Gnocchi's {"code": …, "title": …,
+// "description": …}, or the plain text of Glance and Swift.
 type Fault struct {
 	// Kind is the fault's name: Nova's key ("itemNotFound",
 	// "conflictingRequest"), Neutron's type ("SecurityGroupInUse"),
-	// Keystone's title; empty for a plain-text body.
+	// Keystone's or Gnocchi's title; empty for a plain-text body.
 	Kind    string
 	Message string
 }
@@ -37,6 +37,9 @@ func ParseFault(body []byte) Fault {
 		body = body[:maxFaultBody]
 	}
 	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) == nil && doc["description"] != nil && doc["title"] != nil {
+		return gnocchiFault(doc)
+	}
 	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
 		for k, raw := range doc {
 			var inner struct {
@@ -64,6 +67,35 @@ func ParseFault(body []byte) Fault {
 		text = strings.ToValidUTF8(text[:200], "")
 	}
 	return Fault{Message: text}
+}
+
+// gnocchiFault reads Gnocchi's {"code": 404, "title": "Not Found",
+// "description": …}, whose description is a string or an object with a
+// cause ({"cause": "Argument value error", "detail": "start", "reason":
+// …}).
+func gnocchiFault(doc map[string]json.RawMessage) Fault {
+	var f Fault
+	json.Unmarshal(doc["title"], &f.Kind)
+	if json.Unmarshal(doc["description"], &f.Message) != nil {
+		var d struct {
+			Cause  string          `json:"cause"`
+			Detail json.RawMessage `json:"detail"`
+			Reason string          `json:"reason"`
+		}
+		json.Unmarshal(doc["description"], &d)
+		f.Message = d.Cause
+		var detail string
+		if json.Unmarshal(d.Detail, &detail) == nil && detail != "" {
+			f.Message += ": " + detail
+		}
+		if d.Reason != "" {
+			f.Message += ": " + d.Reason
+		}
+	}
+	if len(f.Message) > 200 {
+		f.Message = strings.ToValidUTF8(f.Message[:200], "")
+	}
+	return f
 }
 
 // CodeFor classifies an OpenStack error response by its status and fault.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -23,8 +24,11 @@ const MetricWindow = time.Hour
 // keeps on an instance resource.
 const (
 	// PropertyCPU is the share of the server's vCPUs busy, in percent: the
-	// rate of Ceilometer's cumulative "cpu" nanoseconds per period,
-	// divided by the period and the flavor's vCPUs.
+	// growth of Ceilometer's cumulative "cpu" nanoseconds from one period's
+	// mean to the next, divided by the time between them and the flavor's
+	// vCPUs. (Gnocchi's rate:mean is no rate over the period but the mean
+	// difference between raw measures, which depends on how often
+	// Ceilometer polls.)
 	PropertyCPU = "cpuUtilization"
 	// PropertyMemory is the memory the guest uses, in MB (Ceilometer's
 	// "memory.usage").
@@ -34,14 +38,14 @@ const (
 // metricProperty says where a property comes from and how to read it.
 type metricProperty struct {
 	name, unit string
-	// gnocchi is the metric's name on the instance resource; rate marks a
-	// cumulative counter read through Gnocchi's rate: aggregations.
-	gnocchi string
-	rate    bool
+	// gnocchi is the metric's name on the instance resource; cumulative
+	// marks a counter of CPU nanoseconds, read as its growth.
+	gnocchi    string
+	cumulative bool
 }
 
 var metricProperties = []metricProperty{
-	{name: PropertyCPU, unit: "Percent", gnocchi: "cpu", rate: true},
+	{name: PropertyCPU, unit: "Percent", gnocchi: "cpu", cumulative: true},
 	{name: PropertyMemory, unit: "Megabytes", gnocchi: "memory.usage"},
 }
 
@@ -111,10 +115,10 @@ type gnocchiMetric struct {
 
 // Metric reads a server's measures of the last MetricWindow from Gnocchi:
 // the instance resource Ceilometer keeps under the server's id, then each
-// property's metric (its archive policy, then mean, and min and max where
-// the policy keeps them, at the finest granularity). A server Gnocchi has
-// no resource for yet has properties without samples; an unknown server
-// is ErrNotFound.
+// property's metric (its archive policy, then the mean, and for memory
+// min and max where the policy keeps them, at the finest granularity;
+// complete periods only). A server Gnocchi has no resource for yet has
+// properties without samples; an unknown server is ErrNotFound.
 func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error) {
 	s, err := c.telemetry(ctx)
 	if err != nil {
@@ -147,7 +151,7 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 		if !ok {
 			continue
 		}
-		samples, err := readSamples(ctx, s.metric, mid, p, end.Add(-MetricWindow), vcpus)
+		samples, err := readSamples(ctx, s.metric, mid, p, end.Add(-MetricWindow), end, vcpus)
 		if err != nil {
 			return nil, err
 		}
@@ -156,8 +160,10 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 	return m, nil
 }
 
-// readSamples reads one metric's measures since start as samples.
-func readSamples(ctx context.Context, sc *gophercloud.ServiceClient, metricID string, p metricProperty, start time.Time, vcpus int) ([]deltacloud.MetricSample, error) {
+// readSamples reads one metric's measures since start as samples of
+// complete periods (Gnocchi includes the period still filling, whose mean
+// would mislead).
+func readSamples(ctx context.Context, sc *gophercloud.ServiceClient, metricID string, p metricProperty, start, now time.Time, vcpus int) ([]deltacloud.MetricSample, error) {
 	var gm gnocchiMetric
 	if err := getJSON(ctx, sc, sc.ServiceURL("metric", url.PathEscape(metricID)), &gm); err != nil {
 		if isNotFound(err) {
@@ -165,67 +171,85 @@ func readSamples(ctx context.Context, sc *gophercloud.ServiceClient, metricID st
 		}
 		return nil, wrap(err)
 	}
-	prefix := ""
-	if p.rate {
-		prefix = "rate:"
-	}
 	methods := gm.ArchivePolicy.AggregationMethods
-	if !slices.Contains(methods, prefix+"mean") {
+	if !slices.Contains(methods, "mean") {
 		return nil, nil // nothing the driver can read as an average
 	}
-	read := func(method string) (map[time.Time]float64, float64, error) {
-		if !slices.Contains(methods, prefix+method) {
-			return nil, 0, nil
+	read := func(method string) ([]measure, error) {
+		if !slices.Contains(methods, method) {
+			return nil, nil
 		}
-		q := url.Values{"start": {start.Format(time.RFC3339)}, "aggregation": {prefix + method}}
+		q := url.Values{"start": {start.Format(time.RFC3339)}, "aggregation": {method}}
 		var raw [][]json.RawMessage
 		if err := getJSON(ctx, sc, sc.ServiceURL("metric", url.PathEscape(metricID), "measures")+"?"+q.Encode(), &raw); err != nil {
-			return nil, 0, wrap(err)
+			return nil, wrap(err)
 		}
-		return finest(raw)
+		return finest(raw, now), nil
 	}
-	mean, g, err := read("mean")
+	mean, err := read("mean")
 	if err != nil {
 		return nil, err
 	}
-	lo, glo, err := read("min")
+	if p.cumulative {
+		return growth(mean, p.unit, vcpus), nil
+	}
+	lo, err := read("min")
 	if err != nil {
 		return nil, err
 	}
-	hi, ghi, err := read("max")
+	hi, err := read("max")
 	if err != nil {
 		return nil, err
 	}
-	scale := 1.0
-	if p.rate {
-		// Nanoseconds of CPU time per period of g seconds, as a share of
-		// the vCPUs' time.
-		scale = 100 / (g * 1e9 * float64(vcpus))
+	at := func(ms []measure, t time.Time) (float64, bool) {
+		i, ok := slices.BinarySearchFunc(ms, t, func(m measure, t time.Time) int { return m.t.Compare(t) })
+		if !ok {
+			return 0, false
+		}
+		return ms[i].v, true
 	}
 	out := make([]deltacloud.MetricSample, 0, len(mean))
-	for t, v := range mean {
-		smp := deltacloud.MetricSample{Timestamp: t, Average: v * scale, Minimum: v * scale, Maximum: v * scale, Unit: p.unit}
-		if x, ok := lo[t]; ok && glo == g && x*scale <= smp.Average {
-			smp.Minimum = x * scale
+	for _, m := range mean {
+		smp := deltacloud.MetricSample{Timestamp: m.t, Average: m.v, Minimum: m.v, Maximum: m.v, Unit: p.unit}
+		if x, ok := at(lo, m.t); ok && x <= m.v {
+			smp.Minimum = x
 		}
-		if x, ok := hi[t]; ok && ghi == g && x*scale >= smp.Average {
-			smp.Maximum = x * scale
+		if x, ok := at(hi, m.t); ok && x >= m.v {
+			smp.Maximum = x
 		}
 		out = append(out, smp)
 	}
-	slices.SortFunc(out, func(a, b deltacloud.MetricSample) int { return a.Timestamp.Compare(b.Timestamp) })
 	return out, nil
 }
 
-// finest reads Gnocchi's measures ([timestamp, granularity, value]
-// triples of every granularity the policy keeps) and returns the values
-// of the finest granularity, by time, with that granularity in seconds.
-// Entries it cannot read are skipped.
-func finest(raw [][]json.RawMessage) (map[time.Time]float64, float64, error) {
-	type measure struct {
-		t    time.Time
-		g, v float64
+// growth turns the period means of a cumulative CPU-nanosecond counter
+// into the busy share of vcpus between consecutive periods, in percent;
+// a counter that went back (the server restarted) gives no sample.
+func growth(mean []measure, unit string, vcpus int) []deltacloud.MetricSample {
+	var out []deltacloud.MetricSample
+	for i := 1; i < len(mean); i++ {
+		d, dt := mean[i].v-mean[i-1].v, mean[i].t.Sub(mean[i-1].t).Seconds()
+		if d < 0 || dt <= 0 {
+			continue
+		}
+		v := 100 * d / (dt * 1e9 * float64(vcpus))
+		out = append(out, deltacloud.MetricSample{Timestamp: mean[i].t, Average: v, Minimum: v, Maximum: v, Unit: unit})
 	}
+	return out
+}
+
+// measure is one value of a period.
+type measure struct {
+	t time.Time
+	g float64 // the period, in seconds
+	v float64
+}
+
+// finest reads Gnocchi's measures ([timestamp, granularity, value]
+// triples, of every granularity the policy keeps) and returns those of
+// the finest granularity whose period ended by now, by time. Entries it
+// cannot read are skipped.
+func finest(raw [][]json.RawMessage, now time.Time) []measure {
 	var ms []measure
 	g := 0.0
 	for _, e := range raw {
@@ -234,7 +258,8 @@ func finest(raw [][]json.RawMessage) (map[time.Time]float64, float64, error) {
 		}
 		var ts string
 		var m measure
-		if json.Unmarshal(e[0], &ts) != nil || json.Unmarshal(e[1], &m.g) != nil || json.Unmarshal(e[2], &m.v) != nil || m.g <= 0 {
+		if json.Unmarshal(e[0], &ts) != nil || json.Unmarshal(e[1], &m.g) != nil || json.Unmarshal(e[2], &m.v) != nil ||
+			m.g <= 0 || m.g > 1e9 || math.IsNaN(m.v) {
 			continue
 		}
 		t, err := time.Parse(time.RFC3339Nano, ts)
@@ -242,18 +267,17 @@ func finest(raw [][]json.RawMessage) (map[time.Time]float64, float64, error) {
 			continue
 		}
 		m.t = t.UTC()
+		if m.t.Add(time.Duration(m.g * float64(time.Second))).After(now) {
+			continue
+		}
 		ms = append(ms, m)
 		if g == 0 || m.g < g {
 			g = m.g
 		}
 	}
-	out := map[time.Time]float64{}
-	for _, m := range ms {
-		if m.g == g {
-			out[m.t] = m.v
-		}
-	}
-	return out, g, nil
+	ms = slices.DeleteFunc(ms, func(m measure) bool { return m.g != g })
+	slices.SortFunc(ms, func(a, b measure) int { return a.t.Compare(b.t) })
+	return slices.CompactFunc(ms, func(a, b measure) bool { return a.t.Equal(b.t) })
 }
 
 // getJSON reads a bounded JSON answer into v.

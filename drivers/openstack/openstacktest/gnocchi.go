@@ -15,14 +15,21 @@ import (
 // what Ceilometer keeps for every server: an instance resource under the
 // server's id with the metrics "cpu" (cumulative nanoseconds, archive
 // policy ceilometer-low-rate), "vcpus" and "memory.usage" (MB,
-// ceilometer-low), and their measures, computed from the server's
-// creation time so nothing needs storing: each minute since, a CPU load
-// of 10-30 % of the flavor's vCPUs and 256-263 MB of memory, as three
-// measures Spread apart. Policies keep
-// 60-second points for a day and hourly points for 30 days.
+// ceilometer-low). Their raw measures are computed from the server's
+// creation time, one every RawInterval, so nothing needs storing: in each
+// minute a CPU load of 10-30 % of the flavor's vCPUs (CPULoad) and three
+// memory measures Spread around MemoryUsage. Measures are aggregated per
+// period as Gnocchi does: mean, min and max of the raw values, and rate:X
+// of the differences between consecutive ones. Policies keep 60-second
+// and hourly periods; the period still filling is included. Bodies
+// follow Gnocchi 4.4.2's answers (with Accept: application/json), errors
+// included.
 
-// Spread is how far the lowest and highest of a minute's three measures
-// lie from its mean, as a share of it.
+// RawInterval is how often the fake's Ceilometer measures.
+const RawInterval = 20 * time.Second
+
+// Spread is how far the lowest and highest of a minute's three memory
+// measures lie from its mean, as a share of it.
 const Spread = 0.05
 
 // GnocchiGranularities are the fake policies' granularities, finest first.
@@ -34,7 +41,7 @@ func (c *Cloud) SetTelemetry(on bool) { c.mu.Lock(); c.noGnocchi = !on; c.mu.Unl
 
 // SetArchiveMethods sets the aggregation methods the fake's archive
 // policies keep; the default is Ceilometer's: "mean" (ceilometer-low) and
-// "mean", "rate:mean" (ceilometer-low-rate). Names starting "rate:" go to
+// "rate:mean", "mean" (ceilometer-low-rate). Names starting "rate:" go to
 // the rate policy only.
 func (c *Cloud) SetArchiveMethods(methods ...string) {
 	c.mu.Lock()
@@ -43,10 +50,11 @@ func (c *Cloud) SetArchiveMethods(methods ...string) {
 }
 
 // CPULoad is the fake's CPU load, as a share of the vCPUs, in the minute
-// starting at t for server id; MemoryUsage its memory.usage in MB.
+// around t for server id.
 func CPULoad(id string, t time.Time) float64 { return 0.1 + 0.2*noise(id, "cpu", t) }
 
-// MemoryUsage is the fake's memory.usage of server id in the minute at t.
+// MemoryUsage is the mean of server id's memory.usage measures in the
+// minute around t, in MB.
 func MemoryUsage(id string, t time.Time) float64 { return 256 + float64(int(8*noise(id, "mem", t))) }
 
 // noise is a deterministic value in [0, 1) for a server, a series and a
@@ -66,15 +74,16 @@ func gnocchiMetricID(server, name string) string {
 
 var gnocchiMetricNames = []string{"cpu", "vcpus", "memory.usage"}
 
-// gnocchiError answers Gnocchi's error body.
-func gnocchiError(w http.ResponseWriter, status int, format string, args ...any) {
-	writeJSON(w, status, map[string]any{"code": status, "description": fmt.Sprintf(format, args...), "title": http.StatusText(status)})
+// gnocchiError answers Gnocchi's error body; description is a string or
+// an object.
+func gnocchiError(w http.ResponseWriter, status int, description any) {
+	writeJSON(w, status, map[string]any{"code": status, "title": http.StatusText(status), "description": description})
 }
 
 // serveGnocchi routes /metric/v1/…; c.mu is not held.
 func (c *Cloud) serveGnocchi(w http.ResponseWriter, r *http.Request, path string) {
 	if r.Method != http.MethodGet {
-		gnocchiError(w, http.StatusMethodNotAllowed, "The method %s is not allowed for this resource.", r.Method)
+		gnocchiError(w, http.StatusMethodNotAllowed, "The method "+r.Method+" is not allowed for this resource.")
 		return
 	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
@@ -94,6 +103,19 @@ func (c *Cloud) serveGnocchi(w http.ResponseWriter, r *http.Request, path string
 // learns of it (Ceilometer's next poll; default 0).
 func (c *Cloud) SetTelemetryDelay(d time.Duration) { c.mu.Lock(); c.telemetryDelay = d; c.mu.Unlock() }
 
+// Backdate makes server id d older (its creation moved back by d, to a
+// whole minute), so Gnocchi has that much history of it.
+func (c *Cloud) Backdate(id string, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.servers[id]; s != nil {
+		s.created = s.created.Add(-d).Truncate(time.Minute)
+		if !s.launched.IsZero() {
+			s.launched = s.launched.Add(-d)
+		}
+	}
+}
+
 // gnocchiServer finds the server a resource or metric belongs to, once
 // Gnocchi knows it; c.mu is held.
 func (c *Cloud) gnocchiServer(id string) *server {
@@ -109,7 +131,7 @@ func (c *Cloud) gnocchiResource(w http.ResponseWriter, id string) {
 	s := c.gnocchiServer(id)
 	if s == nil {
 		c.mu.Unlock()
-		gnocchiError(w, http.StatusNotFound, "Resource %s does not exist", id)
+		gnocchiError(w, http.StatusNotFound, "Resource "+id+" does not exist")
 		return
 	}
 	metrics := map[string]string{}
@@ -118,10 +140,11 @@ func (c *Cloud) gnocchiResource(w http.ResponseWriter, id string) {
 	}
 	body := map[string]any{"id": id, "type": "instance", "original_resource_id": id, "project_id": ProjectID,
 		"user_id": UserID, "created_by_project_id": ProjectID, "created_by_user_id": UserID,
-		"creator": UserID + ":" + ProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05.000000+00:00"),
+		"creator": UserID + ":" + ProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05+00:00"),
 		"revision_start": s.created.UTC().Format("2006-01-02T15:04:05.000000+00:00"), "ended_at": nil, "revision_end": nil,
-		"display_name": s.name, "flavor_id": s.flavor, "image_ref": s.image, "host": "compute-1", "server_group": nil,
-		"metrics": metrics}
+		"display_name": s.name, "flavor_id": s.flavor, "flavor_name": flavorName(s.flavor), "image_ref": s.image,
+		"host": "compute-1", "server_group": "", "launched_at": nil, "created_at": nil, "deleted_at": nil,
+		"availability_zone": s.zone, "metrics": metrics}
 	c.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)
 }
@@ -142,7 +165,7 @@ func (c *Cloud) gnocchiLookup(id string) (*server, string) {
 func (c *Cloud) policy(name string) (string, []string) {
 	methods := c.archiveMethods
 	if methods == nil {
-		methods = []string{"mean", "rate:mean"}
+		methods = []string{"rate:mean", "mean"}
 	}
 	if name != "cpu" {
 		return "ceilometer-low", slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return strings.HasPrefix(m, "rate:") })
@@ -155,7 +178,7 @@ func (c *Cloud) gnocchiMetric(w http.ResponseWriter, id string) {
 	s, name := c.gnocchiLookup(id)
 	if s == nil {
 		c.mu.Unlock()
-		gnocchiError(w, http.StatusNotFound, "Metric %s does not exist", id)
+		gnocchiError(w, http.StatusNotFound, "Metric "+id+" does not exist")
 		return
 	}
 	policy, methods := c.policy(name)
@@ -170,7 +193,10 @@ func (c *Cloud) gnocchiMetric(w http.ResponseWriter, id string) {
 		}
 	}
 	unit := map[string]any{"cpu": "ns", "vcpus": "vcpu", "memory.usage": "MB"}[name]
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": name, "unit": unit, "resource_id": s.id,
+	resource := map[string]any{"id": s.id, "type": "instance", "original_resource_id": s.id, "project_id": ProjectID,
+		"user_id": UserID, "creator": UserID + ":" + ProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05+00:00"),
+		"ended_at": nil, "revision_end": nil, "created_by_user_id": UserID, "created_by_project_id": ProjectID}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": name, "unit": unit, "resource": resource,
 		"creator": UserID + ":" + ProjectID, "created_by_project_id": ProjectID, "created_by_user_id": UserID,
 		"archive_policy": map[string]any{"name": policy, "back_window": 0, "aggregation_methods": methods, "definition": def}})
 }
@@ -192,14 +218,14 @@ func (c *Cloud) gnocchiMeasures(w http.ResponseWriter, r *http.Request, id strin
 	_, methods := c.policy(name)
 	c.mu.Unlock()
 	if s == nil {
-		gnocchiError(w, http.StatusNotFound, "Metric %s does not exist", id)
+		gnocchiError(w, http.StatusNotFound, "Metric "+id+" does not exist")
 		return
 	}
 	start := created
 	if v := q.Get("start"); v != "" {
 		t, err := parseGnocchiTime(v)
 		if err != nil {
-			gnocchiError(w, http.StatusBadRequest, "Invalid input: Unable to parse `start': %s", v)
+			gnocchiError(w, http.StatusBadRequest, map[string]any{"cause": "Argument value error", "detail": "start", "reason": "Must be a datetime or a timestamp"})
 			return
 		}
 		if t.After(start) {
@@ -211,58 +237,104 @@ func (c *Cloud) gnocchiMeasures(w http.ResponseWriter, r *http.Request, id strin
 		agg = "mean"
 	}
 	if !slices.Contains(methods, agg) {
-		gnocchiError(w, http.StatusNotFound, "Aggregation method '%s' for metric %s does not exist", agg, id)
+		gnocchiError(w, http.StatusNotFound, map[string]any{"cause": "Aggregation method does not exist for this metric",
+			"detail": map[string]any{"metric": id, "aggregation_method": agg}})
 		return
 	}
-	now := time.Now().UTC()
-	out := [][]any{}
-	for _, g := range GnocchiGranularities {
-		for t := start.Truncate(g); !t.After(now); t = t.Add(g) {
-			v, ok := gnocchiValue(s.id, name, strings.TrimPrefix(agg, "rate:"), strings.HasPrefix(agg, "rate:"), t, g, vcpus, created, now)
-			if ok {
-				out = append(out, []any{t.Format("2006-01-02T15:04:05+00:00"), g.Seconds(), v})
-			}
+	raw := rawMeasures(s.id, name, vcpus, created, time.Now().UTC())
+	method, rate := strings.CutPrefix(agg, "rate:")
+	if rate {
+		// Gnocchi's rate: the differences between consecutive raw
+		// measures, each at the later one's time.
+		diffs := make([]rawMeasure, 0, len(raw))
+		for i := 1; i < len(raw); i++ {
+			diffs = append(diffs, rawMeasure{raw[i].t, raw[i].v - raw[i-1].v})
 		}
+		raw = diffs
+	}
+	out := [][]any{}
+	// Coarsest granularity first, each ascending, as Gnocchi answers.
+	for i := len(GnocchiGranularities) - 1; i >= 0; i-- {
+		g := GnocchiGranularities[i]
+		var bucket []float64
+		var at time.Time
+		flush := func() {
+			if len(bucket) > 0 {
+				out = append(out, []any{at.Format("2006-01-02T15:04:05+00:00"), g.Seconds(), aggregate(method, bucket)})
+			}
+			bucket = bucket[:0]
+		}
+		for _, m := range raw {
+			if m.t.Before(start.Truncate(g)) {
+				continue
+			}
+			if b := m.t.Truncate(g); !b.Equal(at) {
+				flush()
+				at = b
+			}
+			bucket = append(bucket, m.v)
+		}
+		flush()
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// gnocchiValue aggregates a series over the period [t, t+g) from its
-// per-minute values; ok is false before the server existed.
-func gnocchiValue(id, name, method string, rate bool, t time.Time, g time.Duration, vcpus int, created, now time.Time) (float64, bool) {
-	var vals []float64
-	for m := t; m.Before(t.Add(g)) && !m.After(now); m = m.Add(time.Minute) {
-		if m.Add(time.Minute).Before(created) {
-			continue
-		}
-		var x float64
-		switch {
-		case name == "cpu" && rate:
-			x = CPULoad(id, m) * 60e9 * float64(vcpus) * g.Minutes()
-		case name == "cpu":
-			x = CPULoad(id, m) * 60e9 * float64(vcpus) // not cumulative: enough for a fake
-		case name == "vcpus":
-			x = float64(vcpus)
+// rawMeasure is one measure as Ceilometer posts it.
+type rawMeasure struct {
+	t time.Time
+	v float64
+}
+
+// rawMeasures are a metric's measures from the server's creation to now,
+// one every RawInterval (at most a day of them).
+func rawMeasures(id, name string, vcpus int, created, now time.Time) []rawMeasure {
+	from := created.Truncate(RawInterval)
+	if d := now.Sub(from); d > 24*time.Hour {
+		from = now.Add(-24 * time.Hour).Truncate(RawInterval)
+	}
+	var out []rawMeasure
+	cumulative := 0.0
+	for t := from; !t.After(now); t = t.Add(RawInterval) {
+		var v float64
+		switch name {
+		case "cpu":
+			v = cumulative
+			cumulative += CPULoad(id, t) * RawInterval.Seconds() * 1e9 * float64(vcpus)
+		case "vcpus":
+			v = float64(vcpus)
 		default:
-			x = MemoryUsage(id, m)
+			// The three measures of a minute: below, at and above its mean.
+			v = MemoryUsage(id, t) * (1 + Spread*float64(int(t.Sub(t.Truncate(time.Minute))/RawInterval)-1))
 		}
-		// Three measures a minute, 5 % apart: the minute's mean is x.
-		vals = append(vals, x*(1-Spread), x, x*(1+Spread))
+		out = append(out, rawMeasure{t, v})
 	}
-	if len(vals) == 0 {
-		return 0, false
-	}
+	return out
+}
+
+// aggregate is one of Gnocchi's aggregation methods over a period's
+// values.
+func aggregate(method string, vals []float64) float64 {
 	switch method {
 	case "min":
-		return slices.Min(vals), true
+		return slices.Min(vals)
 	case "max":
-		return slices.Max(vals), true
+		return slices.Max(vals)
 	}
 	sum := 0.0
 	for _, v := range vals {
 		sum += v
 	}
-	return sum / float64(len(vals)), true
+	return sum / float64(len(vals))
+}
+
+// flavorName is the name of a fake flavor.
+func flavorName(id string) string {
+	for _, f := range Flavors {
+		if f.ID == id {
+			return f.Name
+		}
+	}
+	return ""
 }
 
 // parseGnocchiTime reads a start or stop: RFC 3339, with or without a
