@@ -2,6 +2,8 @@ package openstack
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
@@ -39,9 +41,9 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 			res = servers.Suspend(ctx, cl, id).ErrResult
 		}
 	case deltacloud.ActionResume:
-		srv, err := servers.Get(ctx, cl, id).Extract()
+		srv, err := c.settled(ctx, cl, id)
 		if err != nil {
-			return nil, c.actErr(err, id)
+			return nil, err
 		}
 		if srv.Status == "PAUSED" {
 			res = servers.Unpause(ctx, cl, id).ErrResult
@@ -61,6 +63,35 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		return nil, nil
 	}
 	return in, err
+}
+
+// settleLimit bounds how long Resume waits for a suspend or pause still
+// under way.
+const settleLimit = 10 * time.Minute
+
+// settled returns the server once no suspend or pause is under way: such
+// a server already reads SUSPENDED or PAUSED, but Nova refuses to resume
+// it until the task is done, so Resume waits for that (polling, within
+// ctx and settleLimit) instead of failing after a WaitFor that returned.
+func (c *conn) settled(ctx context.Context, cl *gophercloud.ServiceClient, id string) (*servers.Server, error) {
+	ctx, cancel := context.WithTimeout(ctx, settleLimit)
+	defer cancel()
+	delay := max(c.cfg.PollInterval, time.Millisecond)
+	for {
+		srv, err := servers.Get(ctx, cl, id).Extract()
+		if err != nil {
+			return nil, c.actErr(err, id)
+		}
+		if t := strings.ToLower(srv.TaskState); t != "suspending" && t != "pausing" {
+			return srv, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, max(c.cfg.MaxPollInterval, time.Second))
+	}
 }
 
 // actErr maps an action's error: a 409 carries the server's state.

@@ -91,7 +91,8 @@
 // reboot (soft), destroy (delete), suspend (Nova suspend, or pause with the
 // suspend option) and resume (Nova resume from SUSPENDED, unpause from
 // PAUSED). A server being suspended or paused reads as its target state at
-// once; Nova refuses (409, ErrInvalidState) any action until it is there.
+// once; resume waits until it is there (Nova would refuse it before), and
+// Nova refuses other actions until then (409, ErrInvalidState).
 //
 // # Microversions
 //
