@@ -176,10 +176,11 @@ func (c *conn) DestroyBlob(ctx context.Context, bucketID, blobID string) error {
 // bulkResult is the body of Swift's bulk deletes, which a
 // multipart-manifest=delete answers with status 200 whatever happened.
 type bulkResult struct {
-	Status  string     `json:"Response Status"`
-	Body    string     `json:"Response Body"`
-	Deleted int        `json:"Number Deleted"`
-	Errors  [][]string `json:"Errors"`
+	Status   string     `json:"Response Status"`
+	Body     string     `json:"Response Body"`
+	Deleted  int        `json:"Number Deleted"`
+	NotFound int        `json:"Number Not Found"`
+	Errors   [][]string `json:"Errors"`
 }
 
 // maxBulkBody bounds the bulk delete's answer.
@@ -202,7 +203,9 @@ func deleteManifest(ctx context.Context, s *services, bucketID, blobID string) e
 	}
 	status := bulkStatus(res.Status)
 	switch {
-	case status == http.StatusNotFound:
+	case status == http.StatusNotFound || status/100 == 2 && res.Deleted == 0 && res.NotFound > 0:
+		// Swift reports a manifest gone since the HEAD as "200 OK" with
+		// nothing deleted and one not found.
 		return notFound("blob", blobID)
 	case status/100 != 2 || len(res.Errors) > 0:
 		msg := "openstack: deleting large object " + blobID + ": " + res.Status

@@ -42,6 +42,9 @@ func ParseFault(body []byte) Fault {
 	}
 	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
 		for k, raw := range doc {
+			if k == "Errors" {
+				return sloFault(raw)
+			}
 			var inner struct {
 				Type, Message, Title string
 			}
@@ -67,6 +70,22 @@ func ParseFault(body []byte) Fault {
 		text = strings.ToValidUTF8(text[:200], "")
 	}
 	return Fault{Message: text}
+}
+
+// sloFault reads the errors of Swift's SLO middleware, {"Errors":
+// [["/c/o", "404 Not Found"], …]}, as "/c/o: 404 Not Found; …".
+func sloFault(raw json.RawMessage) Fault {
+	var errs [][]string
+	json.Unmarshal(raw, &errs)
+	var parts []string
+	for _, e := range errs {
+		parts = append(parts, strings.Join(e, ": "))
+	}
+	msg := strings.Join(parts, "; ")
+	if len(msg) > 200 {
+		msg = strings.ToValidUTF8(msg[:200], "")
+	}
+	return Fault{Message: msg}
 }
 
 // gnocchiFault reads Gnocchi's {"code": 404, "title": "Not Found",

@@ -55,6 +55,8 @@ func TestParseFaultAndCodeFor(t *testing.T) {
 			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute name."}, deltacloud.InvalidArgument},
 		{"swift conflict", 409, `<html><h1>Conflict</h1><p>There was a conflict when trying to complete your request.</p></html>`, false,
 			openstack.Fault{Message: "Conflict"}, deltacloud.InvalidState},
+		{"swift slo manifest", 400, `{"Errors": [["/cap/nope", "404 Not Found"], ["/cap/s1", "Etag Mismatch"]]}`, false,
+			openstack.Fault{Message: "/cap/nope: 404 Not Found; /cap/s1: Etag Mismatch"}, deltacloud.InvalidArgument},
 		// Gnocchi 4.4.2's own bodies (Accept: application/json).
 		{"gnocchi not found", 404, `{"code": 404, "title": "Not Found", "description": "Resource 9b3f3a1e-2a4c-4d8e-8f0a-1c2b3d4e5f60 does not exist"}`, false,
 			openstack.Fault{Kind: "Not Found", Message: "Resource 9b3f3a1e-2a4c-4d8e-8f0a-1c2b3d4e5f60 does not exist"}, deltacloud.NotFound},

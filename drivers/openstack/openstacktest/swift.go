@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,6 +38,7 @@ type swiftContainer struct {
 type swiftObject struct {
 	data        []byte
 	segs        []sloSegment
+	manifestMD5 string // of the stored manifest, a large object's listed hash
 	contentType string
 	etag        string
 	meta        map[string]string
@@ -112,7 +115,7 @@ func swiftError(w http.ResponseWriter, status int) {
 	io.WriteString(w, body)
 }
 
-// swiftText answers a plain-text body (SLO's manifest errors).
+// swiftText answers a plain-text body (names too long).
 func swiftText(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "text/plain")
 	w.WriteHeader(status)
@@ -251,6 +254,11 @@ func (c *Cloud) swiftContainer(w http.ResponseWriter, r *http.Request, name stri
 			status = http.StatusCreated
 		}
 		setMeta(ct.meta, r.Header, "X-Container-Meta-", false)
+		if status == http.StatusAccepted {
+			swiftAccepted(w)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 		w.Header().Set("Content-Length", "0")
 		w.WriteHeader(status)
 		return
@@ -280,7 +288,7 @@ func (c *Cloud) swiftContainer(w http.ResponseWriter, r *http.Request, name stri
 			e := map[string]any{"name": n, "hash": o.etag, "bytes": o.size(), "content_type": o.contentType,
 				"last_modified": swiftTime(o.modified)}
 			if o.segs != nil {
-				e["slo_etag"] = `"` + o.etag + `"`
+				e["hash"], e["slo_etag"] = o.manifestMD5, `"`+o.etag+`"`
 			}
 			return e
 		})
@@ -338,6 +346,7 @@ func objectHeaders(w http.ResponseWriter, o *swiftObject) {
 	h.Set("Accept-Ranges", "bytes")
 	if o.segs != nil {
 		h.Set("Etag", `"`+o.etag+`"`)
+		h.Set("X-Manifest-Etag", o.manifestMD5)
 		h.Set("X-Static-Large-Object", "True")
 	} else {
 		h.Set("Etag", o.etag)
@@ -366,7 +375,8 @@ func (c *Cloud) swiftObject(w http.ResponseWriter, r *http.Request, container, n
 	if o == nil {
 		c.mu.Unlock()
 		if r.Method == http.MethodDelete && r.URL.Query().Get("multipart-manifest") == "delete" {
-			bulkReport(w, "404 Not Found", 0, 1)
+			// Swift reports a missing manifest as "200 OK", not found 1.
+			bulkReport(w, "200 OK", 0, 1)
 			return
 		}
 		swiftError(w, http.StatusNotFound)
@@ -383,7 +393,7 @@ func (c *Cloud) swiftObject(w http.ResponseWriter, r *http.Request, container, n
 			body, _ := json.Marshal(o.segs)
 			w.Header().Set("Content-Type", "application/json; charset=utf-8")
 			w.Header().Set("X-Static-Large-Object", "True")
-			w.Header().Set("Etag", fmt.Sprintf("%x", md5.Sum(body)))
+			w.Header().Set("Etag", o.manifestMD5)
 			c.mu.Unlock()
 			w.Write(body)
 			return
@@ -411,7 +421,7 @@ func (c *Cloud) swiftObject(w http.ResponseWriter, r *http.Request, container, n
 		if mm == "delete" {
 			if o.segs == nil {
 				c.mu.Unlock()
-				bulkReport(w, "400 Bad Request", 0, 0, "Not an SLO manifest")
+				bulkReport(w, "400 Bad Request", 0, 0, "/"+container+"/"+name, "Not an SLO manifest")
 				return
 			}
 			n := 1
@@ -445,14 +455,15 @@ func swiftAccepted(w http.ResponseWriter) {
 }
 
 // bulkReport is the bulk middleware's JSON report, which a
-// multipart-manifest=delete answers with status 200 whatever happened.
-func bulkReport(w http.ResponseWriter, status string, deleted, notFound int, body ...string) {
-	rb := ""
-	if len(body) > 0 {
-		rb = body[0]
+// multipart-manifest=delete answers with status 200 whatever happened;
+// an error is a path and its reason.
+func bulkReport(w http.ResponseWriter, status string, deleted, notFound int, pathAndError ...string) {
+	errs := [][]string{}
+	if len(pathAndError) == 2 {
+		errs = append(errs, pathAndError)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"Response Status": status, "Response Body": rb,
-		"Number Deleted": deleted, "Number Not Found": notFound, "Errors": []any{}})
+	writeJSON(w, http.StatusOK, map[string]any{"Response Status": status, "Response Body": "",
+		"Number Deleted": deleted, "Number Not Found": notFound, "Errors": errs})
 }
 
 // segmentData returns the contents of a manifest's segments; c.mu is held.
@@ -506,7 +517,11 @@ func (c *Cloud) putSwiftObject(w http.ResponseWriter, r *http.Request, container
 	}
 	o := &swiftObject{data: data, contentType: r.Header.Get("Content-Type"), etag: sum, meta: map[string]string{}, modified: time.Now()}
 	if o.contentType == "" {
-		o.contentType = "application/octet-stream"
+		// Swift guesses from the name's extension.
+		o.contentType = mime.TypeByExtension(path.Ext(name))
+		if o.contentType == "" {
+			o.contentType = "application/octet-stream"
+		}
 	}
 	setMeta(o.meta, r.Header, "X-Object-Meta-", false)
 	c.mu.Lock()
@@ -514,14 +529,17 @@ func (c *Cloud) putSwiftObject(w http.ResponseWriter, r *http.Request, container
 	if manifest {
 		segs, errs := c.checkManifest(data)
 		if len(errs) > 0 {
-			swiftText(w, http.StatusBadRequest, "Errors:\n"+strings.Join(errs, "\n"))
+			// With Accept: application/json, SLO lists [path, reason]
+			// pairs.
+			writeJSON(w, http.StatusBadRequest, map[string]any{"Errors": errs})
 			return
 		}
 		etags := md5.New()
 		for _, s := range segs {
 			io.WriteString(etags, s.Hash)
 		}
-		o.segs, o.etag = segs, hex.EncodeToString(etags.Sum(nil))
+		stored, _ := json.Marshal(segs)
+		o.segs, o.etag, o.manifestMD5 = segs, hex.EncodeToString(etags.Sum(nil)), fmt.Sprintf("%x", md5.Sum(stored))
 		o.data = nil
 	}
 	ct := c.containers[container]
@@ -541,24 +559,24 @@ func (c *Cloud) putSwiftObject(w http.ResponseWriter, r *http.Request, container
 
 // checkManifest reads a multipart-manifest=put body and checks every
 // segment exists with the etag and size given; c.mu is held. The errors
-// are SLO's lines ("/c/o, 404 Not Found").
-func (c *Cloud) checkManifest(body []byte) ([]sloSegment, []string) {
+// are SLO's [path, reason] pairs (["/c/o", "404 Not Found"]).
+func (c *Cloud) checkManifest(body []byte) ([]sloSegment, [][]string) {
 	var in []struct {
 		Path string  `json:"path"`
 		ETag *string `json:"etag"`
 		Size *int64  `json:"size_bytes"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
-		return nil, []string{"Manifest must be valid JSON."}
+		return nil, [][]string{{"", "Manifest must be valid JSON."}}
 	}
 	if len(in) == 0 {
-		return nil, []string{"Manifest must have at least one segment."}
+		return nil, [][]string{{"", "Manifest must have at least one segment."}}
 	}
 	if len(in) > maxManifestSegments {
-		return nil, []string{fmt.Sprintf("Too many segments; the maximum is %d.", maxManifestSegments)}
+		return nil, [][]string{{"", fmt.Sprintf("Too many segments; the maximum is %d.", maxManifestSegments)}}
 	}
 	var segs []sloSegment
-	var errs []string
+	var errs [][]string
 	for i, e := range in {
 		sc, so, ok := strings.Cut(strings.TrimPrefix(e.Path, "/"), "/")
 		var o *swiftObject
@@ -567,15 +585,15 @@ func (c *Cloud) checkManifest(body []byte) ([]sloSegment, []string) {
 		}
 		switch {
 		case !ok || !strings.HasPrefix(e.Path, "/"):
-			errs = append(errs, fmt.Sprintf("Index %d: path does not refer to an object. Path must be of the form /container/object.", i))
+			errs = append(errs, []string{fmt.Sprintf("Index %d", i), "path does not refer to an object. Path must be of the form /container/object."})
 		case o == nil:
-			errs = append(errs, e.Path+", 404 Not Found")
+			errs = append(errs, []string{e.Path, "404 Not Found"})
 		case o.segs != nil:
-			errs = append(errs, e.Path+", a manifest cannot be a segment here")
+			errs = append(errs, []string{e.Path, "a manifest cannot be a segment here"})
 		case e.ETag != nil && *e.ETag != o.etag:
-			errs = append(errs, e.Path+", Etag Mismatch")
+			errs = append(errs, []string{e.Path, "Etag Mismatch"})
 		case e.Size != nil && *e.Size != int64(len(o.data)):
-			errs = append(errs, e.Path+", Size Mismatch")
+			errs = append(errs, []string{e.Path, "Size Mismatch"})
 		default:
 			segs = append(segs, sloSegment{Name: e.Path, Hash: o.etag, Bytes: int64(len(o.data)), ContentType: o.contentType,
 				LastModified: swiftTime(o.modified)})
