@@ -108,7 +108,9 @@
 // volume and snapshot it creates, lists only those, and answers
 // ErrNotFound for others. Capacity is Cinder's size in GB (default 1 GB,
 // or the snapshot's), the realm the availability zone, Kind the volume
-// type. A create also writes "deltacloud-create", a token by which a create
+// type, Created Cinder's created_at in whole seconds (Cinder answers a
+// create with microseconds its MySQL database does not keep, so every
+// later read has whole seconds; snapshots alike). A create also writes "deltacloud-create", a token by which a create
 // whose ctx ends before Cinder answers finds and deletes, in the
 // background, what the request made (Close waits for it). Cinder's status
 // maps onto the states:

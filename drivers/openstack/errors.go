@@ -188,6 +188,17 @@ func stateOn400(err error, id string) error {
 	return &out
 }
 
+// badField reports whether err is a 400 whose fault names the request
+// field (Cinder's and Nova's schema errors: "Invalid input for
+// field/attribute snapshot_id. …").
+func badField(err error, field string) bool {
+	var re gophercloud.ErrUnexpectedResponseCode
+	if !errors.As(err, &re) || re.Actual != http.StatusBadRequest {
+		return false
+	}
+	return strings.Contains(ParseFault(re.Body).Message, "field/attribute "+field+".")
+}
+
 // isNotFound reports whether err is a 404.
 func isNotFound(err error) bool { return gophercloud.ResponseCodeIs(err, http.StatusNotFound) }
 
