@@ -131,8 +131,9 @@
 // attachments for one instance, one Cinder listing for an instance listing
 // (a cloud without Cinder, or a failing one, leaves the devices empty).
 // Cinder's and Nova's 400 "Invalid volume … status …" (deleting an
-// attached volume or one with snapshots, attaching a busy one) is
-// ErrInvalidState. Snapshots are taken with force (so attached volumes
+// attached volume or one with snapshots, attaching a busy one) and Nova's
+// "… is already attached to instances" (an attach that lost a race with
+// another) are ErrInvalidState. Snapshots are taken with force (so attached volumes
 // can be snapshotted); creating and deleting read PENDING, available
 // COMPLETED, error ERROR. A catalog without a block-storage endpoint
 // makes volumes and snapshots ErrNotSupported; the rest works.

@@ -168,7 +168,8 @@ func wrap(err error) error {
 }
 
 // stateOn400 classifies Cinder's and Nova's 400 about a volume's or
-// snapshot's status ("Invalid volume: … status must be available …") as
+// snapshot's status ("Invalid volume: … status must be available …", Nova's
+// "Invalid volume: volume … is already attached to instances: …") as
 // ErrInvalidState; other errors go through wrap.
 func stateOn400(err error, id string) error {
 	var re gophercloud.ErrUnexpectedResponseCode
@@ -176,7 +177,7 @@ func stateOn400(err error, id string) error {
 		return wrap(err)
 	}
 	msg := strings.ToLower(ParseFault(re.Body).Message)
-	if !strings.Contains(msg, "status") && !strings.Contains(msg, "dependent snapshots") {
+	if !strings.Contains(msg, "status") && !strings.Contains(msg, "dependent snapshots") && !strings.Contains(msg, "already attached") {
 		return wrap(err)
 	}
 	de, ok := wrap(err).(*deltacloud.Error)
