@@ -356,6 +356,12 @@ func (c *Cloud) serveVersions(w http.ResponseWriter, path string) bool {
 		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []map[string]any{
 			{"id": "v3.0", "status": "CURRENT", "version": "3.71", "min_version": "3.0", "links": link("/volume/v3/")},
 		}})
+	case "/compute":
+		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{
+			{"id": "v2.0", "status": "SUPPORTED", "version": "", "min_version": "", "updated": "2011-01-21T11:33:21Z", "links": link("/compute/v2/")},
+			{"id": "v2.1", "status": "CURRENT", "version": MaxComputeMicroversion, "min_version": "2.1", "updated": "2013-07-23T11:33:21Z",
+				"links": link("/compute/v2.1/")},
+		}})
 	case "/network":
 		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{
 			{"id": "v2.0", "status": "CURRENT", "links": link("/network/v2.0/")},

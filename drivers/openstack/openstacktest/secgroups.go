@@ -331,3 +331,27 @@ func (n *neutron) serveFloating(w http.ResponseWriter, r *http.Request, parts []
 		neutronFault(w, http.StatusNotFound, "HTTPNotFound", "The resource could not be found.")
 	}
 }
+
+// groupIDs resolves a name or id as Nova does through Neutron: the id's
+// group, or every group of that name; c.mu is held.
+func (n *neutron) groupIDs(nameOrID string) []string {
+	if _, ok := n.groups[nameOrID]; ok {
+		return []string{nameOrID}
+	}
+	var ids []string
+	for _, g := range n.groups {
+		if g.name == nameOrID {
+			ids = append(ids, g.id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// groupName is a group's name (its id once it is gone); c.mu is held.
+func (n *neutron) groupName(id string) string {
+	if g, ok := n.groups[id]; ok {
+		return g.name
+	}
+	return id
+}
