@@ -61,7 +61,11 @@
 //
 // Instances are the project's servers; Owner is the project id, the
 // profile the flavor, the realm the availability zone, Tags the server's
-// metadata other than the driver's own "deltacloud-" keys. Create sends
+// metadata other than the driver's own "deltacloud-" keys, Firewalls the
+// ids of the security groups on the server's ports (Nova shows only their
+// names, and only once the server has ports: one Neutron port request for
+// an instance or a listing fills them, made only when Nova shows groups;
+// a failing one leaves them empty). Create sends
 // one request per instance (so each create's id is known) with flavor,
 // image, zone, key pair, security groups (firewalls), user_data, name and
 // metadata; if one of several fails, or ctx ends, the servers already made
