@@ -20,8 +20,10 @@ const maxFaultBody = 64 << 10
 // Fault is what an OpenStack error body says: Nova and Cinder's
 // {"itemNotFound": {"code": 404, "message": …}}, Neutron's
 // {"NeutronError": {"type": …, "message": …}}, Keystone's
-// {"error": {"title": …, "message": …}}, or the plain text of Glance and
-// Swift.
+// {"error": {"title": …, "message": …}}, Glance's (webob's, to a client
+// that accepts JSON, as gophercloud does) {"message": "…<br /><br />",
+// "code": "404 Not Found", "title": "Not Found"}, or the plain text or
+// HTML of Glance and Swift.
 type Fault struct {
 	// Kind is the fault's name: Nova's key ("itemNotFound",
 	// "conflictingRequest"), Neutron's type ("SecurityGroupInUse"),
@@ -37,6 +39,12 @@ func ParseFault(body []byte) Fault {
 		body = body[:maxFaultBody]
 	}
 	var doc map[string]json.RawMessage
+	var webob struct{ Message, Code, Title string }
+	if json.Unmarshal(body, &doc) == nil && doc["title"] != nil && doc["message"] != nil &&
+		json.Unmarshal(body, &webob) == nil && webob.Title != "" {
+		msg := strings.TrimSpace(strings.ReplaceAll(webob.Message, "<br />", ""))
+		return Fault{Kind: webob.Title, Message: msg}
+	}
 	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
 		for k, raw := range doc {
 			var inner struct {
