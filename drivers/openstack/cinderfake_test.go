@@ -48,6 +48,7 @@ func (r *rawCloud) do(method, path string, body any) (int, map[string]any) {
 	req, _ := http.NewRequest(method, r.base+path, in)
 	req.Header.Set("X-Auth-Token", r.token)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json") // as gophercloud does
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		r.t.Fatal(err)

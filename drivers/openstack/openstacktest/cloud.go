@@ -169,6 +169,11 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 	if lat > 0 && !c.wait(r, time.Now()) {
 		return
 	}
+	if !c.authorized(r) && strings.HasPrefix(path, "/image/") {
+		w.Header().Set("Www-Authenticate", `Keystone uri="`+c.srv.URL+`/identity"`)
+		glanceError(w, r, http.StatusUnauthorized, "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.")
+		return
+	}
 	if !c.authorized(r) {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 			"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})

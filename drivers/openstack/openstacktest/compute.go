@@ -587,8 +587,7 @@ func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) 
 		s.task = rule.task
 		st, vm, pw := s.status, s.vmState, s.power
 		c.later(s, st, "", vm, pw)
-		w.Header().Set("Location", c.srv.URL+"/image/v2/images/"+img.id)
-		writeJSON(w, http.StatusAccepted, map[string]any{"image_id": img.id})
+		writeJSON(w, http.StatusAccepted, map[string]any{"image_id": img.id}) // 2.45+: no Location
 		return
 	}
 	s.task = rule.task
