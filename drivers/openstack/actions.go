@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
@@ -39,7 +40,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 			res = servers.Suspend(ctx, cl, id).ErrResult
 		}
 	case deltacloud.ActionResume:
-		srv, err := servers.Get(ctx, cl, id).Extract()
+		srv, err := c.untilSuspended(ctx, cl, id)
 		if err != nil {
 			return nil, c.actErr(err, id)
 		}
@@ -61,6 +62,34 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		return nil, nil
 	}
 	return in, err
+}
+
+// maxSuspendWait bounds how long a resume waits for Nova to finish
+// suspending or pausing.
+const maxSuspendWait = 5 * time.Minute
+
+// untilSuspended returns the server once Nova is done suspending or
+// pausing it (within ctx and maxSuspendWait): the driver reports such a
+// server SUSPENDED or PAUSED at once, which allows resume, but Nova
+// refuses resume and unpause (409) until its task is over, and only then
+// says which of the two applies.
+func (c *conn) untilSuspended(ctx context.Context, cl *gophercloud.ServiceClient, id string) (*servers.Server, error) {
+	delay := max(c.cfg.PollInterval, time.Millisecond)
+	deadline := time.Now().Add(maxSuspendWait)
+	for {
+		srv, err := servers.Get(ctx, cl, id).Extract()
+		if err != nil || (srv.TaskState != "suspending" && srv.TaskState != "pausing") || time.Now().After(deadline) {
+			return srv, err
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		delay = min(delay*2, max(c.cfg.MaxPollInterval, time.Second))
+	}
 }
 
 // actErr maps an action's error: a 409 carries the server's state.

@@ -85,7 +85,8 @@
 // reboot (soft), destroy (delete), suspend (Nova suspend, or pause with the
 // suspend option) and resume (Nova resume from SUSPENDED, unpause from
 // PAUSED). A server being suspended or paused reads as its target state at
-// once; Nova refuses (409, ErrInvalidState) any action until it is there.
+// once; Nova refuses (409) resume and unpause until it is there, so
+// resume first waits (within ctx, at most 5 minutes) for Nova to finish.
 //
 // # Microversions
 //
