@@ -147,6 +147,7 @@ bg placement uwsgi-core --plugins python3 --http-socket 127.0.0.1:8778 --process
 cat >"$S/etc/nova.conf" <<CONF
 [DEFAULT]
 compute_driver = fake.FakeDriver
+graceful_shutdown_timeout = 5
 transport_url = rabbit://guest:guest@127.0.0.1:5672/
 enabled_apis = osapi_compute
 osapi_compute_listen = 127.0.0.1
@@ -193,6 +194,7 @@ cat >"$S/etc/neutron.conf" <<CONF
 [DEFAULT]
 bind_host = 127.0.0.1
 core_plugin = ml2
+graceful_shutdown_timeout = 5
 service_plugins = router
 api_workers = 1
 rpc_workers = 0
@@ -243,6 +245,7 @@ osapi_volume_listen_port = 8776
 osapi_volume_workers = 1
 api_paste_config = $S/paste/cinder-api-paste.ini
 enabled_backends = fake
+graceful_shutdown_timeout = 5
 default_volume_type = __DEFAULT__
 glance_api_servers = http://127.0.0.1:9292
 my_ip = 127.0.0.1
