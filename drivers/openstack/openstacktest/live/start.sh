@@ -269,8 +269,9 @@ CONF
 	done
 fi
 
-# Swift: one node, one replica, plain directories, keystone auth, no
-# replicators or auditors. Swift reads /etc/swift/swift.conf from a
+# Swift: one node, one replica, plain directories, keystone auth, the
+# usual middleware (bulk, tempurl, formpost, quotas, SLO/DLO, versioning,
+# symlinks; no memcache, so no ratelimit), no replicators or auditors. Swift reads /etc/swift/swift.conf from a
 # constant: the launcher (swift-server.py) points it here.
 if [ "$SWIFT" = 1 ]; then
 	SW=$S/etc/swift
@@ -318,10 +319,26 @@ workers = 0
 user = root
 swift_dir = $SW
 [pipeline:main]
-pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats authtoken keystoneauth copy slo dlo proxy-logging proxy-server
+pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk tempurl formpost authtoken keystoneauth copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
 [app:proxy-server]
 use = egg:swift#proxy
 account_autocreate = true
+[filter:bulk]
+use = egg:swift#bulk
+[filter:tempurl]
+use = egg:swift#tempurl
+[filter:formpost]
+use = egg:swift#formpost
+[filter:container-quotas]
+use = egg:swift#container_quotas
+[filter:account-quotas]
+use = egg:swift#account_quotas
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+allow_versioned_writes = true
+allow_object_versioning = true
+[filter:symlink]
+use = egg:swift#symlink
 [filter:catch_errors]
 use = egg:swift#catch_errors
 [filter:gatekeeper]
