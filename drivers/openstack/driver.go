@@ -82,7 +82,8 @@
 //	(gone)                                                   FINISH
 //
 // Actions: start (os-start; unshelve for a shelved server), stop (os-stop),
-// reboot (soft), destroy (delete), suspend (Nova suspend, or pause with the
+// reboot (soft), destroy (delete; also while PENDING, as Nova deletes a
+// server still building), suspend (Nova suspend, or pause with the
 // suspend option) and resume (Nova resume from SUSPENDED, unpause from
 // PAUSED). A server being suspended or paused reads as its target state at
 // once; Nova refuses (409) resume and unpause until it is there, so

@@ -108,3 +108,26 @@ func TestResumeWhileSuspending(t *testing.T) {
 		p.Close()
 	}
 }
+
+// A server still building (PENDING) can be destroyed, as Nova allows: the
+// live run's Concurrency group left its three servers behind, because the
+// suite's cleanup found them PENDING with no destroy allowed.
+func TestDestroyPending(t *testing.T) {
+	ctx := t.Context()
+	c, p := openFake(t)
+	c.SetStep(time.Hour)
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: openstacktest.ImageCirros, ProfileID: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.State != deltacloud.StatePending || !in.Can(deltacloud.ActionDestroy) {
+		t.Errorf("building instance: %s with actions %v, want PENDING with destroy", in.State, in.Actions)
+	}
+	c.SetStep(time.Millisecond)
+	if err := p.Destroy(ctx, in.ID); err != nil {
+		t.Fatalf("Destroy of a PENDING instance: %v", err)
+	}
+	if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateFinish); err != nil {
+		t.Errorf("after Destroy: %v", err)
+	}
+}
