@@ -48,6 +48,7 @@ func (r *rawCloud) do(method, path string, body any) (int, map[string]any) {
 	req, _ := http.NewRequest(method, r.base+path, in)
 	req.Header.Set("X-Auth-Token", r.token)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json") // as gophercloud does
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		r.t.Fatal(err)
@@ -93,7 +94,33 @@ func TestCinderFakeFaults(t *testing.T) {
 		t.Errorf("created volume: %v", created)
 	}
 	vol := created["id"].(string)
-	r.waitStatus(cinder+"/volumes/"+vol, "volume", "available")
+	stored := r.waitStatus(cinder+"/volumes/"+vol, "volume", "available")
+	// As a real Cinder on MySQL: the create's answer has created_at with
+	// microseconds, no updated_at and no tenant attribute; what is read
+	// back was stored in whole seconds.
+	at, _ := created["created_at"].(string)
+	if len(at) != len("2006-01-02T15:04:05.000000") || created["updated_at"] != nil || created["os-vol-tenant-attr:tenant_id"] != nil {
+		t.Errorf("create's answer: created_at %v, updated_at %v, tenant %v", created["created_at"], created["updated_at"], created["os-vol-tenant-attr:tenant_id"])
+	}
+	if got := stored["created_at"]; got != at[:len("2006-01-02T15:04:05")]+".000000" {
+		t.Errorf("stored created_at %v; created answered %v", got, at)
+	}
+	if stored["os-vol-tenant-attr:tenant_id"] != openstacktest.ProjectID {
+		t.Errorf("stored volume's tenant: %v", stored["os-vol-tenant-attr:tenant_id"])
+	}
+	_, body = r.do(http.MethodPost, cinder+"/volumes", map[string]any{"volume": map[string]any{"size": 1}})
+	other := body["volume"].(map[string]any)["id"].(string)
+	r.waitStatus(cinder+"/volumes/"+other, "volume", "available")
+	code, body = r.do(http.MethodPost, cinder+"/snapshots", map[string]any{"snapshot": map[string]any{"volume_id": other}})
+	snap, _ := body["snapshot"].(map[string]any)
+	if at, _ := snap["created_at"].(string); code != http.StatusAccepted || len(at) != len("2006-01-02T15:04:05.000000") ||
+		snap["updated_at"] != nil || snap["os-extended-snapshot-attributes:progress"] != nil {
+		t.Errorf("snapshot create's answer: %d %v", code, body)
+	}
+	storedSnap := r.waitStatus(cinder+"/snapshots/"+snap["id"].(string), "snapshot", "available")
+	if got, _ := storedSnap["created_at"].(string); !strings.HasSuffix(got, ".000000") || storedSnap["os-extended-snapshot-attributes:progress"] != "100%" {
+		t.Errorf("stored snapshot: %v", storedSnap)
+	}
 	code, body = r.do(http.MethodPost, "/compute/v2.1/servers", map[string]any{"server": map[string]any{
 		"name": "s", "imageRef": openstacktest.ImageCirros, "flavorRef": "1", "networks": "none"}})
 	if code != http.StatusAccepted {
@@ -141,26 +168,47 @@ func TestCinderFakeFaults(t *testing.T) {
 		{"unknown snapshot", "DELETE", cinder + "/snapshots/" + unknown, nil, 404,
 			openstack.Fault{Kind: "itemNotFound", Message: "Snapshot " + unknown + " could not be found."}, deltacloud.NotFound},
 		{"no size", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"name": "x"}}, 400,
-			openstack.Fault{Kind: "badRequest", Message: "Invalid input received: Size of volume must be specified."}, deltacloud.InvalidArgument},
+			openstack.Fault{Kind: "badRequest", Message: "The server could not comply with the request since it is either malformed or otherwise incorrect."}, deltacloud.InvalidArgument},
 		{"size 0", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"size": 0}}, 400,
-			openstack.Fault{Kind: "badRequest", Message: "Invalid input received: 'size' parameter must be an integer greater than 0."}, deltacloud.InvalidArgument},
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute size. Value: 0. 0 is less than the minimum of 1"}, deltacloud.InvalidArgument},
 		{"unknown zone", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"size": 1, "availability_zone": "mars"}}, 400,
-			openstack.Fault{Kind: "badRequest", Message: "Invalid input received: Availability zone 'mars' is invalid."}, deltacloud.InvalidArgument},
+			openstack.Fault{Kind: "badRequest", Message: "Availability zone 'mars' is invalid."}, deltacloud.InvalidArgument},
+		{"no volume", "POST", cinder + "/volumes", map[string]any{}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "'volume' is a required property"}, deltacloud.InvalidArgument},
+		{"snapshot id not a uuid", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"snapshot_id": "nope"}}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute snapshot_id. Value: nope. 'nope' is not valid under any of the given schemas"}, deltacloud.InvalidArgument},
+		{"unknown snapshot id", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"snapshot_id": unknown}}, 404,
+			openstack.Fault{Kind: "itemNotFound", Message: "Snapshot " + unknown + " could not be found."}, deltacloud.NotFound},
+		{"empty metadata key", "POST", cinder + "/volumes", map[string]any{"volume": map[string]any{"size": 1, "metadata": map[string]string{"": "v"}}}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute metadata. Value: {'': 'v'}. '' does not match any of the regexes: '^[a-zA-Z0-9-_:. /]{1,255}$'"}, deltacloud.InvalidArgument},
+		{"snapshot without volume", "POST", cinder + "/snapshots", map[string]any{"snapshot": map[string]any{"name": "x", "force": true}}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute snapshot. Value: {'force': True, 'name': 'x'}. 'volume_id' is a required property"}, deltacloud.InvalidArgument},
+		{"snapshot volume not a uuid", "POST", cinder + "/snapshots", map[string]any{"snapshot": map[string]any{"volume_id": "nope"}}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute volume_id. Value: nope. 'nope' is not valid under any of the given schemas"}, deltacloud.InvalidArgument},
+		{"snapshot of unknown volume", "POST", cinder + "/snapshots", map[string]any{"snapshot": map[string]any{"volume_id": unknown}}, 404,
+			openstack.Fault{Kind: "itemNotFound", Message: "Volume " + unknown + " could not be found."}, deltacloud.NotFound},
 		{"delete in-use", "DELETE", cinder + "/volumes/" + vol, nil, 400,
 			openstack.Fault{Kind: "badRequest", Message: "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."},
 			deltacloud.InvalidArgument},
 		{"snapshot in-use without force", "POST", cinder + "/snapshots", map[string]any{"snapshot": map[string]any{"volume_id": vol}}, 400,
 			openstack.Fault{Kind: "badRequest", Message: "Invalid volume: Volume " + vol + " status must be available, but current status is: in-use."}, deltacloud.InvalidArgument},
 		{"attach in-use", "POST", attachments, map[string]any{"volumeAttachment": map[string]any{"volumeId": vol}}, 400,
-			openstack.Fault{Kind: "badRequest", Message: "Invalid volume: Volume " + vol + " status must be available or downloading to reserve, but the current status is in-use."}, deltacloud.InvalidArgument},
+			openstack.Fault{Kind: "badRequest", Message: "Invalid volume: volume " + vol + " is already attached to instances: " + srv}, deltacloud.InvalidArgument},
 		{"attach unknown volume", "POST", attachments, map[string]any{"volumeAttachment": map[string]any{"volumeId": unknown}}, 404,
 			openstack.Fault{Kind: "itemNotFound", Message: "Volume " + unknown + " could not be found."}, deltacloud.NotFound},
 		{"attach bad device", "POST", attachments, map[string]any{"volumeAttachment": map[string]any{"volumeId": vol, "device": "sdf"}}, 400,
-			openstack.Fault{Kind: "badRequest", Message: "The supplied device path (sdf) is invalid."}, deltacloud.InvalidArgument},
-		{"detach unattached", "DELETE", attachments + "/" + unknown, nil, 404,
-			openstack.Fault{Kind: "itemNotFound", Message: "volume_id not found: " + unknown}, deltacloud.NotFound},
-		{"other project", "GET", "/volume/v3/" + unknown + "/volumes/detail", nil, 403,
-			openstack.Fault{Kind: "forbidden", Message: "Policy doesn't allow this operation to be performed."}, deltacloud.Forbidden},
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute device. Value: sdf. 'sdf' does not match '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$'"}, deltacloud.InvalidArgument},
+		{"attach without volume", "POST", attachments, map[string]any{"volumeAttachment": map[string]any{}}, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid input for field/attribute volumeAttachment. Value: {}. 'volumeId' is a required property"}, deltacloud.InvalidArgument},
+		{"detach a volume attached elsewhere", "DELETE", attachments + "/" + other, nil, 404,
+			openstack.Fault{Kind: "itemNotFound", Message: "Instance " + srv + " is not attached to volume " + other}, deltacloud.NotFound},
+		{"delete a volume with snapshots", "DELETE", cinder + "/volumes/" + other, nil, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."},
+			deltacloud.InvalidArgument},
+		{"detach unknown volume", "DELETE", attachments + "/" + unknown, nil, 404,
+			openstack.Fault{Kind: "itemNotFound", Message: "Volume " + unknown + " could not be found."}, deltacloud.NotFound},
+		{"other project", "GET", "/volume/v3/" + unknown + "/volumes/detail", nil, 400,
+			openstack.Fault{Kind: "badRequest", Message: "Malformed request url"}, deltacloud.InvalidArgument},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

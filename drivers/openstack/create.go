@@ -72,7 +72,12 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 			Profile: deltacloud.InstanceProfile{ID: flavor}, State: deltacloud.StatePending}
 		made = append(made, in)
 		if got, err := servers.Get(ctx, s.compute, srv.ID).Extract(); err == nil {
-			made[len(made)-1] = instanceOf(got)
+			in := instanceOf(got)
+			if err := serverFirewalls(ctx, s, &in); err != nil {
+				c.undo(ctx, s, made)
+				return nil, err
+			}
+			made[len(made)-1] = in
 		} else if ctx.Err() != nil {
 			c.undo(ctx, s, made)
 			return nil, ctx.Err()

@@ -71,7 +71,11 @@
 //
 // Instances are the project's servers; Owner is the project id, the
 // profile the flavor, the realm the availability zone, Tags the server's
-// metadata other than the driver's own "deltacloud-" keys. Create sends
+// metadata other than the driver's own "deltacloud-" keys, Firewalls the
+// ids of the security groups on the server's ports (Nova shows only their
+// names, and only once the server has ports: one Neutron port request for
+// an instance or a listing fills them, made only when Nova shows groups;
+// a failing one leaves them empty). Create sends
 // one request per instance (so each create's id is known) with flavor,
 // image, zone, key pair, security groups (firewalls), user_data, name and
 // metadata; if one of several fails, or ctx ends, the servers already made
@@ -88,10 +92,12 @@
 //	(gone)                                                   FINISH
 //
 // Actions: start (os-start; unshelve for a shelved server), stop (os-stop),
-// reboot (soft), destroy (delete), suspend (Nova suspend, or pause with the
+// reboot (soft), destroy (delete; also while PENDING, as Nova deletes a
+// server still building), suspend (Nova suspend, or pause with the
 // suspend option) and resume (Nova resume from SUSPENDED, unpause from
 // PAUSED). A server being suspended or paused reads as its target state at
-// once; resume waits until it is there (Nova would refuse it before), and
+// once; Nova refuses (409) resume and unpause until it is there, so
+// resume first waits (within ctx, at most 10 minutes) for Nova to finish;
 // Nova refuses other actions until then (409, ErrInvalidState).
 //
 // # Microversions
@@ -119,7 +125,9 @@
 // volume and snapshot it creates, lists only those, and answers
 // ErrNotFound for others. Capacity is Cinder's size in GB (default 1 GB,
 // or the snapshot's), the realm the availability zone, Kind the volume
-// type. A create also writes "deltacloud-create", a token by which a create
+// type, Created Cinder's created_at in whole seconds (Cinder answers a
+// create with microseconds its MySQL database does not keep, so every
+// later read has whole seconds; snapshots alike). A create also writes "deltacloud-create", a token by which a create
 // whose ctx ends before Cinder answers finds and deletes, in the
 // background, what the request made (Close waits for it). Cinder's status
 // maps onto the states:
@@ -140,8 +148,9 @@
 // attachments for one instance, one Cinder listing for an instance listing
 // (a cloud without Cinder, or a failing one, leaves the devices empty).
 // Cinder's and Nova's 400 "Invalid volume … status …" (deleting an
-// attached volume or one with snapshots, attaching a busy one) is
-// ErrInvalidState. Snapshots are taken with force (so attached volumes
+// attached volume or one with snapshots, attaching a busy one) and Nova's
+// "… is already attached to instances" (an attach that lost a race with
+// another) are ErrInvalidState. Snapshots are taken with force (so attached volumes
 // can be snapshotted); creating and deleting read PENDING, available
 // COMPLETED, error ERROR. A catalog without a block-storage endpoint
 // makes volumes and snapshots ErrNotSupported; the rest works.

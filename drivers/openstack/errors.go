@@ -20,8 +20,11 @@ const maxFaultBody = 64 << 10
 // Fault is what an OpenStack error body says: Nova and Cinder's
 // {"itemNotFound": {"code": 404, "message": …}}, Neutron's
 // {"NeutronError": {"type": …, "message": …}}, Keystone's
-// {"error": {"title": …, "message": …}}, Gnocchi's {"code": …, "title": …,
-// "description": …}, or the plain text of Glance and Swift.
+// {"error": {"title": …, "message": …}}, Glance's (webob's, to a client
+// that accepts JSON, as gophercloud does) {"message": "…<br /><br />",
+// "code": "404 Not Found", "title": "Not Found"}, Gnocchi's {"code": …,
+// "title": …, "description": …}, or the plain text or HTML of Glance and
+// Swift.
 type Fault struct {
 	// Kind is the fault's name: Nova's key ("itemNotFound",
 	// "conflictingRequest"), Neutron's type ("SecurityGroupInUse"),
@@ -39,6 +42,12 @@ func ParseFault(body []byte) Fault {
 	var doc map[string]json.RawMessage
 	if json.Unmarshal(body, &doc) == nil && doc["description"] != nil && doc["title"] != nil {
 		return gnocchiFault(doc)
+	}
+	var webob struct{ Message, Code, Title string }
+	if json.Unmarshal(body, &doc) == nil && doc["title"] != nil && doc["message"] != nil &&
+		json.Unmarshal(body, &webob) == nil && webob.Title != "" {
+		msg := strings.TrimSpace(strings.ReplaceAll(webob.Message, "<br />", ""))
+		return Fault{Kind: webob.Title, Message: msg}
 	}
 	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
 		for k, raw := range doc {
@@ -219,7 +228,8 @@ func wrap(err error) error {
 }
 
 // stateOn400 classifies Cinder's and Nova's 400 about a volume's or
-// snapshot's status ("Invalid volume: … status must be available …") as
+// snapshot's status ("Invalid volume: … status must be available …", Nova's
+// "Invalid volume: volume … is already attached to instances: …") as
 // ErrInvalidState; other errors go through wrap.
 func stateOn400(err error, id string) error {
 	var re gophercloud.ErrUnexpectedResponseCode
@@ -227,7 +237,7 @@ func stateOn400(err error, id string) error {
 		return wrap(err)
 	}
 	msg := strings.ToLower(ParseFault(re.Body).Message)
-	if !strings.Contains(msg, "status") && !strings.Contains(msg, "dependent snapshots") {
+	if !strings.Contains(msg, "status") && !strings.Contains(msg, "dependent snapshots") && !strings.Contains(msg, "already attached") {
 		return wrap(err)
 	}
 	de, ok := wrap(err).(*deltacloud.Error)
@@ -237,6 +247,17 @@ func stateOn400(err error, id string) error {
 	out := *de
 	out.Code, out.ID = deltacloud.InvalidState, id
 	return &out
+}
+
+// badField reports whether err is a 400 whose fault names the request
+// field (Cinder's and Nova's schema errors: "Invalid input for
+// field/attribute snapshot_id. …").
+func badField(err error, field string) bool {
+	var re gophercloud.ErrUnexpectedResponseCode
+	if !errors.As(err, &re) || re.Actual != http.StatusBadRequest {
+		return false
+	}
+	return strings.Contains(ParseFault(re.Body).Message, "field/attribute "+field+".")
 }
 
 // isNotFound reports whether err is a 404.

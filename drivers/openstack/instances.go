@@ -39,6 +39,9 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	if err := listingDevices(ctx, s, out); err != nil {
 		return nil, err
 	}
+	if err := listingFirewalls(ctx, s, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -59,6 +62,9 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 	if err := serverDevices(ctx, s, &in); err != nil {
 		return nil, err
 	}
+	if err := serverFirewalls(ctx, s, &in); err != nil {
+		return nil, err
+	}
 	return &in, nil
 }
 
@@ -77,6 +83,7 @@ func instanceOf(s *servers.Server) deltacloud.Instance {
 	if s.KeyName != "" {
 		in.Authentication = &deltacloud.Authentication{Method: "key", KeyName: s.KeyName}
 	}
+	// Names, replaced by the groups' ids from the ports (firewallids.go).
 	for _, g := range s.SecurityGroups {
 		if name, ok := g["name"].(string); ok && !slices.Contains(in.Firewalls, name) {
 			in.Firewalls = append(in.Firewalls, name)

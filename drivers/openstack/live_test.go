@@ -3,14 +3,20 @@ package openstack_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	gcopenstack "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/drivertest"
 )
 
-// TestLive runs the conformance suite against a real OpenStack. It runs
+// TestLive runs the conformance suite against a real OpenStack, the
+// profiles' figures read from Nova's flavors with gophercloud itself. It runs
 // only with DELTACLOUD_OPENSTACK_LIVE=1 and the cloud in the environment
 // (openstacktest/live/run.sh starts a loopback Zed cloud and sets them):
 //
@@ -21,10 +27,12 @@ import (
 //	DELTACLOUD_OPENSTACK_IMAGE     image id to boot (default: the first listed)
 //	DELTACLOUD_OPENSTACK_FLAVOR    flavor id (default: the smallest)
 //	DELTACLOUD_OPENSTACK_NETWORK   the network option (default "auto")
-//	DELTACLOUD_OPENSTACK_CINDER    "1" when the cloud has Cinder: otherwise the
-//	                               cinder option is off and the volume and
-//	                               snapshot groups skip
-//	DELTACLOUD_OPENSTACK_SWIFT     "1" when the cloud has Swift: otherwise the
+//	DELTACLOUD_OPENSTACK_CINDER    "1" when the cloud has Cinder (run.sh's has,
+//	                               unless CINDER=0): otherwise the cinder
+//	                               option is off and the volume and snapshot
+//	                               groups skip
+//	DELTACLOUD_OPENSTACK_SWIFT     "1" when the cloud has Swift (run.sh's has,
+//	                               unless SWIFT=0): otherwise the
 //	                               swift option is off and the bucket and blob
 //	                               groups skip
 func TestLive(t *testing.T) {
@@ -64,5 +72,37 @@ func TestLive(t *testing.T) {
 		},
 		Spec:        deltacloud.InstanceSpec{ImageID: env("DELTACLOUD_OPENSTACK_IMAGE"), ProfileID: env("DELTACLOUD_OPENSTACK_FLAVOR")},
 		WaitTimeout: 3 * time.Minute,
+		ProfileFigures: func(ctx context.Context, t *testing.T) map[string]drivertest.ProfileFigure {
+			return liveFlavors(ctx, t, cfg)
+		},
 	})
+}
+
+// liveFlavors reads the cloud's flavors with gophercloud, not the driver:
+// RAM in MiB, disk in GiB (Nova's GB).
+func liveFlavors(ctx context.Context, t *testing.T, cfg deltacloud.Config) map[string]drivertest.ProfileFigure {
+	pc, err := gcopenstack.AuthenticatedClient(ctx, gophercloud.AuthOptions{IdentityEndpoint: cfg.Provider,
+		Username: cfg.Credentials.User, Password: cfg.Credentials.Password, DomainName: "Default",
+		Scope: &gophercloud.AuthScope{ProjectName: cfg.Options["project"], DomainName: "Default"}})
+	if err != nil {
+		t.Fatalf("gophercloud authentication: %v", err)
+	}
+	compute, err := gcopenstack.NewComputeV2(pc, gophercloud.EndpointOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := flavors.ListDetail(compute, nil).AllPages(ctx)
+	if err != nil {
+		t.Fatalf("flavors: %v", err)
+	}
+	list, err := flavors.ExtractFlavors(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]drivertest.ProfileFigure{}
+	for _, f := range list {
+		out[f.ID] = drivertest.ProfileFigure{CPU: f.VCPUs, Memory: strconv.Itoa(f.RAM), MemoryUnit: deltacloud.MiB,
+			Storage: strconv.Itoa(f.Disk), StorageUnit: deltacloud.GiB, StorageGB: deltacloud.GiB}
+	}
+	return out
 }

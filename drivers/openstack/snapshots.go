@@ -120,7 +120,7 @@ func (c *conn) DestroyStorageSnapshot(ctx context.Context, id string) error {
 // snapshotOf maps a Cinder snapshot.
 func snapshotOf(s *snapshots.Snapshot) deltacloud.StorageSnapshot {
 	return deltacloud.StorageSnapshot{ID: s.ID, Name: s.Name, Description: s.Description, VolumeID: s.VolumeID,
-		State: MapSnapshotState(s.Status), Created: s.CreatedAt}
+		State: MapSnapshotState(s.Status), Created: cinderTime(s.CreatedAt)}
 }
 
 // MapSnapshotState maps Cinder's snapshot status (see the package doc).

@@ -22,6 +22,8 @@ func lifecycle(pause bool) *deltacloud.StateMachine {
 		deltacloud.Auto(s, deltacloud.StatePending),
 		deltacloud.Auto(deltacloud.StatePending, deltacloud.StateRunning),
 		deltacloud.Auto(deltacloud.StatePending, deltacloud.StateError),
+		// Nova deletes a server in any state, one still building too.
+		deltacloud.On(deltacloud.StatePending, deltacloud.ActionDestroy, deltacloud.StateShuttingDown),
 		deltacloud.On(deltacloud.StateRunning, deltacloud.ActionStop, deltacloud.StateStopping),
 		deltacloud.On(deltacloud.StateRunning, deltacloud.ActionReboot, deltacloud.StatePending),
 		deltacloud.On(deltacloud.StateRunning, deltacloud.ActionSuspend, suspended),

@@ -3,6 +3,7 @@ package openstack_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/deltacloud-go/deltacloud"
 	"github.com/deltacloud-go/deltacloud/drivers/openstack"
@@ -71,5 +72,62 @@ func TestPauseOption(t *testing.T) {
 			t.Fatal(err)
 		}
 		p.Close()
+	}
+}
+
+// A server Nova is still suspending or pausing reads SUSPENDED or PAUSED,
+// whose resume Nova refuses (409) until it is done: resume waits for it.
+// (Without the wait this failed whenever the fake's step outlasted the
+// requests between, as TestPauseOption did without -race.)
+func TestResumeWhileSuspending(t *testing.T) {
+	ctx := t.Context()
+	c := openstacktest.New(t)
+	for _, mode := range []string{"suspend", "pause"} {
+		p, err := open(ctx, c, "suspend", mode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetStep(5 * time.Millisecond)
+		in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: openstacktest.ImageCirros, ProfileID: "1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateRunning); err != nil {
+			t.Fatal(err)
+		}
+		c.SetStep(300 * time.Millisecond)
+		got, err := p.Do(ctx, in.ID, deltacloud.ActionSuspend)
+		if err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if _, err := p.Do(ctx, in.ID, deltacloud.ActionResume); err != nil {
+			t.Errorf("%s: resume right after suspend (%s): %v", mode, got.State, err)
+		}
+		c.SetStep(5 * time.Millisecond)
+		p.Destroy(ctx, in.ID)
+		p.Close()
+	}
+}
+
+// A server still building (PENDING) can be destroyed, as Nova allows: the
+// live run's Concurrency group left its three servers behind, because the
+// suite's cleanup found them PENDING with no destroy allowed.
+func TestDestroyPending(t *testing.T) {
+	ctx := t.Context()
+	c, p := openFake(t)
+	c.SetStep(time.Hour)
+	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: openstacktest.ImageCirros, ProfileID: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.State != deltacloud.StatePending || !in.Can(deltacloud.ActionDestroy) {
+		t.Errorf("building instance: %s with actions %v, want PENDING with destroy", in.State, in.Actions)
+	}
+	c.SetStep(time.Millisecond)
+	if err := p.Destroy(ctx, in.ID); err != nil {
+		t.Fatalf("Destroy of a PENDING instance: %v", err)
+	}
+	if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateFinish); err != nil {
+		t.Errorf("after Destroy: %v", err)
 	}
 }

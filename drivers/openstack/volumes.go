@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 
@@ -111,7 +112,9 @@ func (c *conn) CreateStorageVolume(ctx context.Context, spec deltacloud.StorageV
 			}, func(ctx context.Context, id string) error { return volumes.Delete(ctx, s.volume, id, nil).ExtractErr() })
 			return nil, ctx.Err()
 		}
-		if spec.SnapshotID != "" && isNotFound(err) {
+		if spec.SnapshotID != "" && (isNotFound(err) || badField(err, "snapshot_id")) {
+			// Cinder's schema refuses an id that is no UUID (400): no
+			// snapshot has it either.
 			return nil, notFound("snapshot", spec.SnapshotID)
 		}
 		return nil, wrap(err)
@@ -137,10 +140,16 @@ func (c *conn) DestroyStorageVolume(ctx context.Context, id string) error {
 	return stateOn400(err, id)
 }
 
+// cinderTime is a Cinder created_at in whole seconds: Cinder answers a
+// create with the microseconds of a time its MySQL DATETIME columns do not
+// keep, so every later read has .000000; whole seconds on both paths make
+// a create's answer agree with what is read back.
+func cinderTime(t time.Time) time.Time { return t.Truncate(time.Second) }
+
 // volumeOf maps a Cinder volume (see the package doc).
 func volumeOf(v *volumes.Volume) deltacloud.StorageVolume {
 	out := deltacloud.StorageVolume{ID: v.ID, Name: v.Name, Description: v.Description, Capacity: v.Size,
-		RealmID: v.AvailabilityZone, State: MapVolumeState(v.Status), Created: v.CreatedAt, Kind: v.VolumeType}
+		RealmID: v.AvailabilityZone, State: MapVolumeState(v.Status), Created: cinderTime(v.CreatedAt), Kind: v.VolumeType}
 	if len(v.Attachments) > 0 {
 		out.InstanceID, out.Device = v.Attachments[0].ServerID, v.Attachments[0].Device
 	}

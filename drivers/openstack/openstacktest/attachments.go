@@ -83,8 +83,12 @@ func (c *Cloud) findAttachment(w http.ResponseWriter, server, volumeID string) *
 		return nil
 	}
 	v, ok := c.volumes[volumeID]
-	if !ok || !c.advanceVolume(v) || v.server != server {
-		fault(w, http.StatusNotFound, "itemNotFound", "volume_id not found: %s", volumeID)
+	if !ok || !c.advanceVolume(v) {
+		fault(w, http.StatusNotFound, "itemNotFound", "Volume %s could not be found.", volumeID)
+		return nil
+	}
+	if v.server != server {
+		fault(w, http.StatusNotFound, "itemNotFound", "Instance %s is not attached to volume %s", server, volumeID)
 		return nil
 	}
 	return v
@@ -92,21 +96,24 @@ func (c *Cloud) findAttachment(w http.ResponseWriter, server, volumeID string) *
 
 func (c *Cloud) attachVolume(w http.ResponseWriter, r *http.Request, serverID string) {
 	var req struct {
-		Attachment *struct {
-			VolumeID string `json:"volumeId"`
-			Device   string `json:"device"`
-		} `json:"volumeAttachment"`
+		Attachment map[string]any `json:"volumeAttachment"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
-	if req.Attachment == nil || req.Attachment.VolumeID == "" {
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute volumeAttachment. Value: None. 'volumeId' is a required property")
+	if req.Attachment == nil {
+		fault(w, http.StatusBadRequest, "badRequest", "'volumeAttachment' is a required property")
 		return
 	}
-	in := req.Attachment
+	var in struct{ VolumeID, Device string }
+	in.VolumeID, _ = req.Attachment["volumeId"].(string)
+	in.Device, _ = req.Attachment["device"].(string)
+	if in.VolumeID == "" {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute volumeAttachment. Value: %s. 'volumeId' is a required property", pyRepr(req.Attachment))
+		return
+	}
 	if in.Device != "" && !deviceName.MatchString(in.Device) {
-		fault(w, http.StatusBadRequest, "badRequest", "The supplied device path (%s) is invalid.", in.Device)
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute device. Value: %s. '%s' does not match '%s'", in.Device, in.Device, deviceName)
 		return
 	}
 	c.mu.Lock()
@@ -126,6 +133,10 @@ func (c *Cloud) attachVolume(w http.ResponseWriter, r *http.Request, serverID st
 	v, ok := c.volumes[in.VolumeID]
 	if !ok || !c.advanceVolume(v) {
 		fault(w, http.StatusNotFound, "itemNotFound", "Volume %s could not be found.", in.VolumeID)
+		return
+	}
+	if v.server != "" { // Nova's own check, before Cinder's reservation
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid volume: volume %s is already attached to instances: %s", v.id, v.server)
 		return
 	}
 	if v.status != "available" {

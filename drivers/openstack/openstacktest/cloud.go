@@ -4,11 +4,16 @@
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
 // groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
 // Nova's volume attachments), Swift (containers, objects and static
-// large objects) and Gnocchi (the measures Ceilometer would keep). Its
+// large objects) and Gnocchi (the measures Ceilometer would keep; shapes
+// from a real Gnocchi 4.4.2, which the Zed stack does not run). Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
-// milliseconds) and the services' fault bodies.
+// milliseconds) and the services' fault bodies; their shapes, statuses and
+// messages were compared with a real Zed stack (live/run.sh) request by
+// request. Known, deliberate differences: no "stores" on images (a
+// multi-store Glance shows it), no os-interface, and a server snapshot
+// becomes active with data (Nova's fake virt driver leaves it queued).
 //
 // Every difference between the fake and the real services is a defect of
 // the fake.
@@ -175,6 +180,11 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if lat > 0 && !c.wait(r, time.Now()) {
+		return
+	}
+	if !c.authorized(r) && strings.HasPrefix(path, "/image/") {
+		w.Header().Set("Www-Authenticate", `Keystone uri="`+c.srv.URL+`/identity"`)
+		glanceError(w, r, http.StatusUnauthorized, "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.")
 		return
 	}
 	if !c.authorized(r) {
@@ -377,6 +387,12 @@ func (c *Cloud) serveVersions(w http.ResponseWriter, path string) bool {
 	case "/volume":
 		writeJSON(w, http.StatusMultipleChoices, map[string]any{"versions": []map[string]any{
 			{"id": "v3.0", "status": "CURRENT", "version": "3.71", "min_version": "3.0", "links": link("/volume/v3/")},
+		}})
+	case "/compute":
+		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{
+			{"id": "v2.0", "status": "SUPPORTED", "version": "", "min_version": "", "updated": "2011-01-21T11:33:21Z", "links": link("/compute/v2/")},
+			{"id": "v2.1", "status": "CURRENT", "version": MaxComputeMicroversion, "min_version": "2.1", "updated": "2013-07-23T11:33:21Z",
+				"links": link("/compute/v2.1/")},
 		}})
 	case "/network":
 		writeJSON(w, http.StatusOK, map[string]any{"versions": []map[string]any{

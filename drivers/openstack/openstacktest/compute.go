@@ -121,7 +121,8 @@ func (c *Cloud) serveCompute(w http.ResponseWriter, r *http.Request, path string
 	case path == "/" || path == "":
 		writeJSON(w, http.StatusOK, map[string]any{"version": map[string]any{"id": "v2.1", "status": "CURRENT",
 			"version": MaxComputeMicroversion, "min_version": "2.1", "updated": "2013-07-23T11:33:21Z",
-			"links":       []map[string]any{{"href": c.srv.URL + "/compute/v2.1/", "rel": "self"}},
+			"links": []map[string]any{{"href": c.srv.URL + "/compute/v2.1/", "rel": "self"},
+				{"href": "http://docs.openstack.org/", "rel": "describedby", "type": "text/html"}},
 			"media-types": []map[string]any{{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}}})
 	case parts[0] == "os-availability-zone" && m == http.MethodGet:
 		var zs []map[string]any
@@ -161,8 +162,8 @@ func (c *Cloud) flavorJSON(f *Flavor) map[string]any {
 	href := c.srv.URL + "/compute/v2.1/flavors/" + f.ID
 	return map[string]any{"id": f.ID, "name": f.Name, "ram": f.RAM, "vcpus": f.VCPUs, "disk": f.Disk,
 		"OS-FLV-EXT-DATA:ephemeral": 0, "OS-FLV-DISABLED:disabled": false, "swap": "", "rxtx_factor": 1.0,
-		"os-flavor-access:is_public": f.Public, "description": nil, "extra_specs": map[string]string{},
-		"links": []map[string]any{{"href": href, "rel": "self"}, {"href": strings.Replace(href, "/v2.1", "", 1), "rel": "bookmark"}}}
+		"os-flavor-access:is_public": f.Public, // description (2.55) and extra_specs (2.61) are newer than 2.46
+		"links":                      []map[string]any{{"href": href, "rel": "self"}, {"href": strings.Replace(href, "/v2.1", "", 1), "rel": "bookmark"}}}
 }
 
 func (c *Cloud) serveFlavors(w http.ResponseWriter, r *http.Request, parts []string) {
@@ -192,7 +193,10 @@ func (c *Cloud) serveFlavors(w http.ResponseWriter, r *http.Request, parts []str
 func (c *Cloud) serverJSON(s *server) map[string]any {
 	href := c.srv.URL + "/compute/v2.1/servers/" + s.id
 	addrs := map[string]any{}
-	if s.network != "" && s.ip != "" {
+	// Nova shows the ports' addresses and security groups once Neutron
+	// has the server's ports: not while it builds, never without a network.
+	ported := s.network != "" && s.ip != "" && s.status != "BUILD"
+	if ported {
 		list := []map[string]any{{"addr": s.ip, "version": 4, "OS-EXT-IPS:type": "fixed", "OS-EXT-IPS-MAC:mac_addr": "fa:16:3e:4c:2c:30"}}
 		if fip := c.nets.floatingFor(s.id); fip != "" {
 			list = append(list, map[string]any{"addr": fip, "version": 4, "OS-EXT-IPS:type": "floating", "OS-EXT-IPS-MAC:mac_addr": "fa:16:3e:4c:2c:30"})
@@ -213,27 +217,35 @@ func (c *Cloud) serverJSON(s *server) map[string]any {
 	}
 	groups := []map[string]any{}
 	for _, g := range s.groups {
-		groups = append(groups, map[string]any{"name": g})
+		groups = append(groups, map[string]any{"name": c.nets.groupName(g)})
 	}
 	meta := s.metadata
 	if meta == nil {
 		meta = map[string]string{}
 	}
-	return map[string]any{
+	out := map[string]any{
 		"id": s.id, "name": s.name, "status": s.status, "tenant_id": ProjectID, "user_id": UserID,
 		"metadata": meta, "hostId": "2091634baaccdc4c5a1d57069c833e402921df696b7f970791b12ec6",
 		"image":   map[string]any{"id": s.image, "links": []map[string]any{{"href": c.srv.URL + "/compute/images/" + s.image, "rel": "bookmark"}}},
 		"flavor":  map[string]any{"id": s.flavor, "links": []map[string]any{{"href": c.srv.URL + "/compute/flavors/" + s.flavor, "rel": "bookmark"}}},
 		"created": stamp(s.created), "updated": stamp(time.Now()), "addresses": addrs,
-		"accessIPv4": "", "accessIPv6": "", "progress": 0, "config_drive": "", "locked": false, "description": nil,
+		"accessIPv4": "", "accessIPv6": "", "config_drive": "", "locked": false, "description": nil,
 		"links":                       []map[string]any{{"href": href, "rel": "self"}, {"href": strings.Replace(href, "/v2.1", "", 1), "rel": "bookmark"}},
 		"OS-DCF:diskConfig":           "MANUAL",
 		"OS-EXT-AZ:availability_zone": s.zone,
-		"key_name":                    key, "security_groups": groups,
-		"OS-EXT-STS:task_state": task, "OS-EXT-STS:vm_state": s.vmState, "OS-EXT-STS:power_state": s.power,
+		"key_name":                    key,
+		"OS-EXT-STS:task_state":       task, "OS-EXT-STS:vm_state": s.vmState, "OS-EXT-STS:power_state": s.power,
 		"OS-SRV-USG:launched_at": launched, "OS-SRV-USG:terminated_at": nil,
-		"os-extended-volumes:volumes_attached": c.volumesAttached(s.id), "tags": []string{}, "trusted_image_certificates": nil,
+		"os-extended-volumes:volumes_attached": c.volumesAttached(s.id), "tags": []string{},
 	}
+	if ported {
+		out["security_groups"] = groups
+	}
+	switch s.status { // Nova's _progress_statuses
+	case "ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING":
+		out["progress"] = 0
+	}
+	return out
 }
 
 func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []string, mv string) {
@@ -242,7 +254,9 @@ func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []str
 	case len(parts) == 1 && m == http.MethodPost:
 		c.createServer(w, r, mv)
 	case len(parts) == 2 && parts[1] == "detail" && m == http.MethodGet:
-		c.listServers(w, r)
+		c.listServers(w, r, true)
+	case len(parts) == 1 && m == http.MethodGet:
+		c.listServers(w, r, false)
 	case len(parts) == 2 && m == http.MethodGet:
 		c.mu.Lock()
 		defer c.mu.Unlock()
@@ -270,7 +284,7 @@ func (c *Cloud) serveServers(w http.ResponseWriter, r *http.Request, parts []str
 	}
 }
 
-func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request) {
+func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request, detail bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	q := r.URL.Query()
@@ -300,7 +314,17 @@ func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request) {
 		ids[i] = s.id
 		byID[s.id] = s
 	}
-	c.listPage(w, r, ids, "servers", "/compute/v2.1/servers/detail", func(id string) map[string]any { return c.serverJSON(byID[id]) })
+	path := "/compute/v2.1/servers"
+	if detail {
+		path += "/detail"
+	}
+	c.listPage(w, r, ids, "servers", path, func(id string) map[string]any {
+		s := c.serverJSON(byID[id])
+		if !detail {
+			return map[string]any{"id": s["id"], "name": s["name"], "links": s["links"]}
+		}
+		return s
+	})
 }
 
 // listPage answers one page of a Nova listing, with its "<key>_links"
@@ -364,9 +388,17 @@ func (c *Cloud) createServer(w http.ResponseWriter, r *http.Request, mv string) 
 			return
 		}
 	}
+	if in.ImageRef != "" && !uuidLike.MatchString(in.ImageRef) {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute imageRef. Value: %s. '%s' is not valid under any of the given schemas", in.ImageRef, in.ImageRef)
+		return
+	}
 	if in.UserData != "" {
-		if _, err := base64.StdEncoding.DecodeString(in.UserData); err != nil || len(in.UserData) > 65535 {
-			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute user_data.")
+		if _, err := base64.StdEncoding.DecodeString(in.UserData); err != nil {
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute user_data. Value: %s. '%s' is not a 'base64'", in.UserData, in.UserData)
+			return
+		}
+		if len(in.UserData) > 65535 {
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute user_data. Value: %s. '%s' is too long", in.UserData, in.UserData)
 			return
 		}
 	}
@@ -378,7 +410,7 @@ func (c *Cloud) createServer(w http.ResponseWriter, r *http.Request, mv string) 
 	}
 	img, ok := c.images[in.ImageRef]
 	if !ok || img.status != "active" {
-		fault(w, http.StatusBadRequest, "badRequest", "Image %s could not be found.", in.ImageRef)
+		fault(w, http.StatusBadRequest, "badRequest", "Can not find requested image")
 		return
 	}
 	zone := in.AvailabilityZone
@@ -394,16 +426,27 @@ func (c *Cloud) createServer(w http.ResponseWriter, r *http.Request, mv string) 
 			return
 		}
 	}
+	// Nova resolves each name or id through Neutron: groups holds ids.
 	var groups []string
+	requested := []map[string]any{{"name": "default"}}
+	if len(in.SecurityGroups) > 0 {
+		requested = nil
+	}
 	for _, g := range in.SecurityGroups {
-		if !c.nets.hasGroup(g.Name) {
-			fault(w, http.StatusBadRequest, "badRequest", "Security group %s not found for project %s.", g.Name, ProjectID)
+		switch ids := c.nets.groupIDs(g.Name); len(ids) {
+		case 0:
+			fault(w, http.StatusBadRequest, "badRequest", "Unable to find security_group with name or id '%s'", g.Name)
+			return
+		case 1:
+			groups = append(groups, ids[0])
+		default:
+			fault(w, http.StatusConflict, "conflictingRequest", "Multiple security_group matches found for name '%s', use an ID to be more specific.", g.Name)
 			return
 		}
-		groups = append(groups, g.Name)
+		requested = append(requested, map[string]any{"name": g.Name})
 	}
 	if len(groups) == 0 {
-		groups = []string{"default"}
+		groups = c.nets.groupIDs("default")
 	}
 	network := ""
 	switch nw := in.Networks.(type) {
@@ -453,28 +496,38 @@ func (c *Cloud) createServer(w http.ResponseWriter, r *http.Request, mv string) 
 	}
 	href := c.srv.URL + "/compute/v2.1/servers/" + firstID
 	writeJSON(w, http.StatusAccepted, map[string]any{"server": map[string]any{"id": firstID, "adminPass": "seekr3t",
-		"OS-DCF:diskConfig": "MANUAL", "security_groups": []map[string]any{{"name": groups[0]}},
+		"OS-DCF:diskConfig": "MANUAL", "security_groups": requested, // as requested, unresolved
 		"links": []map[string]any{{"href": href, "rel": "self"}, {"href": strings.Replace(href, "/v2.1", "", 1), "rel": "bookmark"}}}})
 }
 
 // actionRule is what one server action needs and does.
 type actionRule struct {
+	api                   string   // the compute API's name for it, in conflicts
 	from                  []string // vm states allowed
+	tasks                 []string // task states allowed besides none
 	task                  string   // task state while it runs
 	status, vmState, next string   // status meanwhile; the final status and vm state
 	power                 int
 }
 
+// actionRules are Nova's check_instance_state of each action (Zed's
+// nova/compute/api.py); reboot is the SOFT one, hardReboot the HARD.
 var actionRules = map[string]actionRule{
-	"os-stop":     {from: []string{"active", "error"}, task: "powering-off", next: "SHUTOFF", vmState: "stopped", power: 4},
-	"os-start":    {from: []string{"stopped"}, task: "powering-on", next: "ACTIVE", vmState: "active", power: 1},
-	"reboot":      {from: []string{"active", "stopped", "paused", "suspended", "error"}, task: "rebooting", status: "REBOOT", next: "ACTIVE", vmState: "active", power: 1},
-	"suspend":     {from: []string{"active", "shutoff"}, task: "suspending", next: "SUSPENDED", vmState: "suspended", power: 4},
-	"resume":      {from: []string{"suspended"}, task: "resuming", next: "ACTIVE", vmState: "active", power: 1},
-	"pause":       {from: []string{"active"}, task: "pausing", next: "PAUSED", vmState: "paused", power: 3},
-	"unpause":     {from: []string{"paused"}, task: "unpausing", next: "ACTIVE", vmState: "active", power: 1},
-	"createImage": {from: []string{"active", "stopped", "paused", "suspended"}, task: "image_snapshot"},
+	"os-stop":  {api: "stop", from: []string{"active", "error"}, task: "powering-off", next: "SHUTOFF", vmState: "stopped", power: 4},
+	"os-start": {api: "start", from: []string{"stopped"}, task: "powering-on", next: "ACTIVE", vmState: "active", power: 1},
+	"reboot":   {api: "reboot", from: []string{"active"}, task: "rebooting", status: "REBOOT", next: "ACTIVE", vmState: "active", power: 1},
+	"suspend":  {api: "suspend", from: []string{"active"}, task: "suspending", next: "SUSPENDED", vmState: "suspended", power: 4},
+	"resume":   {api: "resume", from: []string{"suspended"}, task: "resuming", next: "ACTIVE", vmState: "active", power: 1},
+	"pause":    {api: "pause", from: []string{"active"}, task: "pausing", next: "PAUSED", vmState: "paused", power: 3},
+	"unpause":  {api: "unpause", from: []string{"paused"}, task: "unpausing", next: "ACTIVE", vmState: "active", power: 1},
+	"createImage": {api: "createImage", from: []string{"active", "stopped", "paused", "suspended"},
+		task: "image_snapshot_pending"},
 }
+
+// hardReboot is reboot with type HARD.
+var hardReboot = actionRule{api: "reboot", from: []string{"active", "stopped", "paused", "suspended", "error"},
+	tasks: []string{"rebooting", "reboot_pending", "reboot_started", "resuming", "rebooting_hard", "unpausing", "pausing", "suspending"},
+	task:  "rebooting_hard", status: "HARD_REBOOT", next: "ACTIVE", vmState: "active", power: 1}
 
 func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) {
 	var body map[string]map[string]any
@@ -494,26 +547,36 @@ func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) 
 		fault(w, http.StatusBadRequest, "badRequest", "There is no such action: %s", name)
 		return
 	}
+	switch typ, _ := args["type"].(string); {
+	case name == "reboot" && typ == "":
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute reboot. Value: %s. 'type' is a required property", pyRepr(args))
+		return
+	case name == "reboot" && strings.EqualFold(typ, "HARD"):
+		rule = hardReboot
+	}
+	imgName, _ := args["name"].(string)
+	if name == "createImage" && imgName == "" {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute createImage. Value: %s. 'name' is a required property", pyRepr(args))
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.findServer(w, id)
-	if s == nil {
+	if s, ok := c.servers[id]; !ok || !c.advance(s) {
+		// An action looks the server up in the cell mappings first.
+		fault(w, http.StatusNotFound, "itemNotFound", "Instance %s has no mapping to a cell.", id)
 		return
 	}
-	if s.task != "" {
-		fault(w, http.StatusConflict, "conflictingRequest", "Cannot '%s' instance %s while it is in task_state %s", name, id, s.task)
-		return
-	}
+	s := c.servers[id]
+	// Nova checks the vm state first, then the task state.
 	if !slices.Contains(rule.from, s.vmState) {
-		fault(w, http.StatusConflict, "conflictingRequest", "Cannot '%s' instance %s while it is in vm_state %s", name, id, s.vmState)
+		fault(w, http.StatusConflict, "conflictingRequest", "Cannot '%s' instance %s while it is in vm_state %s", rule.api, id, s.vmState)
+		return
+	}
+	if s.task != "" && !slices.Contains(rule.tasks, s.task) {
+		fault(w, http.StatusConflict, "conflictingRequest", "Cannot '%s' instance %s while it is in task_state %s", rule.api, id, s.task)
 		return
 	}
 	if name == "createImage" {
-		imgName, _ := args["name"].(string)
-		if imgName == "" {
-			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute name.")
-			return
-		}
 		meta := map[string]string{}
 		if m, ok := args["metadata"].(map[string]any); ok {
 			for k, v := range m {
@@ -521,11 +584,10 @@ func (c *Cloud) serverAction(w http.ResponseWriter, r *http.Request, id string) 
 			}
 		}
 		img := c.snapshotImage(s, imgName, meta)
-		s.task = "image_snapshot"
+		s.task = rule.task
 		st, vm, pw := s.status, s.vmState, s.power
 		c.later(s, st, "", vm, pw)
-		w.Header().Set("Location", c.srv.URL+"/image/v2/images/"+img.id)
-		writeJSON(w, http.StatusAccepted, map[string]any{"image_id": img.id})
+		writeJSON(w, http.StatusAccepted, map[string]any{"image_id": img.id}) // 2.45+: no Location
 		return
 	}
 	s.task = rule.task

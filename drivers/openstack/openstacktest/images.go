@@ -1,8 +1,13 @@
 package openstacktest
 
 import (
+	"crypto/md5"
+	"crypto/sha512"
+	"encoding/hex"
+	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -12,6 +17,7 @@ type image struct {
 	id, name, owner, visibility, status string
 	arch, distro                        string
 	size                                int64
+	minDisk                             int
 	created                             time.Time
 	props                               map[string]string
 }
@@ -43,9 +49,20 @@ func (c *Cloud) seedImages() {
 // then saving, then active.
 func (c *Cloud) snapshotImage(s *server, name string, meta map[string]string) *image {
 	base := c.images[s.image]
-	img := &image{id: newID(), name: name, owner: ProjectID, visibility: "private", status: "queued", created: time.Now(), props: meta}
+	// The properties Nova writes on a snapshot (Zed), then the request's.
+	props := map[string]string{"image_type": "snapshot", "instance_uuid": s.id, "base_image_ref": s.image,
+		"boot_roles": "member,reader", "owner_user_name": User, "owner_project_name": Project, "user_id": UserID}
+	for k, v := range meta {
+		props[k] = v
+	}
+	img := &image{id: newID(), name: name, owner: ProjectID, visibility: "private", status: "queued", created: time.Now(), props: props}
 	if base != nil {
 		img.arch, img.distro = base.arch, base.distro
+	}
+	for _, f := range c.flavors {
+		if f.ID == s.flavor {
+			img.minDisk = f.Disk
+		}
 	}
 	c.images[img.id] = img
 	step := c.step
@@ -68,15 +85,17 @@ func (c *Cloud) snapshotImage(s *server, name string, meta map[string]string) *i
 func (c *Cloud) imageJSON(img *image) map[string]any {
 	out := map[string]any{
 		"id": img.id, "name": img.name, "status": img.status, "visibility": img.visibility, "owner": img.owner,
-		"protected": false, "os_hidden": false, "tags": []string{}, "container_format": "bare", "disk_format": "qcow2",
-		"min_disk": 0, "min_ram": 0, "virtual_size": nil, "checksum": nil, "os_hash_algo": nil, "os_hash_value": nil,
-		"created_at": stamp(img.created), "updated_at": stamp(img.created),
+		"protected": false, "os_hidden": false, "tags": []string{}, "container_format": nil, "disk_format": nil,
+		"min_disk": img.minDisk, "min_ram": 0, "size": nil, "virtual_size": nil, "checksum": nil, "os_hash_algo": nil,
+		"os_hash_value": nil, "created_at": stamp(img.created), "updated_at": stamp(img.created),
 		"self": "/v2/images/" + img.id, "file": "/v2/images/" + img.id + "/file", "schema": "/v2/schemas/image",
 	}
-	if img.size > 0 {
-		out["size"] = img.size
-	} else {
-		out["size"] = nil
+	// Formats, size and hashes come with the data (a snapshot Nova has not
+	// uploaded yet has none).
+	if img.status == "active" && img.size > 0 {
+		md5sum, sha := md5.Sum([]byte(img.id)), sha512.Sum512([]byte(img.id))
+		out["container_format"], out["disk_format"], out["size"], out["virtual_size"] = "bare", "qcow2", img.size, img.size
+		out["checksum"], out["os_hash_algo"], out["os_hash_value"] = hex.EncodeToString(md5sum[:]), "sha512", hex.EncodeToString(sha[:])
 	}
 	if img.arch != "" {
 		out["architecture"] = img.arch
@@ -106,8 +125,12 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 	defer c.mu.Unlock()
 	if len(parts) == 2 {
 		img, ok := c.images[parts[1]]
-		if !ok || !visible(img) {
-			http.Error(w, "404 Not Found\n\nNo image found with ID "+parts[1]+"\n\n   ", http.StatusNotFound)
+		switch {
+		case (!ok || !visible(img)) && r.Method == http.MethodDelete:
+			glanceError(w, r, http.StatusNotFound, "Failed to find image "+parts[1]+" to delete")
+			return
+		case !ok || !visible(img):
+			glanceError(w, r, http.StatusNotFound, "No image found with ID "+parts[1])
 			return
 		}
 		switch r.Method {
@@ -115,18 +138,18 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 			writeJSON(w, http.StatusOK, c.imageJSON(img))
 		case http.MethodDelete:
 			if img.owner != ProjectID {
-				http.Error(w, "403 Forbidden\n\nYou are not authorized to complete delete_image action.\n\n   ", http.StatusForbidden)
+				glanceError(w, r, http.StatusForbidden, "You do not own this image")
 				return
 			}
 			delete(c.images, img.id)
 			w.WriteHeader(http.StatusNoContent)
 		default:
-			http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
+			glanceError(w, r, http.StatusMethodNotAllowed, "The method "+r.Method+" is not allowed for this resource. ")
 		}
 		return
 	}
 	if r.Method != http.MethodGet {
-		http.Error(w, "405 Method Not Allowed", http.StatusMethodNotAllowed)
+		glanceError(w, r, http.StatusMethodNotAllowed, "The method "+r.Method+" is not allowed for this resource. ")
 		return
 	}
 	q := r.URL.Query()
@@ -147,6 +170,9 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 		if v := q.Get("id"); v != "" && img.id != v {
 			continue
 		}
+		if v := q.Get("name"); v != "" && img.name != v {
+			continue
+		}
 		list = append(list, img)
 	}
 	// Glance's default sort: created_at desc, then id desc.
@@ -163,7 +189,7 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 	}
 	got, more, ok := page(ids, q, min(25, c.pageSize))
 	if !ok {
-		http.Error(w, "400 Bad Request\n\nmarker not found\n\n   ", http.StatusBadRequest)
+		glanceError(w, r, http.StatusBadRequest, "No image found with ID "+q.Get("marker"))
 		return
 	}
 	out := []map[string]any{}
@@ -179,4 +205,23 @@ func (c *Cloud) serveImages(w http.ResponseWriter, r *http.Request, path string)
 		body["next"] = next
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// glanceError is Glance's (webob's) error: JSON when the client accepts it,
+// as gophercloud does ({"message": "…<br /><br />\n\n\n", "code": "404
+// Not Found", "title": "Not Found"}), plain text otherwise.
+func glanceError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	code := strconv.Itoa(status) + " " + http.StatusText(status)
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		if status != http.StatusMethodNotAllowed {
+			msg += "<br /><br />\n\n\n"
+		} else {
+			msg += "<br /><br />\n"
+		}
+		writeJSON(w, status, map[string]any{"message": msg, "code": code, "title": http.StatusText(status)})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
+	w.WriteHeader(status)
+	io.WriteString(w, code+"\n\n"+msg+"\n\n   ")
 }

@@ -57,8 +57,21 @@ func (c *Cloud) serveKeypairs(w http.ResponseWriter, r *http.Request, parts []st
 			return
 		}
 		in := req.Keypair
-		if in.Name == "" || len(in.Name) > 255 || strings.ContainsAny(in.Name, "/\\\x00") {
-			fault(w, http.StatusBadRequest, "badRequest", "Keypair data is invalid: Keypair name contains unsafe characters")
+		safe := "_- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		if n, _ := minor(mv); n >= 92 {
+			safe = "@._- 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		}
+		switch {
+		case in.Name == "":
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute name. Value: . '' is too short")
+			return
+		case len(in.Name) > 255:
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute name. Value: %s. '%s' is too long", in.Name, in.Name)
+			return
+		case strings.Trim(in.Name, safe) != "" || strings.TrimSpace(in.Name) != in.Name:
+			// Nova's keypair_name format (the characters) and name
+			// format (no leading or trailing blanks).
+			fault(w, http.StatusBadRequest, "badRequest", "An invalid 'name' value was provided. The name must be: Only expected characters: [%s]", safe)
 			return
 		}
 		if _, taken := c.keys[in.Name]; taken {
@@ -114,7 +127,11 @@ func (c *Cloud) serveKeypairs(w http.ResponseWriter, r *http.Request, parts []st
 			return
 		}
 		delete(c.keys, parts[1])
-		w.WriteHeader(http.StatusAccepted)
+		if n, _ := minor(mv); n >= 2 {
+			w.WriteHeader(http.StatusNoContent)
+		} else {
+			w.WriteHeader(http.StatusAccepted)
+		}
 	default:
 		fault(w, http.StatusNotFound, "itemNotFound", "The resource could not be found.")
 	}

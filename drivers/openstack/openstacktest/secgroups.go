@@ -2,6 +2,7 @@ package openstacktest
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"sort"
 	"time"
@@ -17,13 +18,18 @@ type secgroup struct {
 type rule struct {
 	id, group, direction, ethertype, protocol, prefix, remoteGroup string
 	min, max                                                       *int
+	// described is false for the rules Neutron makes itself (their
+	// description is null); a created rule's is "".
+	described bool
+	created   time.Time
+	attr      int // Neutron's standard_attr_id
 }
 
 func (n *neutron) seedGroups() {
 	g := &secgroup{id: newID(), name: "default", description: "Default security group", created: time.Now()}
 	for _, eth := range []string{"IPv4", "IPv6"} {
-		g.rules = append(g.rules, &rule{id: newID(), group: g.id, direction: "egress", ethertype: eth},
-			&rule{id: newID(), group: g.id, direction: "ingress", ethertype: eth, remoteGroup: g.id})
+		g.rules = append(g.rules, n.newRule(&rule{group: g.id, direction: "egress", ethertype: eth}),
+			n.newRule(&rule{group: g.id, direction: "ingress", ethertype: eth, remoteGroup: g.id}))
 	}
 	n.groups[g.id] = g
 }
@@ -38,11 +44,28 @@ func (n *neutron) hasGroup(nameOrID string) bool {
 	return false
 }
 
-func ruleJSON(r *rule) map[string]any {
+// newRule gives a rule its id, time and standard attribute id; c.mu is
+// held.
+func (n *neutron) newRule(r *rule) *rule {
+	n.c.seq++
+	r.id, r.created, r.attr = newID(), time.Now(), n.c.seq
+	return r
+}
+
+// ruleJSON is a rule as Neutron shows it; embedded (in its group's
+// security_group_rules) it also has standard_attr_id and tags.
+func ruleJSON(r *rule, embedded bool) map[string]any {
+	var desc any
+	if r.described {
+		desc = ""
+	}
 	out := map[string]any{"id": r.id, "security_group_id": r.group, "direction": r.direction, "ethertype": r.ethertype,
 		"protocol": nil, "port_range_min": nil, "port_range_max": nil, "remote_ip_prefix": nil, "remote_group_id": nil,
-		"remote_address_group_id": nil, "normalized_cidr": nil, "description": "", "tenant_id": ProjectID, "project_id": ProjectID,
-		"revision_number": 0, "created_at": "2024-03-01T12:00:00Z", "updated_at": "2024-03-01T12:00:00Z"}
+		"remote_address_group_id": nil, "normalized_cidr": nil, "description": desc, "tenant_id": ProjectID, "project_id": ProjectID,
+		"revision_number": 0, "created_at": stamp(r.created), "updated_at": stamp(r.created)}
+	if embedded {
+		out["standard_attr_id"], out["tags"] = r.attr, []string{}
+	}
 	if r.protocol != "" {
 		out["protocol"] = r.protocol
 	}
@@ -54,6 +77,9 @@ func ruleJSON(r *rule) map[string]any {
 	}
 	if r.prefix != "" {
 		out["remote_ip_prefix"], out["normalized_cidr"] = r.prefix, r.prefix
+		if _, n, err := net.ParseCIDR(r.prefix); err == nil {
+			out["normalized_cidr"] = n.String()
+		}
 	}
 	if r.remoteGroup != "" {
 		out["remote_group_id"] = r.remoteGroup
@@ -64,7 +90,7 @@ func ruleJSON(r *rule) map[string]any {
 func groupJSON(g *secgroup) map[string]any {
 	rules := []map[string]any{}
 	for _, r := range g.rules {
-		rules = append(rules, ruleJSON(r))
+		rules = append(rules, ruleJSON(r, true))
 	}
 	return map[string]any{"id": g.id, "name": g.name, "description": g.description, "tenant_id": ProjectID,
 		"project_id": ProjectID, "security_group_rules": rules, "stateful": true, "shared": false, "tags": []string{},
@@ -119,7 +145,7 @@ func (n *neutron) serveGroups(w http.ResponseWriter, r *http.Request, parts []st
 		}
 		g := &secgroup{id: newID(), name: req.SG.Name, description: req.SG.Description, created: time.Now()}
 		for _, eth := range []string{"IPv4", "IPv6"} {
-			g.rules = append(g.rules, &rule{id: newID(), group: g.id, direction: "egress", ethertype: eth})
+			g.rules = append(g.rules, n.newRule(&rule{group: g.id, direction: "egress", ethertype: eth}))
 		}
 		n.groups[g.id] = g
 		writeJSON(w, http.StatusCreated, map[string]any{"security_group": groupJSON(g)})
@@ -172,8 +198,22 @@ func (n *neutron) serveRules(w http.ResponseWriter, r *http.Request, parts []str
 			return
 		}
 		if in.Direction != "ingress" && in.Direction != "egress" {
-			neutronFault(w, http.StatusBadRequest, "HTTPBadRequest", "Invalid input for direction.")
+			neutronFault(w, http.StatusBadRequest, "HTTPBadRequest", "Invalid input for direction. Reason: "+in.Direction+" is not in valid_values.")
 			return
+		}
+		if in.Prefix != "" {
+			if _, _, err := net.ParseCIDR(in.Prefix); err != nil && net.ParseIP(in.Prefix) == nil {
+				neutronFault(w, http.StatusBadRequest, "InvalidCIDR", "Invalid CIDR "+in.Prefix+" given as IP prefix.")
+				return
+			}
+		}
+		if in.Protocol == "tcp" || in.Protocol == "udp" {
+			for _, p := range []*int{in.Min, in.Max} {
+				if p != nil && (*p < 0 || *p > 65535) {
+					neutronFault(w, http.StatusBadRequest, "SecurityGroupInvalidPortValue", fmt.Sprintf("Invalid value for port %d", *p))
+					return
+				}
+			}
 		}
 		if in.EtherType == "" {
 			in.EtherType = "IPv4"
@@ -189,10 +229,20 @@ func (n *neutron) serveRules(w http.ResponseWriter, r *http.Request, parts []str
 				return
 			}
 		}
-		rl := &rule{id: newID(), group: g.id, direction: in.Direction, ethertype: in.EtherType, protocol: in.Protocol,
-			prefix: in.Prefix, remoteGroup: in.Remote, min: in.Min, max: in.Max}
+		rl := n.newRule(&rule{group: g.id, direction: in.Direction, ethertype: in.EtherType, protocol: in.Protocol,
+			prefix: in.Prefix, remoteGroup: in.Remote, min: in.Min, max: in.Max, described: true})
 		g.rules = append(g.rules, rl)
-		writeJSON(w, http.StatusCreated, map[string]any{"security_group_rule": ruleJSON(rl)})
+		writeJSON(w, http.StatusCreated, map[string]any{"security_group_rule": ruleJSON(rl, false)})
+	case len(parts) == 2 && r.Method == http.MethodGet:
+		for _, g := range n.groups {
+			for _, x := range g.rules {
+				if x.id == parts[1] {
+					writeJSON(w, http.StatusOK, map[string]any{"security_group_rule": ruleJSON(x, false)})
+					return
+				}
+			}
+		}
+		neutronFault(w, http.StatusNotFound, "SecurityGroupRuleNotFound", fmt.Sprintf("Security group rule %s does not exist", parts[1]))
 	case len(parts) == 2 && r.Method == http.MethodDelete:
 		for _, g := range n.groups {
 			for i, x := range g.rules {
@@ -242,11 +292,17 @@ func (n *neutron) floatingFor(server string) string {
 func (n *neutron) floatingJSON(f *floatingIP) map[string]any {
 	out := map[string]any{"id": f.id, "floating_ip_address": f.addr, "floating_network_id": NetworkPublic,
 		"router_id": nil, "port_id": nil, "fixed_ip_address": nil, "status": "DOWN", "tenant_id": ProjectID,
-		"project_id": ProjectID, "description": "", "dns_domain": "", "dns_name": "", "port_details": nil, "tags": []string{},
+		"project_id": ProjectID, "description": "", "port_details": nil, "tags": []string{},
 		"revision_number": 0, "created_at": "2024-03-01T12:00:00Z", "updated_at": "2024-03-01T12:00:00Z"}
 	if f.port != "" {
 		out["port_id"], out["fixed_ip_address"], out["status"] = f.port, f.fixed, "ACTIVE"
 		out["router_id"] = "d23abc8d-2991-4a55-ba98-2aaea84cc72f"
+		for _, p := range n.ports {
+			if p.id == f.port {
+				out["port_details"] = map[string]any{"name": "", "network_id": p.network, "mac_address": "fa:16:3e:4c:2c:30",
+					"admin_state_up": true, "status": "ACTIVE", "device_id": p.server, "device_owner": "compute:nova"}
+			}
+		}
 	}
 	return out
 }
@@ -273,8 +329,12 @@ func (n *neutron) serveFloating(w http.ResponseWriter, r *http.Request, parts []
 		if !decodeNeutron(w, r, &req) {
 			return
 		}
-		if req.F.Network != NetworkPublic {
-			neutronFault(w, http.StatusBadRequest, "ExternalGatewayForFloatingIPNotFound", "External network "+req.F.Network+" is not reachable from subnet.")
+		switch {
+		case n.networkName(req.F.Network) == "":
+			neutronFault(w, http.StatusNotFound, "NetworkNotFound", "Network "+req.F.Network+" could not be found.")
+			return
+		case req.F.Network != NetworkPublic:
+			neutronFault(w, http.StatusBadRequest, "BadRequest", "Bad floatingip request: Network "+req.F.Network+" is not a valid external network.")
 			return
 		}
 		n.c.seq++
@@ -330,4 +390,28 @@ func (n *neutron) serveFloating(w http.ResponseWriter, r *http.Request, parts []
 	default:
 		neutronFault(w, http.StatusNotFound, "HTTPNotFound", "The resource could not be found.")
 	}
+}
+
+// groupIDs resolves a name or id as Nova does through Neutron: the id's
+// group, or every group of that name; c.mu is held.
+func (n *neutron) groupIDs(nameOrID string) []string {
+	if _, ok := n.groups[nameOrID]; ok {
+		return []string{nameOrID}
+	}
+	var ids []string
+	for _, g := range n.groups {
+		if g.name == nameOrID {
+			ids = append(ids, g.id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// groupName is a group's name (its id once it is gone); c.mu is held.
+func (n *neutron) groupName(id string) string {
+	if g, ok := n.groups[id]; ok {
+		return g.name
+	}
+	return id
 }

@@ -1,9 +1,11 @@
 package openstacktest
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -38,8 +40,71 @@ type snapshot struct {
 	next                                  *volumeChange
 }
 
-// cinderTime is Cinder's timestamp format (microseconds, no zone).
-func cinderTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000") }
+// cinderTime is Cinder's timestamp format (microseconds, no zone) of a
+// stored time: Cinder's MySQL DATETIME columns keep whole seconds, so what
+// is read back always ends in .000000.
+func cinderTime(t time.Time) string { return cinderMicro(t.Truncate(time.Second)) }
+
+// cinderMicro is a time Cinder has not stored yet, in a create's answer:
+// with its microseconds.
+func cinderMicro(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000") }
+
+// nullTime is a stored time that may not be set yet (null).
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return cinderTime(t)
+}
+
+// uuidLike is the form Cinder's request schemas accept for the ids of
+// volumes and snapshots.
+var uuidLike = regexp.MustCompile(`^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$`)
+
+// metadataKey is the pattern of Cinder's metadata keys.
+var metadataKey = regexp.MustCompile(`^[a-zA-Z0-9-_:. /]{1,255}$`)
+
+// pyRepr renders a request value as Python shows it in Cinder's and Nova's
+// schema errors ({'name': 'x', 'force': True}); keys in sorted order.
+func pyRepr(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if v {
+			return "True"
+		}
+		return "False"
+	case string:
+		return "'" + v + "'"
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = "'" + k + "': " + pyRepr(v[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case map[string]string:
+		m := map[string]any{}
+		for k, x := range v {
+			m[k] = x
+		}
+		return pyRepr(m)
+	case []any:
+		parts := make([]string, len(v))
+		for i, x := range v {
+			parts[i] = pyRepr(x)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
 
 // advanceVolume applies a volume's due change; c.mu is held. It reports
 // false when the volume is gone. A volume attached to a server that is
@@ -120,10 +185,10 @@ func (c *Cloud) volumeJSON(v *volume) map[string]any {
 	}
 	return map[string]any{
 		"id": v.id, "name": v.name, "description": desc, "status": v.status, "size": v.size,
-		"availability_zone": v.zone, "created_at": cinderTime(v.created), "updated_at": cinderTime(v.updated),
+		"availability_zone": v.zone, "created_at": cinderTime(v.created), "updated_at": nullTime(v.updated),
 		"attachments": atts, "volume_type": "lvmdriver-1", "snapshot_id": snap, "source_volid": nil,
 		"metadata": meta, "user_id": UserID, "bootable": "false", "encrypted": false, "replication_status": nil,
-		"consistencygroup_id": nil, "multiattach": false, "migration_status": nil,
+		"consistencygroup_id": nil, "multiattach": false,
 		"os-vol-tenant-attr:tenant_id": ProjectID,
 		"links":                        []map[string]any{{"href": href, "rel": "self"}, {"href": strings.Replace(href, "/v3", "", 1), "rel": "bookmark"}},
 	}
@@ -145,7 +210,7 @@ func snapshotJSON(s *snapshot) map[string]any {
 	}
 	return map[string]any{
 		"id": s.id, "name": s.name, "description": desc, "volume_id": s.volume, "status": s.status, "size": s.size,
-		"created_at": cinderTime(s.created), "updated_at": cinderTime(s.updated), "metadata": meta,
+		"created_at": cinderTime(s.created), "updated_at": nullTime(s.updated), "metadata": meta,
 		"os-extended-snapshot-attributes:progress":   progress,
 		"os-extended-snapshot-attributes:project_id": ProjectID,
 	}
@@ -157,7 +222,8 @@ func (c *Cloud) serveVolume(w http.ResponseWriter, r *http.Request, path string)
 	w.Header().Add("Vary", "OpenStack-API-Version")
 	project, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	if project != ProjectID {
-		fault(w, http.StatusForbidden, "forbidden", "Policy doesn't allow this operation to be performed.")
+		// Cinder compares the URL's project with the token's.
+		fault(w, http.StatusBadRequest, "badRequest", "Malformed request url")
 		return
 	}
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
@@ -191,17 +257,20 @@ func (c *Cloud) serveVolumes(w http.ResponseWriter, r *http.Request, parts []str
 		if v == nil {
 			return
 		}
+		busy := false
 		switch v.status {
 		case "available", "error", "error_restoring", "error_extending", "error_managing":
 		default:
-			fault(w, http.StatusBadRequest, "badRequest", "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
-			return
+			busy = true
 		}
 		for _, s := range c.snapshots {
 			if s.volume == v.id && c.advanceSnapshot(s) {
-				fault(w, http.StatusBadRequest, "badRequest", "Invalid volume: Volume %s still has dependent snapshots.", v.id)
-				return
+				busy = true
 			}
+		}
+		if busy { // one message for a status, an attachment or snapshots
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid volume: Volume status must be available or error or error_restoring or error_extending or error_managing and must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer.")
+			return
 		}
 		v.status = "deleting"
 		v.next = &volumeChange{at: time.Now().Add(c.step), gone: true}
@@ -222,17 +291,28 @@ func (c *Cloud) findVolume(w http.ResponseWriter, id string) *volume {
 	return v
 }
 
-// checkMetadata answers badRequest for a name or metadata Cinder refuses.
+// checkMetadata answers badRequest for a name or metadata Cinder refuses,
+// with Cinder's messages.
 func checkMetadata(w http.ResponseWriter, name string, meta map[string]string) bool {
-	if len(name) > 255 {
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: name has more than 255 characters.")
-		return false
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		keys = append(keys, k)
 	}
-	for k, v := range meta {
-		if k == "" || len(k) > 255 || len(v) > 255 {
-			fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: metadata keys and values must be 1 to 255 characters.")
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !metadataKey.MatchString(k) {
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute metadata. Value: %s. '%s' does not match any of the regexes: '%s'",
+				pyRepr(meta), k, metadataKey)
 			return false
 		}
+		if v := meta[k]; len(v) > 255 {
+			fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute %s. Value: %s. '%s' is too long", k, v, v)
+			return false
+		}
+	}
+	if len(name) > 255 {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: name has %d characters, more than 255.", len(name))
+		return false
 	}
 	return true
 }
@@ -252,10 +332,18 @@ func (c *Cloud) createVolume(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Volume == nil {
-		fault(w, http.StatusBadRequest, "badRequest", "Missing required element 'volume' in request body.")
+		fault(w, http.StatusBadRequest, "badRequest", "'volume' is a required property")
 		return
 	}
 	in := req.Volume
+	if in.SnapshotID != "" && !uuidLike.MatchString(in.SnapshotID) {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute snapshot_id. Value: %s. '%s' is not valid under any of the given schemas", in.SnapshotID, in.SnapshotID)
+		return
+	}
+	if in.Size != nil && *in.Size < 1 {
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute size. Value: %d. %d is less than the minimum of 1", *in.Size, *in.Size)
+		return
+	}
 	if !checkMetadata(w, in.Name, in.Metadata) {
 		return
 	}
@@ -275,31 +363,34 @@ func (c *Cloud) createVolume(w http.ResponseWriter, r *http.Request) {
 		size = s.size
 	}
 	switch {
-	case in.Size != nil && *in.Size < 1:
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: 'size' parameter must be an integer greater than 0.")
-		return
 	case in.Size != nil && *in.Size < size:
 		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: Volume size '%d'GB cannot be smaller than the snapshot size %dGB. They must be >= original snapshot size.", *in.Size, size)
 		return
 	case in.Size != nil:
 		size = *in.Size
 	case size == 0:
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: Size of volume must be specified.")
+		fault(w, http.StatusBadRequest, "badRequest", "The server could not comply with the request since it is either malformed or otherwise incorrect.")
 		return
 	}
 	zone := in.AvailabilityZone
 	if zone == "" {
 		zone = "nova"
 	} else if !c.knownZone(zone) {
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: Availability zone '%s' is invalid.", zone)
+		fault(w, http.StatusBadRequest, "badRequest", "Availability zone '%s' is invalid.", zone)
 		return
 	}
 	now := time.Now()
 	v := &volume{id: newID(), name: in.Name, description: in.Description, zone: zone, status: "creating",
-		snapshot: in.SnapshotID, size: size, metadata: in.Metadata, created: now, updated: now}
+		snapshot: in.SnapshotID, size: size, metadata: in.Metadata, created: now.Truncate(time.Second)}
 	c.volumes[v.id] = v
 	c.volumeLater(v, "available", nil)
-	writeJSON(w, http.StatusAccepted, map[string]any{"volume": c.volumeJSON(v)})
+	// The answer is Cinder's object before it is stored: created_at with
+	// its microseconds (a later read has whole seconds), no updated_at,
+	// and not yet the tenant attribute.
+	body := c.volumeJSON(v)
+	body["created_at"], body["updated_at"] = cinderMicro(now), nil
+	delete(body, "os-vol-tenant-attr:tenant_id")
+	writeJSON(w, http.StatusAccepted, map[string]any{"volume": body})
 }
 
 // knownZone reports whether zone is one of the cloud's; c.mu is held.
@@ -399,41 +490,58 @@ func (c *Cloud) findSnapshot(w http.ResponseWriter, id string) *snapshot {
 
 func (c *Cloud) createSnapshot(w http.ResponseWriter, r *http.Request) {
 	var req struct {
-		Snapshot *struct {
-			VolumeID    string            `json:"volume_id"`
-			Name        string            `json:"name"`
-			Description string            `json:"description"`
-			Force       bool              `json:"force"`
-			Metadata    map[string]string `json:"metadata"`
-		} `json:"snapshot"`
+		Snapshot map[string]any `json:"snapshot"`
 	}
 	if !decode(w, r, &req) {
 		return
 	}
-	if req.Snapshot == nil || req.Snapshot.VolumeID == "" {
-		fault(w, http.StatusBadRequest, "badRequest", "Invalid input received: 'volume_id' must be specified.")
+	if req.Snapshot == nil {
+		fault(w, http.StatusBadRequest, "badRequest", "'snapshot' is a required property")
 		return
 	}
-	in := req.Snapshot
-	if !checkMetadata(w, in.Name, in.Metadata) {
+	str := func(k string) string { v, _ := req.Snapshot[k].(string); return v }
+	volumeID, ok := req.Snapshot["volume_id"].(string)
+	switch {
+	case req.Snapshot["volume_id"] == nil:
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute snapshot. Value: %s. 'volume_id' is a required property", pyRepr(req.Snapshot))
+		return
+	case !ok || !uuidLike.MatchString(volumeID):
+		v := pyRepr(req.Snapshot["volume_id"])
+		fault(w, http.StatusBadRequest, "badRequest", "Invalid input for field/attribute volume_id. Value: %s. %s is not valid under any of the given schemas", strings.Trim(v, "'"), v)
+		return
+	}
+	force, _ := req.Snapshot["force"].(bool)
+	meta := map[string]string{}
+	if m, ok := req.Snapshot["metadata"].(map[string]any); ok {
+		for k, v := range m {
+			meta[k], _ = v.(string)
+		}
+	}
+	if !checkMetadata(w, str("name"), meta) {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v := c.findVolume(w, in.VolumeID)
+	v := c.findVolume(w, volumeID)
 	if v == nil {
 		return
 	}
-	if v.status != "available" && !(v.status == "in-use" && in.Force) {
+	if v.status != "available" && !(v.status == "in-use" && force) {
 		fault(w, http.StatusBadRequest, "badRequest", "Invalid volume: Volume %s status must be available, but current status is: %s.", v.id, v.status)
 		return
 	}
 	now := time.Now()
-	s := &snapshot{id: newID(), name: in.Name, description: in.Description, volume: v.id, status: "creating",
-		size: v.size, metadata: in.Metadata, created: now, updated: now}
+	s := &snapshot{id: newID(), name: str("name"), description: str("description"), volume: v.id, status: "creating",
+		size: v.size, metadata: meta, created: now.Truncate(time.Second)}
 	c.snapshots[s.id] = s
 	s.next = &volumeChange{at: now.Add(c.step), status: "available"}
-	writeJSON(w, http.StatusAccepted, map[string]any{"snapshot": snapshotJSON(s)})
+	// As for volumes: the answer precedes the store (microseconds, no
+	// updated_at), and has no extended attributes yet.
+	body := snapshotJSON(s)
+	body["created_at"], body["updated_at"] = cinderMicro(now), nil
+	delete(body, "os-extended-snapshot-attributes:progress")
+	delete(body, "os-extended-snapshot-attributes:project_id")
+	writeJSON(w, http.StatusAccepted, map[string]any{"snapshot": body})
 }
 
 func (c *Cloud) listSnapshots(w http.ResponseWriter, r *http.Request, detail bool) {
@@ -469,11 +577,12 @@ func (c *Cloud) listSnapshots(w http.ResponseWriter, r *http.Request, detail boo
 		s := snapshotJSON(byID[id])
 		if !detail {
 			return map[string]any{"id": s["id"], "name": s["name"], "volume_id": s["volume_id"], "status": s["status"],
-				"size": s["size"], "created_at": s["created_at"], "description": s["description"], "metadata": s["metadata"]}
+				"size": s["size"], "created_at": s["created_at"], "updated_at": s["updated_at"], "description": s["description"],
+				"metadata": s["metadata"]}
 		}
 		return s
 	})
 }
 
-// deviceName is the form Nova accepts for a requested device.
-var deviceName = regexp.MustCompile(`^/dev/[a-z]+[a-z0-9]*$`)
+// deviceName is the form Nova's schema accepts for a requested device.
+var deviceName = regexp.MustCompile(`(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$`)

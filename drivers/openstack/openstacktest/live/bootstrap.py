@@ -2,6 +2,7 @@
 (stdlib only): `bootstrap.py identity` after Keystone is up, `bootstrap.py
 resources` after the other services are."""
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -54,14 +55,17 @@ def identity():
     admin_role = find(tok, "roles", "admin")
     service_role = ensure(tok, "roles", "role", "service", {})
     member = ensure(tok, "roles", "role", "member", {})
-    for u in ["glance", "placement", "nova", "neutron"]:
+    cinder, swift = os.environ.get("CINDER") == "1", os.environ.get("SWIFT") == "1"
+    for u in ["glance", "placement", "nova", "neutron"] + ["cinder"] * cinder + ["swift"] * swift:
         uid = ensure(tok, "users", "user", u, {"domain_id": "default", "password": "service"})
         for r in [admin_role, service_role]:
             call("PUT", f"{KS}/projects/{service}/users/{uid}/roles/{r}", token=tok)
     uid = ensure(tok, "users", "user", "demo", {"domain_id": "default", "password": "demo"})
     call("PUT", f"{KS}/projects/{demo}/users/{uid}/roles/{member}", token=tok)
     for typ, name, url in [("image", "glance", "http://127.0.0.1:9292"), ("placement", "placement", "http://127.0.0.1:8778"),
-                           ("compute", "nova", "http://127.0.0.1:8774/v2.1"), ("network", "neutron", "http://127.0.0.1:9696")]:
+                           ("compute", "nova", "http://127.0.0.1:8774/v2.1"), ("network", "neutron", "http://127.0.0.1:9696")] + \
+            [("volumev3", "cinderv3", "http://127.0.0.1:8776/v3/%(project_id)s")] * cinder + \
+            [("object-store", "swift", "http://127.0.0.1:8080/v1/AUTH_%(project_id)s")] * swift:
         if find(tok, "services", name):
             continue
         _, b = call("POST", KS + "/services", {"service": {"type": typ, "name": name}}, tok)

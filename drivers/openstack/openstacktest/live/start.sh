@@ -4,6 +4,8 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$SCRATCH
+CINDER=${CINDER:-1} SWIFT=${SWIFT:-1}
+export CINDER SWIFT
 SOCK=$S/run/mysqld.sock
 DB() { echo "mysql+pymysql://openstack:openstack@localhost/$1?unix_socket=$SOCK&charset=utf8"; }
 bg() { name=$1; shift; nohup "$@" >"$S/log/$name.log" 2>&1 & echo $! >"$S/run/$name.pid"; }
@@ -22,7 +24,7 @@ CNF
 [ -d "$S/mysql/mysql" ] || mariadb-install-db --defaults-file="$S/etc/my.cnf" --user=root >"$S/log/mariadb-install.log"
 bg mariadb mariadbd --defaults-file="$S/etc/my.cnf"
 waitfor mariadb "mariadb -S $SOCK -uroot -e 'select 1'"
-for d in keystone glance placement nova_api nova nova_cell0 neutron; do
+for d in keystone glance placement nova_api nova nova_cell0 neutron cinder; do
 	mariadb -S "$SOCK" -uroot -e "CREATE DATABASE IF NOT EXISTS $d"
 done
 mariadb -S "$SOCK" -uroot -e "CREATE USER IF NOT EXISTS 'openstack'@'localhost' IDENTIFIED BY 'openstack'; GRANT ALL ON *.* TO 'openstack'@'localhost'"
@@ -94,7 +96,7 @@ eval "$KM fernet_setup --keystone-user root --keystone-group root"
 eval "$KM credential_setup --keystone-user root --keystone-group root"
 eval "$KM bootstrap --bootstrap-password admin --bootstrap-admin-url http://127.0.0.1:5000/v3/ \
 	--bootstrap-internal-url http://127.0.0.1:5000/v3/ --bootstrap-public-url http://127.0.0.1:5000/v3/ --bootstrap-region-id RegionOne"
-bg keystone uwsgi-core --plugins python3 --http-socket 127.0.0.1:5000 --processes 1 --threads 4 --lazy-apps \
+bg keystone uwsgi-core --plugins python3 --http-socket 127.0.0.1:5000 --processes 1 --threads 4 --lazy-apps --die-on-term \
 	--add-header 'Connection: close' --wsgi-file /usr/bin/keystone-wsgi-public
 waitfor keystone "curl -sf http://127.0.0.1:5000/v3"
 $PY "$HERE/bootstrap.py" identity
@@ -138,13 +140,14 @@ $POLICY
 CONF
 export OS_PLACEMENT_CONFIG_DIR=$S/etc
 $PY -c 'from placement.cmd.manage import main; main()' --config-file "$S/etc/placement.conf" db sync
-bg placement uwsgi-core --plugins python3 --http-socket 127.0.0.1:8778 --processes 1 --threads 2 --lazy-apps \
+bg placement uwsgi-core --plugins python3 --http-socket 127.0.0.1:8778 --processes 1 --threads 2 --lazy-apps --die-on-term \
 	--add-header 'Connection: close' --wsgi-file /usr/bin/placement-api
 
 # Nova with the fake virt driver.
 cat >"$S/etc/nova.conf" <<CONF
 [DEFAULT]
 compute_driver = fake.FakeDriver
+graceful_shutdown_timeout = 5
 transport_url = rabbit://guest:guest@127.0.0.1:5672/
 enabled_apis = osapi_compute
 osapi_compute_listen = 127.0.0.1
@@ -171,6 +174,8 @@ $(SERVICE placement placement)
 $(SERVICE neutron neutron)
 $(SERVICE service_user nova)
 send_service_user_token = true
+$(SERVICE cinder nova)
+os_region_name = RegionOne
 $(AUTHTOKEN nova)
 $POLICY
 CONF
@@ -189,6 +194,7 @@ cat >"$S/etc/neutron.conf" <<CONF
 [DEFAULT]
 bind_host = 127.0.0.1
 core_plugin = ml2
+graceful_shutdown_timeout = 5
 service_plugins = router
 api_workers = 1
 rpc_workers = 0
@@ -216,8 +222,9 @@ mkdir -p "$S/neutron"
 $PY - "$S/etc/neutron.conf" <<'PYEOF'
 import sys
 from oslo_config import cfg
-from neutron.common import config
-cfg.CONF(["--config-file", sys.argv[1]])
+from oslo_db import options
+options.set_defaults(cfg.CONF)  # registers [database]
+cfg.CONF(["--config-file", sys.argv[1]], project="neutron")
 import sqlalchemy
 from neutron.db.migration.models import head
 engine = sqlalchemy.create_engine(cfg.CONF.database.connection)
@@ -226,10 +233,157 @@ PYEOF
 $PY -c 'from neutron.db.migration.cli import main; main()' --config-file "$S/etc/neutron.conf" stamp heads >"$S/log/neutron-db.log" 2>&1
 bg neutron $PY -O -c 'from neutron.cmd.eventlet.server import main; main()' --config-file "$S/etc/neutron.conf"
 
+# Cinder with the in-tree fake volume driver (no storage behind it).
+if [ "$CINDER" = 1 ]; then
+	mkdir -p "$S/cinder/lock"
+	cat >"$S/etc/cinder.conf" <<CONF
+[DEFAULT]
+transport_url = rabbit://guest:guest@127.0.0.1:5672/
+auth_strategy = keystone
+osapi_volume_listen = 127.0.0.1
+osapi_volume_listen_port = 8776
+osapi_volume_workers = 1
+api_paste_config = $S/paste/cinder-api-paste.ini
+enabled_backends = fake
+graceful_shutdown_timeout = 5
+default_volume_type = __DEFAULT__
+glance_api_servers = http://127.0.0.1:9292
+my_ip = 127.0.0.1
+state_path = $S/cinder
+log_dir = $S/log
+[database]
+connection = $(DB cinder)
+[oslo_concurrency]
+lock_path = $S/cinder/lock
+[fake]
+volume_driver = cinder.tests.fake_driver.FakeLoggingVolumeDriver
+volume_backend_name = fake
+target_helper = fake
+$(SERVICE nova cinder)
+$(AUTHTOKEN cinder)
+$POLICY
+CONF
+	$PY -c 'from cinder.cmd.manage import main; main()' --config-file "$S/etc/cinder.conf" db sync >"$S/log/cinder-manage.log" 2>&1
+	for svc in api scheduler volume; do
+		bg cinder-$svc $PY -c "from cinder.cmd.$svc import main; main()" --config-file "$S/etc/cinder.conf"
+	done
+fi
+
+# Swift: one node, one replica, plain directories, keystone auth, the
+# usual middleware (bulk, tempurl, formpost, quotas, SLO/DLO, versioning,
+# symlinks; no memcache, so no ratelimit), no replicators or auditors. Swift reads /etc/swift/swift.conf from a
+# constant: the launcher (swift-server.py) points it here.
+if [ "$SWIFT" = 1 ]; then
+	SW=$S/etc/swift
+	mkdir -p "$SW" "$S/swift/node/d1" "$S/swift/recon"
+	[ -f "$SW/swift.conf" ] || cat >"$SW/swift.conf" <<CONF
+[swift-hash]
+swift_hash_path_suffix = deltacloud-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')
+swift_hash_path_prefix = live
+[storage-policy:0]
+name = Policy-0
+default = yes
+CONF
+	for ring in object:8203 container:8201 account:8202; do
+		r=${ring%%:*} port=${ring#*:}
+		if [ ! -f "$SW/$r.ring.gz" ]; then
+			RB="$PY -c 'import sys; from swift.cli.ringbuilder import main; main([\"swift-ring-builder\"] + sys.argv[1:])'"
+			eval "$RB $SW/$r.builder create 8 1 1" >/dev/null
+			eval "$RB $SW/$r.builder add r1z1-127.0.0.1:$port/d1 1" >/dev/null
+			eval "$RB $SW/$r.builder rebalance" >/dev/null || [ -f "$SW/$r.ring.gz" ]
+		fi
+		cat >"$SW/$r-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $port
+workers = 0
+user = root
+swift_dir = $SW
+devices = $S/swift/node
+mount_check = false
+recon_cache_path = $S/swift/recon
+[pipeline:main]
+pipeline = $r-server
+[app:$r-server]
+use = egg:swift#$r
+[container-updater]
+interval = 5
+concurrency = 1
+CONF
+	done
+	cat >"$SW/proxy-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = 8080
+workers = 0
+user = root
+swift_dir = $SW
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging listing_formats bulk tempurl formpost authtoken keystoneauth copy container-quotas account-quotas slo dlo versioned_writes symlink proxy-logging proxy-server
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+[filter:bulk]
+use = egg:swift#bulk
+[filter:tempurl]
+use = egg:swift#tempurl
+[filter:formpost]
+use = egg:swift#formpost
+[filter:container-quotas]
+use = egg:swift#container_quotas
+[filter:account-quotas]
+use = egg:swift#account_quotas
+[filter:versioned_writes]
+use = egg:swift#versioned_writes
+allow_versioned_writes = true
+allow_object_versioning = true
+[filter:symlink]
+use = egg:swift#symlink
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+[filter:keystoneauth]
+use = egg:swift#keystoneauth
+operator_roles = admin, member
+[filter:authtoken]
+paste.filter_factory = keystonemiddleware.auth_token:filter_factory
+delay_auth_decision = true
+www_authenticate_uri = http://127.0.0.1:5000
+auth_url = http://127.0.0.1:5000
+auth_type = password
+project_domain_name = Default
+user_domain_name = Default
+project_name = service
+username = swift
+password = service
+CONF
+	for r in object container account proxy; do
+		bg swift-$r $PY "$HERE/swift-server.py" "$SW/swift.conf" "$SW/$r-server.conf" $r-server
+	done
+	# The one background daemon: it carries container counts and bytes
+	# into the account's listing (every 5 s).
+	bg swift-container-updater $PY "$HERE/swift-server.py" "$SW/swift.conf" "$SW/container-server.conf" container-updater
+fi
+
 waitfor glance "curl -s http://127.0.0.1:9292/"
 waitfor placement "curl -s http://127.0.0.1:8778/"
 waitfor nova-api "curl -sf http://127.0.0.1:8774/v2.1/"
 waitfor neutron "curl -s http://127.0.0.1:9696/"
+[ "$CINDER" != 1 ] || waitfor cinder-api "curl -sf http://127.0.0.1:8776/"
+[ "$SWIFT" != 1 ] || waitfor swift-proxy "curl -sf http://127.0.0.1:8080/healthcheck"
 $PY "$HERE/bootstrap.py" resources
 cat >"$S/env.sh" <<ENV
 export DELTACLOUD_OPENSTACK_URL=http://127.0.0.1:5000/v3
@@ -239,4 +393,6 @@ export DELTACLOUD_OPENSTACK_PROJECT=demo
 export DELTACLOUD_OPENSTACK_FLAVOR=1
 export DELTACLOUD_OPENSTACK_NETWORK=private
 ENV
+[ "$CINDER" != 1 ] || echo "export DELTACLOUD_OPENSTACK_CINDER=1" >>"$S/env.sh"
+[ "$SWIFT" != 1 ] || echo "export DELTACLOUD_OPENSTACK_SWIFT=1" >>"$S/env.sh"
 echo "OpenStack is up; env in $S/env.sh"
