@@ -41,6 +41,20 @@ func TestInstanceFirewallsAreIDs(t *testing.T) {
 	if _, err := p.Firewall(ctx, got.Firewalls[0]); err != nil {
 		t.Errorf("Firewall(%q) of the instance's Firewalls: %v", got.Firewalls[0], err)
 	}
+	// Two groups named alike: the ids come from the server's ports.
+	twin, err := p.CreateFirewall(ctx, deltacloud.FirewallSpec{Name: "web", Description: "more web servers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.Instance(ctx, in.ID); err != nil || !slices.Equal(got.Firewalls, []string{fw.ID}) {
+		t.Errorf("with two groups named web: Instance(%s).Firewalls = %q, %v; want [%s]", in.ID, got.Firewalls, err, fw.ID)
+	}
+	if all, err := p.Instances(ctx, deltacloud.InstanceFilter{}); err != nil || !slices.Equal(all[0].Firewalls, []string{fw.ID}) {
+		t.Errorf("with two groups named web: Instances()[0].Firewalls = %q, %v; want [%s]", all[0].Firewalls, err, fw.ID)
+	}
+	if err := p.DestroyFirewall(ctx, twin.ID); err != nil {
+		t.Fatal(err)
+	}
 	none, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: openstacktest.ImageCirros, ProfileID: "1",
 		Options: map[string]string{"network": "none"}})
 	if err != nil {
