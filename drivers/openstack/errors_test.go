@@ -61,13 +61,16 @@ func TestParseFaultAndCodeFor(t *testing.T) {
 			openstack.Fault{Message: "Conflict"}, deltacloud.InvalidState},
 		{"swift slo manifest", 400, `{"Errors": [["/cap/nope", "404 Not Found"], ["/cap/s1", "Etag Mismatch"]]}`, false,
 			openstack.Fault{Message: "/cap/nope: 404 Not Found; /cap/s1: Etag Mismatch"}, deltacloud.InvalidArgument},
-		// Gnocchi 4.4.2's own bodies (Accept: application/json).
+		// Gnocchi 4.4.2's own bodies (Accept: application/json); the 403 of
+		// another project's resource as the live stack answered it.
 		{"gnocchi not found", 404, `{"code": 404, "title": "Not Found", "description": "Resource 9b3f3a1e-2a4c-4d8e-8f0a-1c2b3d4e5f60 does not exist"}`, false,
 			openstack.Fault{Kind: "Not Found", Message: "Resource 9b3f3a1e-2a4c-4d8e-8f0a-1c2b3d4e5f60 does not exist"}, deltacloud.NotFound},
 		{"gnocchi no such aggregation", 404, `{"code": 404, "title": "Not Found", "description": {"cause": "Aggregation method does not exist for this metric", "detail": {"metric": "273f0bf0-e749-45ba-9403-1edafccfe65f", "aggregation_method": "max"}}}`, false,
 			openstack.Fault{Kind: "Not Found", Message: "Aggregation method does not exist for this metric"}, deltacloud.NotFound},
 		{"gnocchi bad start", 400, `{"code": 400, "title": "Bad Request", "description": {"cause": "Argument value error", "detail": "start", "reason": "Must be a datetime or a timestamp"}}`, false,
 			openstack.Fault{Kind: "Bad Request", Message: "Argument value error: start: Must be a datetime or a timestamp"}, deltacloud.InvalidArgument},
+		{"gnocchi forbidden", 403, `{"code": 403, "title": "Forbidden", "description": ""}`, false,
+			openstack.Fault{Kind: "Forbidden"}, deltacloud.Forbidden},
 		{"unavailable", 503, ``, false, openstack.Fault{}, deltacloud.Unavailable},
 		{"server error", 500, `{"computeFault": {"code": 500, "message": "Unexpected API Error."}}`, false,
 			openstack.Fault{Kind: "computeFault", Message: "Unexpected API Error."}, deltacloud.Backend},

@@ -4,16 +4,16 @@
 // key pairs), Glance v2 (images) and Neutron (networks, ports, security
 // groups and rules, floating IPs) and Cinder v3 (volumes, snapshots, and
 // Nova's volume attachments), Swift (containers, objects and static
-// large objects) and Gnocchi (the measures Ceilometer would keep; shapes
-// from a real Gnocchi 4.4.2, which the Zed stack does not run). Its
+// large objects) and Gnocchi (the measures Ceilometer would keep). Its
 // bodies follow the shapes of the services' API references and of
 // gophercloud's documented fixtures: paging with limit/marker and next
 // links, microversion headers, asynchronous state progression (in
 // milliseconds) and the services' fault bodies; their shapes, statuses and
-// messages were compared with a real Zed stack (live/run.sh) request by
-// request. Known, deliberate differences: no "stores" on images (a
-// multi-store Glance shows it), no os-interface, and a server snapshot
-// becomes active with data (Nova's fake virt driver leaves it queued).
+// messages were compared with a real Zed stack with Gnocchi 4.4.2
+// (live/run.sh) request by request. Known, deliberate differences: no
+// "stores" on images (a multi-store Glance shows it), no os-interface, and
+// a server snapshot becomes active with data (Nova's fake virt driver
+// leaves it queued).
 //
 // Every difference between the fake and the real services is a defect of
 // the fake.
@@ -83,6 +83,7 @@ type Cloud struct {
 
 	noGnocchi      bool
 	archiveMethods []string
+	archiveDefs    []ArchiveDefinition
 	telemetryDelay time.Duration
 }
 
@@ -192,6 +193,8 @@ func (c *Cloud) serve(w http.ResponseWriter, r *http.Request) {
 			swiftError(w, http.StatusUnauthorized)
 			return
 		}
+		// keystonemiddleware's answer (Nova, Neutron, Cinder, Gnocchi).
+		w.Header().Set("Www-Authenticate", `Keystone uri="`+c.srv.URL+`/identity"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 			"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})
 		return
@@ -268,6 +271,7 @@ func (c *Cloud) serveTokens(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
+		w.Header().Set("Www-Authenticate", `Keystone uri="`+c.URL+`"`)
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"error": map[string]any{
 			"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}})
 		return

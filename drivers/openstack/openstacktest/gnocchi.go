@@ -1,29 +1,36 @@
 package openstacktest
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // The fake Gnocchi (the catalog's "metric" endpoint, /metric/v1) serves
 // what Ceilometer keeps for every server: an instance resource under the
-// server's id with the metrics "cpu" (cumulative nanoseconds, archive
-// policy ceilometer-low-rate), "vcpus" and "memory.usage" (MB,
-// ceilometer-low). Their raw measures are computed from the server's
-// creation time, one every RawInterval, so nothing needs storing: in each
-// minute a CPU load of 10-30 % of the flavor's vCPUs (CPULoad) and three
-// memory measures Spread around MemoryUsage. Measures are aggregated per
-// period as Gnocchi does: mean, min and max of the raw values, and rate:X
-// of the differences between consecutive ones. Policies keep 60-second
-// and hourly periods; the period still filling is included. Bodies
-// follow Gnocchi 4.4.2's answers (with Accept: application/json), errors
-// included.
+// server's id, created by Ceilometer's service user and owned by the
+// server's user and project, with the metrics "cpu" (cumulative
+// nanoseconds, archive policy ceilometer-low-rate), "vcpus" and
+// "memory.usage" (MB, ceilometer-low). Their raw measures are computed
+// from the server's creation time, one every RawInterval, so nothing
+// needs storing: in each minute a CPU load of 10-30 % of the flavor's
+// vCPUs (CPULoad) and three memory measures Spread around MemoryUsage.
+// Measures are aggregated per period as Gnocchi does: mean, min and max
+// of the raw values, and rate:X of the differences between consecutive
+// ones. The policies are Ceilometer's (five-minute periods for 30 days,
+// CeilometerLow) unless SetArchiveDefinition says otherwise; the period
+// still filling is included. Bodies follow Gnocchi 4.4.2's answers (with
+// Accept: application/json) on the live stack (live/run.sh), errors
+// included: granularities and values are Python floats (300.0).
 
 // RawInterval is how often the fake's Ceilometer measures.
 const RawInterval = 20 * time.Second
@@ -32,8 +39,69 @@ const RawInterval = 20 * time.Second
 // measures lie from its mean, as a share of it.
 const Spread = 0.05
 
-// GnocchiGranularities are the fake policies' granularities, finest first.
-var GnocchiGranularities = []time.Duration{time.Minute, time.Hour}
+// ArchiveDefinition is one granularity of an archive policy and how long
+// its periods are kept.
+type ArchiveDefinition struct{ Granularity, Timespan time.Duration }
+
+// CeilometerLow is the definition of Ceilometer's policies ceilometer-low
+// and ceilometer-low-rate (its gnocchi_resources.yaml), the fake's default.
+var CeilometerLow = []ArchiveDefinition{{5 * time.Minute, 30 * 24 * time.Hour}}
+
+// CeilometerHigh is the definition of Ceilometer's ceilometer-high and
+// ceilometer-high-rate.
+var CeilometerHigh = []ArchiveDefinition{{time.Second, time.Hour}, {time.Minute, 24 * time.Hour}, {time.Hour, 365 * 24 * time.Hour}}
+
+// SetArchiveDefinition sets the granularities of the fake's policies, as
+// an operator may define them (default CeilometerLow).
+func (c *Cloud) SetArchiveDefinition(defs ...ArchiveDefinition) {
+	c.mu.Lock()
+	c.archiveDefs = slices.Clone(defs)
+	c.mu.Unlock()
+}
+
+// archiveDefinition is the policies' definition, finest first; c.mu is
+// held.
+func (c *Cloud) archiveDefinition() []ArchiveDefinition {
+	defs := slices.Clone(c.archiveDefs)
+	if len(defs) == 0 {
+		defs = slices.Clone(CeilometerLow)
+	}
+	slices.SortFunc(defs, func(a, b ArchiveDefinition) int { return cmp.Compare(a.Granularity, b.Granularity) })
+	return defs
+}
+
+// The identity Ceilometer creates resources as: its service user in the
+// service project.
+const (
+	ceilometerUserID = "0c5b9f3e2d1a4e6f8a7b6c5d4e3f2a1b"
+	serviceProjectID = "5a4b3c2d1e0f4a9b8c7d6e5f4a3b2c1d"
+)
+
+// pyFloat is v as Python's json writes a float: 300.0, 1e+16.
+func pyFloat(v float64) json.RawMessage {
+	if a := math.Abs(v); a != 0 && (a >= 1e16 || a < 1e-4) {
+		return json.RawMessage(strconv.FormatFloat(v, 'e', -1, 64))
+	}
+	f := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(f, ".") {
+		f += ".0"
+	}
+	return json.RawMessage(f)
+}
+
+// pyTimedelta is d as Python's str(timedelta): "0:05:00", "1 day,
+// 0:00:00", "30 days, 0:00:00".
+func pyTimedelta(d time.Duration) string {
+	days, rest := int(d/(24*time.Hour)), d%(24*time.Hour)
+	hms := fmt.Sprintf("%d:%02d:%02d", int(rest/time.Hour), int(rest%time.Hour/time.Minute), int(rest%time.Minute/time.Second))
+	switch days {
+	case 0:
+		return hms
+	case 1:
+		return "1 day, " + hms
+	}
+	return fmt.Sprintf("%d days, %s", days, hms)
+}
 
 // SetTelemetry sets whether tokens issued later list Gnocchi (metric) in
 // their catalog (default true).
@@ -138,15 +206,27 @@ func (c *Cloud) gnocchiResource(w http.ResponseWriter, id string) {
 	for _, n := range gnocchiMetricNames {
 		metrics[n] = gnocchiMetricID(id, n)
 	}
-	body := map[string]any{"id": id, "type": "instance", "original_resource_id": id, "project_id": ProjectID,
-		"user_id": UserID, "created_by_project_id": ProjectID, "created_by_user_id": UserID,
-		"creator": UserID + ":" + ProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05+00:00"),
-		"revision_start": s.created.UTC().Format("2006-01-02T15:04:05.000000+00:00"), "ended_at": nil, "revision_end": nil,
-		"display_name": s.name, "flavor_id": s.flavor, "flavor_name": flavorName(s.flavor), "image_ref": s.image,
-		"host": "compute-1", "server_group": "", "launched_at": nil, "created_at": nil, "deleted_at": nil,
-		"availability_zone": s.zone, "metrics": metrics}
+	body := gnocchiResourceBody(s)
+	body["display_name"], body["flavor_id"], body["flavor_name"], body["image_ref"] = s.name, s.flavor, flavorName(s.flavor), s.image
+	body["host"], body["server_group"], body["launched_at"], body["created_at"], body["deleted_at"] = "compute-1", nil, nil, nil, nil
+	body["availability_zone"] = s.zone
+	body["metrics"] = metrics
+	modified := s.created.UTC().Format(http.TimeFormat)
 	c.mu.Unlock()
+	// Gnocchi's validators of a resource.
+	h := sha256.Sum256([]byte(id + body["revision_start"].(string)))
+	w.Header().Set("ETag", fmt.Sprintf(`"%x"`, h[:20]))
+	w.Header().Set("Last-Modified", modified)
 	writeJSON(w, http.StatusOK, body)
+}
+
+// gnocchiResourceBody is the generic part of a server's resource, as a
+// metric embeds it; c.mu is held.
+func gnocchiResourceBody(s *server) map[string]any {
+	return map[string]any{"id": s.id, "type": "instance", "original_resource_id": s.id, "project_id": ProjectID,
+		"user_id": UserID, "created_by_project_id": serviceProjectID, "created_by_user_id": ceilometerUserID,
+		"creator": ceilometerUserID + ":" + serviceProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05+00:00"),
+		"revision_start": s.created.UTC().Format("2006-01-02T15:04:05.000000+00:00"), "ended_at": nil, "revision_end": nil}
 }
 
 // gnocchiLookup finds a metric by id: its server and name; c.mu is held.
@@ -182,22 +262,17 @@ func (c *Cloud) gnocchiMetric(w http.ResponseWriter, id string) {
 		return
 	}
 	policy, methods := c.policy(name)
+	defs := c.archiveDefinition()
+	resource := gnocchiResourceBody(s)
 	c.mu.Unlock()
 	var def []map[string]any
-	for i, g := range GnocchiGranularities {
-		span := []time.Duration{24 * time.Hour, 30 * 24 * time.Hour}[i]
-		def = append(def, map[string]any{"granularity": fmt.Sprintf("%d:00:00", int(g.Hours())),
-			"points": int(span / g), "timespan": fmt.Sprintf("%d days, 0:00:00", int(span.Hours()/24))})
-		if g < time.Hour {
-			def[i]["granularity"] = fmt.Sprintf("0:%02d:00", int(g.Minutes()))
-		}
+	for _, d := range defs {
+		def = append(def, map[string]any{"granularity": pyTimedelta(d.Granularity), "points": int(d.Timespan / d.Granularity),
+			"timespan": pyTimedelta(d.Timespan)})
 	}
 	unit := map[string]any{"cpu": "ns", "vcpus": "vcpu", "memory.usage": "MB"}[name]
-	resource := map[string]any{"id": s.id, "type": "instance", "original_resource_id": s.id, "project_id": ProjectID,
-		"user_id": UserID, "creator": UserID + ":" + ProjectID, "started_at": s.created.UTC().Format("2006-01-02T15:04:05+00:00"),
-		"ended_at": nil, "revision_end": nil, "created_by_user_id": UserID, "created_by_project_id": ProjectID}
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "name": name, "unit": unit, "resource": resource,
-		"creator": UserID + ":" + ProjectID, "created_by_project_id": ProjectID, "created_by_user_id": UserID,
+		"creator": ceilometerUserID + ":" + serviceProjectID, "created_by_project_id": serviceProjectID, "created_by_user_id": ceilometerUserID,
 		"archive_policy": map[string]any{"name": policy, "back_window": 0, "aggregation_methods": methods, "definition": def}})
 }
 
@@ -216,6 +291,7 @@ func (c *Cloud) gnocchiMeasures(w http.ResponseWriter, r *http.Request, id strin
 		}
 	}
 	_, methods := c.policy(name)
+	defs := c.archiveDefinition()
 	c.mu.Unlock()
 	if s == nil {
 		gnocchiError(w, http.StatusNotFound, "Metric "+id+" does not exist")
@@ -253,14 +329,16 @@ func (c *Cloud) gnocchiMeasures(w http.ResponseWriter, r *http.Request, id strin
 		raw = diffs
 	}
 	out := [][]any{}
-	// Coarsest granularity first, each ascending, as Gnocchi answers.
-	for i := len(GnocchiGranularities) - 1; i >= 0; i-- {
-		g := GnocchiGranularities[i]
+	// Coarsest granularity first, each ascending, as Gnocchi answers; a
+	// granularity keeps its newest timespan/granularity periods.
+	for i := len(defs) - 1; i >= 0; i-- {
+		g, points := defs[i].Granularity, int(defs[i].Timespan/defs[i].Granularity)
+		var periods [][]any
 		var bucket []float64
 		var at time.Time
 		flush := func() {
 			if len(bucket) > 0 {
-				out = append(out, []any{at.Format("2006-01-02T15:04:05+00:00"), g.Seconds(), aggregate(method, bucket)})
+				periods = append(periods, []any{at.Format("2006-01-02T15:04:05+00:00"), pyFloat(g.Seconds()), pyFloat(aggregate(method, bucket))})
 			}
 			bucket = bucket[:0]
 		}
@@ -275,6 +353,15 @@ func (c *Cloud) gnocchiMeasures(w http.ResponseWriter, r *http.Request, id strin
 			bucket = append(bucket, m.v)
 		}
 		flush()
+		if len(periods) > 0 {
+			last, _ := time.Parse(time.RFC3339, periods[len(periods)-1][0].(string))
+			oldest := last.Add(-time.Duration(points-1) * g)
+			periods = slices.DeleteFunc(periods, func(p []any) bool {
+				t, _ := time.Parse(time.RFC3339, p[0].(string))
+				return t.Before(oldest)
+			})
+		}
+		out = append(out, periods...)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -56,7 +56,11 @@ def identity():
     service_role = ensure(tok, "roles", "role", "service", {})
     member = ensure(tok, "roles", "role", "member", {})
     cinder, swift = os.environ.get("CINDER") == "1", os.environ.get("SWIFT") == "1"
-    for u in ["glance", "placement", "nova", "neutron"] + ["cinder"] * cinder + ["swift"] * swift:
+    gnocchi = os.environ.get("GNOCCHI") == "1"
+    # ceilometer: no Ceilometer runs; the live test plays it, posting
+    # measures as that service user (admin in service, as devstack has it).
+    for u in ["glance", "placement", "nova", "neutron"] + ["cinder"] * cinder + ["swift"] * swift + \
+            ["gnocchi", "ceilometer"] * gnocchi:
         uid = ensure(tok, "users", "user", u, {"domain_id": "default", "password": "service"})
         for r in [admin_role, service_role]:
             call("PUT", f"{KS}/projects/{service}/users/{uid}/roles/{r}", token=tok)
@@ -65,7 +69,8 @@ def identity():
     for typ, name, url in [("image", "glance", "http://127.0.0.1:9292"), ("placement", "placement", "http://127.0.0.1:8778"),
                            ("compute", "nova", "http://127.0.0.1:8774/v2.1"), ("network", "neutron", "http://127.0.0.1:9696")] + \
             [("volumev3", "cinderv3", "http://127.0.0.1:8776/v3/%(project_id)s")] * cinder + \
-            [("object-store", "swift", "http://127.0.0.1:8080/v1/AUTH_%(project_id)s")] * swift:
+            [("object-store", "swift", "http://127.0.0.1:8080/v1/AUTH_%(project_id)s")] * swift + \
+            [("metric", "gnocchi", "http://127.0.0.1:" + os.environ.get("GNOCCHI_PORT", "8041"))] * gnocchi:
         if find(tok, "services", name):
             continue
         _, b = call("POST", KS + "/services", {"service": {"type": typ, "name": name}}, tok)
@@ -78,7 +83,10 @@ def resources():
     tok = token("admin", "admin", "admin")
     nova = "http://127.0.0.1:8774/v2.1"
     mv = {"OpenStack-API-Version": "compute 2.46"}
-    for fid, name, ram, disk, vcpus in [("1", "m1.tiny", 512, 1, 1), ("2", "m1.small", 2048, 20, 1)]:
+    # m1.medium's two vCPUs let the metric test tell a share of the
+    # flavor's vCPUs from one of a single vCPU.
+    for fid, name, ram, disk, vcpus in [("1", "m1.tiny", 512, 1, 1), ("2", "m1.small", 2048, 20, 1),
+                                        ("3", "m1.medium", 4096, 40, 2)]:
         _, b = call("GET", f"{nova}/flavors/detail", token=tok)
         if not any(f["id"] == fid for f in b["flavors"]):
             call("POST", f"{nova}/flavors", {"flavor": {"id": fid, "name": name, "ram": ram, "disk": disk, "vcpus": vcpus}}, tok, mv)
@@ -93,6 +101,8 @@ def resources():
         _, img = call("POST", f"{glance}/images", {"name": "cirros-fake", "disk_format": "raw", "container_format": "bare",
                                                   "visibility": "public", "architecture": "x86_64", "os_distro": "cirros"}, tok)
         call("PUT", f"{glance}/images/{img['id']}/file", token=tok, raw=b"\0" * 1048576)
+    if os.environ.get("GNOCCHI") == "1":
+        gnocchi_types(tok, "http://127.0.0.1:" + os.environ.get("GNOCCHI_PORT", "8041") + "/v1")
     neutron = "http://127.0.0.1:9696/v2.0"
     _, b = call("GET", f"{neutron}/networks?name=public", token=tok)
     if b["networks"]:
@@ -108,6 +118,58 @@ def resources():
     _, rt = call("POST", f"{neutron}/routers", {"router": {"name": "router1",
                                                            "external_gateway_info": {"network_id": pub["network"]["id"]}}}, demo)
     call("PUT", f"{neutron}/routers/{rt['router']['id']}/add_router_interface", {"subnet_id": sub["subnet"]["id"]}, demo)
+
+
+# Ceilometer's archive policies (ceilometer/publisher/data/
+# gnocchi_resources.yaml of Ceilometer 19, Zed), which its Gnocchi publisher
+# creates, and its instance resource type (ceilometer/gnocchi_client.py:
+# resources_initial, then the resources_update_operations on instance), which
+# ceilometer-upgrade creates.
+ARCHIVE_POLICIES = [
+    {"name": "ceilometer-low", "aggregation_methods": ["mean"], "back_window": 0,
+     "definition": [{"granularity": "5 minutes", "timespan": "30 days"}]},
+    {"name": "ceilometer-low-rate", "aggregation_methods": ["mean", "rate:mean"], "back_window": 0,
+     "definition": [{"granularity": "5 minutes", "timespan": "30 days"}]},
+    {"name": "ceilometer-high", "aggregation_methods": ["mean"], "back_window": 0,
+     "definition": [{"granularity": "1 second", "timespan": "1 hour"},
+                    {"granularity": "1 minute", "timespan": "1 day"},
+                    {"granularity": "1 hour", "timespan": "365 days"}]},
+    {"name": "ceilometer-high-rate", "aggregation_methods": ["mean", "rate:mean"], "back_window": 0,
+     "definition": [{"granularity": "1 second", "timespan": "1 hour"},
+                    {"granularity": "1 minute", "timespan": "1 day"},
+                    {"granularity": "1 hour", "timespan": "365 days"}]},
+]
+
+
+def _string(required):
+    return {"type": "string", "min_length": 0, "max_length": 255, "required": required}
+
+
+INSTANCE_TYPE = {"name": "instance", "attributes": {
+    "flavor_id": _string(True), "image_ref": _string(False), "host": _string(True),
+    "display_name": _string(True), "server_group": _string(False)}}
+INSTANCE_UPDATES = [
+    [{"op": "add", "path": "/attributes/flavor_name", "value": dict(_string(True), options={"fill": ""})}],
+    [{"op": "add", "path": "/attributes/launched_at", "value": {"type": "datetime", "required": False}},
+     {"op": "add", "path": "/attributes/created_at", "value": {"type": "datetime", "required": False}},
+     {"op": "add", "path": "/attributes/deleted_at", "value": {"type": "datetime", "required": False}}],
+    [{"op": "add", "path": "/attributes/availability_zone", "value": _string(False)}],
+]
+
+
+def gnocchi_types(tok, gnocchi):
+    _, have = call("GET", f"{gnocchi}/archive_policy", token=tok)
+    for ap in ARCHIVE_POLICIES:
+        if not any(h["name"] == ap["name"] for h in have):
+            call("POST", f"{gnocchi}/archive_policy", ap, tok)
+    _, types = call("GET", f"{gnocchi}/resource_type", token=tok)
+    rt = next((t for t in types if t["name"] == "instance"), None)
+    if rt is None:
+        _, rt = call("POST", f"{gnocchi}/resource_type", INSTANCE_TYPE, tok)
+    for ops in INSTANCE_UPDATES:
+        if ops[0]["path"].removeprefix("/attributes/") not in rt["attributes"]:
+            _, rt = call("PATCH", f"{gnocchi}/resource_type/instance", ops, tok,
+                         {"Content-Type": "application/json-patch+json"})
 
 
 if __name__ == "__main__":

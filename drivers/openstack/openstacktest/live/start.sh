@@ -4,8 +4,8 @@
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 S=$SCRATCH
-CINDER=${CINDER:-1} SWIFT=${SWIFT:-1}
-export CINDER SWIFT
+CINDER=${CINDER:-1} SWIFT=${SWIFT:-1} GNOCCHI=${GNOCCHI:-1} GNOCCHI_PORT=${GNOCCHI_PORT:-8041}
+export CINDER SWIFT GNOCCHI GNOCCHI_PORT
 SOCK=$S/run/mysqld.sock
 DB() { echo "mysql+pymysql://openstack:openstack@localhost/$1?unix_socket=$SOCK&charset=utf8"; }
 bg() { name=$1; shift; nohup "$@" >"$S/log/$name.log" 2>&1 & echo $! >"$S/run/$name.pid"; }
@@ -24,7 +24,7 @@ CNF
 [ -d "$S/mysql/mysql" ] || mariadb-install-db --defaults-file="$S/etc/my.cnf" --user=root >"$S/log/mariadb-install.log"
 bg mariadb mariadbd --defaults-file="$S/etc/my.cnf"
 waitfor mariadb "mariadb -S $SOCK -uroot -e 'select 1'"
-for d in keystone glance placement nova_api nova nova_cell0 neutron cinder; do
+for d in keystone glance placement nova_api nova nova_cell0 neutron cinder gnocchi; do
 	mariadb -S "$SOCK" -uroot -e "CREATE DATABASE IF NOT EXISTS $d"
 done
 mariadb -S "$SOCK" -uroot -e "CREATE USER IF NOT EXISTS 'openstack'@'localhost' IDENTIFIED BY 'openstack'; GRANT ALL ON *.* TO 'openstack'@'localhost'"
@@ -378,12 +378,57 @@ CONF
 	bg swift-container-updater $PY "$HERE/swift-server.py" "$SW/swift.conf" "$SW/container-server.conf" container-updater
 fi
 
+# Gnocchi (catalog type "metric"): the API under uwsgi with Keystone auth
+# (keystonemiddleware reads [keystone_authtoken] from the file the paste
+# pipeline names, not from the API's own --config-file), gnocchi-metricd
+# aggregating every 5 s; the indexer is a database of the stack's MariaDB
+# (and tooz's coordination too, by default: no second database server,
+# whose package and ~170 MB a PostgreSQL would add), the storage plain
+# files. Ceilometer's archive policies and instance type: bootstrap.py.
+if [ "$GNOCCHI" = 1 ]; then
+	if $PY -c "import socket; socket.create_connection(('127.0.0.1', $GNOCCHI_PORT), 1)" 2>/dev/null; then
+		echo "127.0.0.1:$GNOCCHI_PORT is taken; GNOCCHI_PORT=… picks another port, GNOCCHI=0 leaves Gnocchi out" >&2
+		exit 1
+	fi
+	mkdir -p "$S/gnocchi/storage"
+	awk -v f="$S/etc/gnocchi.conf" '{ print } /^oslo_config_project = / { print "oslo_config_file = " f }' \
+		/usr/lib/python3/dist-packages/gnocchi/rest/api-paste.ini >"$S/etc/gnocchi-api-paste.ini"
+	cat >"$S/etc/gnocchi.conf" <<CONF
+[DEFAULT]
+parallel_operations = 2
+[api]
+auth_mode = keystone
+host = 127.0.0.1
+port = $GNOCCHI_PORT
+paste_config = $S/etc/gnocchi-api-paste.ini
+[indexer]
+url = $(DB gnocchi)
+[storage]
+driver = file
+file_basepath = $S/gnocchi/storage
+[incoming]
+driver = file
+file_basepath = $S/gnocchi/storage
+[metricd]
+workers = 1
+metric_processing_delay = 5
+$(AUTHTOKEN gnocchi)
+$POLICY
+CONF
+	$PY /usr/bin/gnocchi-upgrade --config-file "$S/etc/gnocchi.conf" >"$S/log/gnocchi-upgrade.log" 2>&1
+	bg gnocchi-api uwsgi-core --plugins python3 --http-socket 127.0.0.1:$GNOCCHI_PORT --processes 1 --threads 4 --lazy-apps \
+		--die-on-term --add-header 'Connection: close' --buffer-size 65535 \
+		--wsgi-file /usr/lib/python3/dist-packages/gnocchi/rest/wsgi.py --pyargv "--config-file $S/etc/gnocchi.conf"
+	bg gnocchi-metricd $PY /usr/bin/gnocchi-metricd --config-file "$S/etc/gnocchi.conf"
+fi
+
 waitfor glance "curl -s http://127.0.0.1:9292/"
 waitfor placement "curl -s http://127.0.0.1:8778/"
 waitfor nova-api "curl -sf http://127.0.0.1:8774/v2.1/"
 waitfor neutron "curl -s http://127.0.0.1:9696/"
 [ "$CINDER" != 1 ] || waitfor cinder-api "curl -sf http://127.0.0.1:8776/"
 [ "$SWIFT" != 1 ] || waitfor swift-proxy "curl -sf http://127.0.0.1:8080/healthcheck"
+[ "$GNOCCHI" != 1 ] || waitfor gnocchi-api "curl -sf http://127.0.0.1:$GNOCCHI_PORT/healthcheck"
 $PY "$HERE/bootstrap.py" resources
 cat >"$S/env.sh" <<ENV
 export DELTACLOUD_OPENSTACK_URL=http://127.0.0.1:5000/v3
@@ -395,4 +440,10 @@ export DELTACLOUD_OPENSTACK_NETWORK=private
 ENV
 [ "$CINDER" != 1 ] || echo "export DELTACLOUD_OPENSTACK_CINDER=1" >>"$S/env.sh"
 [ "$SWIFT" != 1 ] || echo "export DELTACLOUD_OPENSTACK_SWIFT=1" >>"$S/env.sh"
+[ "$GNOCCHI" != 1 ] || cat >>"$S/env.sh" <<ENV
+export DELTACLOUD_OPENSTACK_GNOCCHI=1
+export DELTACLOUD_OPENSTACK_CEILOMETER_USER=ceilometer
+export DELTACLOUD_OPENSTACK_CEILOMETER_PASSWORD=service
+export DELTACLOUD_OPENSTACK_CEILOMETER_PROJECT=service
+ENV
 echo "OpenStack is up; env in $S/env.sh"
