@@ -218,6 +218,9 @@ func TestVolumeStateFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitVolume(t, p, v.ID, available)
+	// From here on every state lasts an hour: the snapshot stays
+	// "creating" and the server "BUILD" however slow the machine is.
+	c.SetStep(time.Hour)
 	sn, err := p.CreateStorageSnapshot(ctx, deltacloud.StorageSnapshotSpec{VolumeID: v.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -228,7 +231,6 @@ func TestVolumeStateFaults(t *testing.T) {
 	if err := p.DestroyStorageVolume(ctx, v.ID); !errors.Is(err, deltacloud.ErrInvalidState) {
 		t.Errorf("destroying a volume with a snapshot: %v, want ErrInvalidState", err)
 	}
-	c.SetStep(time.Hour)
 	in, err := p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: openstacktest.ImageCirros, ProfileID: "1"})
 	if err != nil {
 		t.Fatal(err)
