@@ -82,6 +82,9 @@ if [ ! -f "$SCRATCH"/paste/cinder-api-paste.ini ]; then
 fi
 [ "${KEEP:-}" = 1 ] || trap stop EXIT INT TERM
 
+# A stack kept from an earlier run is stopped first: starting a second
+# copy beside it left duplicate Swift servers sharing its ports.
+stop
 "$HERE"/start.sh
 . "$SCRATCH"/env.sh
 cd "$REPO"
