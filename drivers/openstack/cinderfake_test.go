@@ -231,10 +231,13 @@ func TestCinderFakeFaults(t *testing.T) {
 	}
 
 	// Detach moves the volume through detaching to available; deleting
-	// the server frees what is still attached.
+	// the server frees what is still attached. Detaching lasts 2 s here,
+	// not 5 ms, so a loaded machine still sees it.
+	c.SetStep(2 * time.Second)
 	if code, body := r.do(http.MethodDelete, attachments+"/"+vol, nil); code != http.StatusAccepted {
 		t.Fatalf("detach: %d %v", code, body)
 	}
+	c.SetStep(5 * time.Millisecond)
 	if _, body := r.do(http.MethodGet, cinder+"/volumes/"+vol, nil); body["volume"].(map[string]any)["status"] != "detaching" {
 		t.Errorf("just detached: %v, want detaching", body["volume"].(map[string]any)["status"])
 	}

@@ -66,12 +66,26 @@ def identity():
             call("PUT", f"{KS}/projects/{service}/users/{uid}/roles/{r}", token=tok)
     uid = ensure(tok, "users", "user", "demo", {"domain_id": "default", "password": "demo"})
     call("PUT", f"{KS}/projects/{demo}/users/{uid}/roles/{member}", token=tok)
-    for typ, name, url in [("image", "glance", "http://127.0.0.1:9292"), ("placement", "placement", "http://127.0.0.1:8778"),
-                           ("compute", "nova", "http://127.0.0.1:8774/v2.1"), ("network", "neutron", "http://127.0.0.1:9696")] + \
-            [("volumev3", "cinderv3", "http://127.0.0.1:8776/v3/%(project_id)s")] * cinder + \
-            [("object-store", "swift", "http://127.0.0.1:8080/v1/AUTH_%(project_id)s")] * swift + \
-            [("metric", "gnocchi", "http://127.0.0.1:" + os.environ.get("GNOCCHI_PORT", "8041"))] * gnocchi:
-        if find(tok, "services", name):
+    wanted = [("image", "glance", "http://127.0.0.1:9292", True), ("placement", "placement", "http://127.0.0.1:8778", True),
+              ("compute", "nova", "http://127.0.0.1:8774/v2.1", True), ("network", "neutron", "http://127.0.0.1:9696", True),
+              ("volumev3", "cinderv3", "http://127.0.0.1:8776/v3/%(project_id)s", cinder),
+              ("object-store", "swift", "http://127.0.0.1:8080/v1/AUTH_%(project_id)s", swift),
+              ("metric", "gnocchi", "http://127.0.0.1:" + os.environ.get("GNOCCHI_PORT", "8041"), gnocchi)]
+    for typ, name, url, on in wanted:
+        sid = find(tok, "services", name)
+        if not on:
+            # An earlier run's service this run leaves out: out of the
+            # catalog, so the driver does not reach for it.
+            if sid:
+                call("DELETE", f"{KS}/services/{sid}", token=tok)
+            continue
+        if sid:
+            # Kept from an earlier run: its endpoints follow this run's URL
+            # (GNOCCHI_PORT may differ).
+            _, b = call("GET", f"{KS}/endpoints?service_id={sid}", token=tok)
+            for ep in b["endpoints"]:
+                if ep["url"] != url:
+                    call("PATCH", f"{KS}/endpoints/{ep['id']}", {"endpoint": {"url": url}}, tok)
             continue
         _, b = call("POST", KS + "/services", {"service": {"type": typ, "name": name}}, tok)
         for iface in ["public", "internal", "admin"]:
