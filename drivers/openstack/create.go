@@ -73,7 +73,7 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 		made = append(made, in)
 		if got, err := servers.Get(ctx, s.compute, srv.ID).Extract(); err == nil {
 			in := instanceOf(got)
-			if err := serverFirewalls(ctx, s, &in); err != nil {
+			if err := serverFirewalls(ctx, s, nil, &in); err != nil {
 				c.undo(ctx, s, made)
 				return nil, err
 			}

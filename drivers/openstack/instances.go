@@ -24,6 +24,7 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	if err != nil {
 		return nil, err
 	}
+	groups := prefetchGroups(ctx, s)
 	pages, err := servers.List(s.compute, servers.ListOpts{}).AllPages(ctx)
 	if err != nil {
 		return nil, wrap(err)
@@ -39,7 +40,7 @@ func (c *conn) Instances(ctx context.Context, f deltacloud.InstanceFilter) ([]de
 	if err := listingDevices(ctx, s, out); err != nil {
 		return nil, err
 	}
-	if err := listingFirewalls(ctx, s, out); err != nil {
+	if err := listingFirewalls(ctx, s, groups, out); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -51,6 +52,7 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 	if err != nil {
 		return nil, err
 	}
+	groups := prefetchGroups(ctx, s)
 	srv, err := servers.Get(ctx, s.compute, id).Extract()
 	if isNotFound(err) {
 		return nil, notFound("server", id)
@@ -62,7 +64,7 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 	if err := serverDevices(ctx, s, &in); err != nil {
 		return nil, err
 	}
-	if err := serverFirewalls(ctx, s, &in); err != nil {
+	if err := serverFirewalls(ctx, s, groups, &in); err != nil {
 		return nil, err
 	}
 	return &in, nil
