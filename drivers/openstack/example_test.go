@@ -31,17 +31,17 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
+	// The server is PENDING while Nova builds it (how long depends on the
+	// cloud), then RUNNING.
+	if in, err = p.WaitFor(ctx, in.ID, deltacloud.StateRunning); err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(in.Name, in.State, in.RealmID, in.Profile.ID, in.Authentication.KeyName)
 	for _, step := range []struct {
 		a    deltacloud.Action
 		want deltacloud.State
 	}{{deltacloud.ActionSuspend, deltacloud.StateSuspended}, {deltacloud.ActionResume, deltacloud.StateRunning}} {
-		if step.a == deltacloud.ActionSuspend {
-			if _, err := p.WaitFor(ctx, in.ID, deltacloud.StateRunning); err != nil {
-				fmt.Println(err)
-				return
-			}
-		}
 		if _, err := p.Do(ctx, in.ID, step.a); err != nil {
 			fmt.Println(err)
 			return
@@ -60,7 +60,7 @@ func Example() {
 	_, err = p.WaitFor(ctx, in.ID, deltacloud.StateFinish)
 	fmt.Println("destroyed:", err == nil)
 	// Output:
-	// web-1 PENDING nova 2 ops
+	// web-1 RUNNING nova 2 ops
 	// suspend → SUSPENDED
 	// resume → RUNNING
 	// destroyed: true
