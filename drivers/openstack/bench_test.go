@@ -29,7 +29,16 @@ func BenchmarkListServers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond) // all ACTIVE
+	// Wait until all are ACTIVE, so both sides list the same bodies.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(5 * time.Millisecond) {
+		all, err := p.Instances(ctx, deltacloud.InstanceFilter{State: deltacloud.StateRunning})
+		if err == nil && len(all) == len(ins) {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d servers running after a minute (%v)", len(all), len(ins), err)
+		}
+	}
 	var compute *gophercloud.ServiceClient
 	if !p.As(&compute) {
 		b.Fatal("no compute client")

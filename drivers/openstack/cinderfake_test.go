@@ -231,16 +231,17 @@ func TestCinderFakeFaults(t *testing.T) {
 	}
 
 	// Detach moves the volume through detaching to available; deleting
-	// the server frees what is still attached. Detaching lasts 2 s here,
-	// not 5 ms, so a loaded machine still sees it.
-	c.SetStep(2 * time.Second)
+	// the server frees what is still attached. Detaching is held until
+	// the test has seen it (Settle), however slow the machine.
+	c.SetStep(time.Hour)
 	if code, body := r.do(http.MethodDelete, attachments+"/"+vol, nil); code != http.StatusAccepted {
 		t.Fatalf("detach: %d %v", code, body)
 	}
-	c.SetStep(5 * time.Millisecond)
 	if _, body := r.do(http.MethodGet, cinder+"/volumes/"+vol, nil); body["volume"].(map[string]any)["status"] != "detaching" {
 		t.Errorf("just detached: %v, want detaching", body["volume"].(map[string]any)["status"])
 	}
+	c.SetStep(5 * time.Millisecond)
+	c.Settle()
 	detached := r.waitStatus(cinder+"/volumes/"+vol, "volume", "available")
 	if atts, _ := detached["attachments"].([]any); len(atts) != 0 {
 		t.Errorf("detached volume's attachments: %v", atts)

@@ -85,17 +85,15 @@ func TestComputeFakeAnswers(t *testing.T) {
 	if code, body := r.do(http.MethodGet, nova+"/servers", nil); code != http.StatusOK || len(body["servers"].([]any)) != 1 {
 		t.Errorf("GET /servers: %d %v", code, body)
 	}
+	// Stopping is held until the second stop has met it (Settle).
+	c.SetStep(time.Hour)
 	if code, body := r.do(http.MethodPost, nova+"/servers/"+id+"/action", map[string]any{"os-stop": nil}); code != http.StatusAccepted {
 		t.Fatalf("stop: %d %v", code, body)
 	}
 	code, body = r.do(http.MethodPost, nova+"/servers/"+id+"/action", map[string]any{"os-stop": nil})
-	if code == http.StatusConflict {
-		// Still stopping, or (on a slow machine) already stopped.
-		inner, _ := body["conflictingRequest"].(map[string]any)
-		if inner["message"] != "Cannot 'stop' instance "+id+" while it is in vm_state stopped" {
-			wantFault("stop while stopping", code, body, http.StatusConflict, "conflictingRequest", "Cannot 'stop' instance "+id+" while it is in task_state powering-off")
-		}
-	}
+	wantFault("stop while stopping", code, body, http.StatusConflict, "conflictingRequest", "Cannot 'stop' instance "+id+" while it is in task_state powering-off")
+	c.SetStep(5 * time.Millisecond)
+	c.Settle()
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(2 * time.Millisecond) {
 		_, body = r.do(http.MethodGet, nova+"/servers/"+id, nil)
 		if body["server"].(map[string]any)["status"] == "SHUTOFF" {

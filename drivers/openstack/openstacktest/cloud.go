@@ -131,6 +131,32 @@ func (c *Cloud) SetActionLatency(d time.Duration) { c.mu.Lock(); c.actionLatency
 // SetStep sets how long each asynchronous state lasts (default 5ms).
 func (c *Cloud) SetStep(d time.Duration) { c.mu.Lock(); c.step = d; c.mu.Unlock() }
 
+// Settle ends every asynchronous state now: each server, volume and
+// snapshot reaches the state it was on its way to, as if its step were
+// over. With SetStep(time.Hour) a test holds a transitional state as long
+// as it looks at it, then moves on with Settle, whatever the machine's
+// speed.
+func (c *Cloud) Settle() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	for _, s := range c.servers {
+		if s.next != nil {
+			s.next.at = now
+		}
+	}
+	for _, v := range c.volumes {
+		if v.next != nil {
+			v.next.at = now
+		}
+	}
+	for _, s := range c.snapshots {
+		if s.next != nil {
+			s.next.at = now
+		}
+	}
+}
+
 // SetPageSize sets the most items one listing page holds when the
 // request has no smaller limit (Nova's max_limit, default 1000; Glance's
 // default is 25 and is also capped by it).
