@@ -40,10 +40,7 @@ func headObject(ctx context.Context, s *services, bucketID, blobID string) (http
 	}
 	r := objects.Get(ctx, s.object, bucketID, blobID, nil)
 	if r.Err != nil {
-		if isNotFound(r.Err) {
-			return nil, notFound("blob", blobID)
-		}
-		return nil, wrapSwift(r.Err)
+		return nil, swiftErr(r.Err, "blob", blobID)
 	}
 	return r.Header, nil
 }
@@ -60,10 +57,7 @@ func (c *conn) BlobContent(ctx context.Context, bucketID, blobID string) (*delta
 	}
 	r := objects.Download(ctx, s.object, bucketID, blobID, nil)
 	if r.Err != nil {
-		if isNotFound(r.Err) {
-			return nil, nil, notFound("blob", blobID)
-		}
-		return nil, nil, wrapSwift(r.Err)
+		return nil, nil, swiftErr(r.Err, "blob", blobID)
 	}
 	return blobOf(bucketID, blobID, r.Header), r.Body, nil
 }
@@ -131,10 +125,7 @@ func putObject(ctx context.Context, s *services, bucketID string, spec deltaclou
 	r := objects.Create(ctx, s.object, bucketID, spec.ID, objects.CreateOpts{Content: body, NoETag: true,
 		ContentType: spec.ContentType, Metadata: spec.Metadata})
 	if r.Err != nil {
-		if isNotFound(r.Err) {
-			return nil, notFound("bucket", bucketID)
-		}
-		return nil, body.wrap(wrapSwift(r.Err))
+		return nil, body.wrap(swiftErr(r.Err, "bucket", bucketID))
 	}
 	b := blobOf(bucketID, spec.ID, r.Header)
 	b.ContentLength, b.ContentType, b.Metadata = body.sent(), spec.ContentType, copyMeta(spec.Metadata)
@@ -163,10 +154,7 @@ func (c *conn) DestroyBlob(ctx context.Context, bucketID, blobID string) error {
 	}
 	if !isSLO(h) {
 		if err := objects.Delete(ctx, s.object, bucketID, blobID, nil).Err; err != nil {
-			if isNotFound(err) {
-				return notFound("blob", blobID)
-			}
-			return wrapSwift(err)
+			return swiftErr(err, "blob", blobID)
 		}
 		return nil
 	}
@@ -191,10 +179,7 @@ func deleteManifest(ctx context.Context, s *services, bucketID, blobID string) e
 	resp, err := s.object.Delete(ctx, objectURL(s, bucketID, blobID)+"?multipart-manifest=delete",
 		&gophercloud.RequestOpts{OkCodes: []int{200}, KeepResponseBody: true})
 	if err != nil {
-		if isNotFound(err) {
-			return notFound("blob", blobID)
-		}
-		return wrapSwift(err)
+		return swiftErr(err, "blob", blobID)
 	}
 	defer resp.Body.Close()
 	var res bulkResult
@@ -242,10 +227,7 @@ func (c *conn) SetBlobMetadata(ctx context.Context, bucketID, blobID string, met
 		meta = map[string]string{}
 	}
 	if err := objects.Update(ctx, s.object, bucketID, blobID, objects.UpdateOpts{Metadata: meta}).Err; err != nil {
-		if isNotFound(err) {
-			return nil, notFound("blob", blobID)
-		}
-		return nil, wrapSwift(err)
+		return nil, swiftErr(err, "blob", blobID)
 	}
 	return c.Blob(ctx, bucketID, blobID)
 }

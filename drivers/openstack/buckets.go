@@ -52,10 +52,7 @@ func (c *conn) Bucket(ctx context.Context, id string) (*deltacloud.Bucket, error
 		return err == nil, err
 	})
 	if err != nil {
-		if isNotFound(err) {
-			return nil, notFound("bucket", id)
-		}
-		return nil, wrapSwift(err)
+		return nil, swiftErr(err, "bucket", id)
 	}
 	return &deltacloud.Bucket{ID: id, Name: id, Size: len(ids), BlobIDs: ids}, nil
 }
@@ -94,10 +91,7 @@ func (c *conn) DestroyBucket(ctx context.Context, id string) error {
 		return notFound("bucket", id)
 	}
 	if err := containers.Delete(ctx, s.object, id).Err; err != nil {
-		if isNotFound(err) {
-			return notFound("bucket", id)
-		}
-		return wrapSwift(err)
+		return swiftErr(err, "bucket", id)
 	}
 	seg := id + segmentsSuffix
 	if checkBucketName(seg) != nil {

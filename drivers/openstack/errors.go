@@ -40,34 +40,9 @@ func ParseFault(body []byte) Fault {
 		body = body[:maxFaultBody]
 	}
 	var doc map[string]json.RawMessage
-	if json.Unmarshal(body, &doc) == nil && doc["description"] != nil && doc["title"] != nil {
-		return gnocchiFault(doc)
-	}
-	var webob struct{ Message, Code, Title string }
-	if json.Unmarshal(body, &doc) == nil && doc["title"] != nil && doc["message"] != nil &&
-		json.Unmarshal(body, &webob) == nil && webob.Title != "" {
-		msg := strings.TrimSpace(strings.ReplaceAll(webob.Message, "<br />", ""))
-		return Fault{Kind: webob.Title, Message: msg}
-	}
-	if json.Unmarshal(body, &doc) == nil && len(doc) == 1 {
-		for k, raw := range doc {
-			if k == "Errors" {
-				return sloFault(raw)
-			}
-			var inner struct {
-				Type, Message, Title string
-			}
-			if json.Unmarshal(raw, &inner) != nil {
-				break
-			}
-			switch {
-			case k == "NeutronError":
-				return Fault{Kind: inner.Type, Message: inner.Message}
-			case k == "error" && inner.Title != "":
-				return Fault{Kind: inner.Title, Message: inner.Message}
-			default:
-				return Fault{Kind: k, Message: inner.Message}
-			}
+	if json.Unmarshal(body, &doc) == nil {
+		if f, ok := jsonFault(doc); ok {
+			return f
 		}
 	}
 	text := strings.TrimSpace(string(body))
@@ -75,10 +50,52 @@ func ParseFault(body []byte) Fault {
 	if i := strings.IndexAny(text, "<\n"); i >= 0 {
 		text = text[:i]
 	}
-	if len(text) > 200 {
-		text = strings.ToValidUTF8(text[:200], "")
+	return Fault{Message: clip(text)}
+}
+
+// jsonFault reads the JSON forms of ParseFault; ok is false for a document
+// of none of them.
+func jsonFault(doc map[string]json.RawMessage) (f Fault, ok bool) {
+	switch {
+	case doc["description"] != nil && doc["title"] != nil:
+		return gnocchiFault(doc), true
+	case doc["title"] != nil && doc["message"] != nil:
+		// Glance's (webob's) {"message": "…<br /><br />", "code": "404
+		// Not Found", "title": "Not Found"}.
+		var title, msg string
+		if json.Unmarshal(doc["title"], &title) == nil && json.Unmarshal(doc["message"], &msg) == nil && title != "" {
+			return Fault{Kind: title, Message: strings.TrimSpace(strings.ReplaceAll(msg, "<br />", ""))}, true
+		}
+	case len(doc) == 1:
+		for k, raw := range doc {
+			if k == "Errors" {
+				return sloFault(raw), true
+			}
+			var inner struct {
+				Type, Message, Title string
+			}
+			if json.Unmarshal(raw, &inner) != nil {
+				return Fault{}, false
+			}
+			switch {
+			case k == "NeutronError":
+				return Fault{Kind: inner.Type, Message: inner.Message}, true
+			case k == "error" && inner.Title != "":
+				return Fault{Kind: inner.Title, Message: inner.Message}, true
+			default:
+				return Fault{Kind: k, Message: inner.Message}, true
+			}
+		}
 	}
-	return Fault{Message: text}
+	return Fault{}, false
+}
+
+// clip bounds a fault's message to 200 bytes of valid UTF-8.
+func clip(s string) string {
+	if len(s) > 200 {
+		s = strings.ToValidUTF8(s[:200], "")
+	}
+	return s
 }
 
 // sloFault reads the errors of Swift's SLO middleware, {"Errors":
@@ -90,11 +107,7 @@ func sloFault(raw json.RawMessage) Fault {
 	for _, e := range errs {
 		parts = append(parts, strings.Join(e, ": "))
 	}
-	msg := strings.Join(parts, "; ")
-	if len(msg) > 200 {
-		msg = strings.ToValidUTF8(msg[:200], "")
-	}
-	return Fault{Message: msg}
+	return Fault{Message: clip(strings.Join(parts, "; "))}
 }
 
 // gnocchiFault reads Gnocchi's {"code": 404, "title": "Not Found",
@@ -120,9 +133,7 @@ func gnocchiFault(doc map[string]json.RawMessage) Fault {
 			f.Message += ": " + d.Reason
 		}
 	}
-	if len(f.Message) > 200 {
-		f.Message = strings.ToValidUTF8(f.Message[:200], "")
-	}
+	f.Message = clip(f.Message)
 	return f
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/deltacloud-go/deltacloud"
 )
@@ -78,24 +79,36 @@ func newMetricClient(pc *gophercloud.ProviderClient, eo gophercloud.EndpointOpts
 }
 
 // Metrics lists one metric per server, naming its properties without
-// samples; the entity is the server's name.
+// samples; the entity is the server's name. It reads only Nova's listing
+// (not the devices and firewalls an instance listing adds).
 func (c *conn) Metrics(ctx context.Context) ([]deltacloud.Metric, error) {
-	if _, err := c.telemetry(ctx); err != nil {
-		return nil, err
-	}
-	ins, err := c.Instances(ctx, deltacloud.InstanceFilter{})
+	s, err := c.telemetry(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]deltacloud.Metric, 0, len(ins))
-	for _, in := range ins {
-		m := deltacloud.Metric{ID: in.ID, Entity: in.Name}
-		for _, p := range metricProperties {
-			m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: p.name})
-		}
-		out = append(out, m)
+	pages, err := servers.List(s.compute, servers.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	list, err := servers.ExtractServers(pages)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := make([]deltacloud.Metric, 0, len(list))
+	for _, srv := range list {
+		out = append(out, *metricOf(srv.ID, srv.Name))
 	}
 	return out, nil
+}
+
+// metricOf is a server's metric with its properties named, without
+// samples.
+func metricOf(id, name string) *deltacloud.Metric {
+	m := &deltacloud.Metric{ID: id, Entity: name}
+	for _, p := range metricProperties {
+		m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: p.name})
+	}
+	return m
 }
 
 // gnocchiResource is the part of a Gnocchi resource the driver reads: its
@@ -124,14 +137,15 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 	if err != nil {
 		return nil, err
 	}
-	in, err := c.Instance(ctx, id)
+	srv, err := servers.Get(ctx, s.compute, id).Extract()
+	if isNotFound(err) {
+		return nil, notFound("server", id)
+	}
 	if err != nil {
-		return nil, err
+		return nil, wrap(err)
 	}
-	m := &deltacloud.Metric{ID: id, Entity: in.Name}
-	for _, p := range metricProperties {
-		m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: p.name})
-	}
+	in := instanceOf(srv)
+	m := metricOf(id, in.Name)
 	var res gnocchiResource
 	if err := getJSON(ctx, s.metric, s.metric.ServiceURL("resource", "instance", url.PathEscape(id)), &res); err != nil {
 		if isNotFound(err) {

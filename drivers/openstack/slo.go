@@ -98,10 +98,7 @@ func (c *conn) putLarge(ctx context.Context, s *services, bucketID string, spec 
 // is ErrNotFound.
 func (c *conn) segmentsContainer(ctx context.Context, s *services, bucketID string) (string, error) {
 	if err := containers.Get(ctx, s.object, bucketID, nil).Err; err != nil {
-		if isNotFound(err) {
-			return "", notFound("bucket", bucketID)
-		}
-		return "", wrapSwift(err)
+		return "", swiftErr(err, "bucket", bucketID)
 	}
 	seg := bucketID + segmentsSuffix
 	if err := checkBucketName(seg); err != nil {

@@ -100,6 +100,15 @@ func isSLO(h http.Header) bool {
 	return v
 }
 
+// swiftErr is ErrNotFound naming what is missing for Swift's 404, and
+// wrapSwift's classification otherwise.
+func swiftErr(err error, what, id string) error {
+	if isNotFound(err) {
+		return notFound(what, id)
+	}
+	return wrapSwift(err)
+}
+
 // wrapSwift classifies Swift's errors: as wrap, except that a 413 without
 // Retry-After that is no quota refusal is an object over Swift's size
 // limit (ErrInvalidArgument), and 498 is Swift's rate limit.
