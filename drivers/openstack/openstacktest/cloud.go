@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -365,6 +366,36 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// listed is what Nova and Cinder list: servers, volumes, snapshots.
+type listed interface {
+	*server | *volume | *snapshot
+	key() (created time.Time, id string)
+}
+
+func (s *server) key() (time.Time, string)   { return s.created, s.id }
+func (v *volume) key() (time.Time, string)   { return v.created, v.id }
+func (s *snapshot) key() (time.Time, string) { return s.created, s.id }
+
+// newestFirst orders a listing as Nova and Cinder do (created_at desc,
+// then id desc) and returns its ids with the items by id.
+func newestFirst[T listed](list []T) ([]string, map[string]T) {
+	sort.Slice(list, func(i, j int) bool {
+		ci, ii := list[i].key()
+		cj, ij := list[j].key()
+		if !ci.Equal(cj) {
+			return ci.After(cj)
+		}
+		return ii > ij
+	})
+	ids := make([]string, len(list))
+	byID := make(map[string]T, len(list))
+	for i, x := range list {
+		_, ids[i] = x.key()
+		byID[ids[i]] = x
+	}
+	return ids, byID
 }
 
 // page cuts a sorted id listing at marker and limit; more reports whether

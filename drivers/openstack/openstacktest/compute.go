@@ -301,19 +301,7 @@ func (c *Cloud) listServers(w http.ResponseWriter, r *http.Request, detail bool)
 		}
 		list = append(list, s)
 	}
-	// Nova lists newest first (created_at desc, then id desc).
-	sort.Slice(list, func(i, j int) bool {
-		if !list[i].created.Equal(list[j].created) {
-			return list[i].created.After(list[j].created)
-		}
-		return list[i].id > list[j].id
-	})
-	ids := make([]string, len(list))
-	byID := map[string]*server{}
-	for i, s := range list {
-		ids[i] = s.id
-		byID[s.id] = s
-	}
+	ids, byID := newestFirst(list)
 	path := "/compute/v2.1/servers"
 	if detail {
 		path += "/detail"

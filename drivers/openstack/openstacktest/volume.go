@@ -420,18 +420,7 @@ func (c *Cloud) listVolumes(w http.ResponseWriter, r *http.Request, detail bool)
 		}
 		list = append(list, v)
 	}
-	// Cinder sorts by created_at desc, then id desc.
-	sort.Slice(list, func(i, j int) bool {
-		if !list[i].created.Equal(list[j].created) {
-			return list[i].created.After(list[j].created)
-		}
-		return list[i].id > list[j].id
-	})
-	ids := make([]string, len(list))
-	byID := map[string]*volume{}
-	for i, v := range list {
-		ids[i], byID[v.id] = v.id, v
-	}
+	ids, byID := newestFirst(list)
 	path := "/volume/v3/" + ProjectID + "/volumes"
 	if detail {
 		path += "/detail"
@@ -558,17 +547,7 @@ func (c *Cloud) listSnapshots(w http.ResponseWriter, r *http.Request, detail boo
 		}
 		list = append(list, s)
 	}
-	sort.Slice(list, func(i, j int) bool {
-		if !list[i].created.Equal(list[j].created) {
-			return list[i].created.After(list[j].created)
-		}
-		return list[i].id > list[j].id
-	})
-	ids := make([]string, len(list))
-	byID := map[string]*snapshot{}
-	for i, s := range list {
-		ids[i], byID[s.id] = s.id, s
-	}
+	ids, byID := newestFirst(list)
 	path := "/volume/v3/" + ProjectID + "/snapshots"
 	if detail {
 		path += "/detail"
