@@ -21,9 +21,9 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 	var res gophercloud.ErrResult
 	switch a {
 	case deltacloud.ActionStart:
-		srv, err := servers.Get(ctx, cl, id).Extract()
+		srv, err := getServer(ctx, cl, id)
 		if err != nil {
-			return nil, c.actErr(err, id)
+			return nil, err
 		}
 		if srv.Status == "SHELVED" || srv.Status == "SHELVED_OFFLOADED" {
 			res = servers.Unshelve(ctx, cl, id, servers.UnshelveOpts{}).ErrResult
@@ -56,7 +56,7 @@ func (c *conn) Act(ctx context.Context, id string, a deltacloud.Action) (*deltac
 		return nil, deltacloud.Errorf(deltacloud.NotSupported, "openstack: unknown action %q", a)
 	}
 	if res.Err != nil {
-		return nil, c.actErr(res.Err, id)
+		return nil, serverErr(res.Err, id)
 	}
 	in, err := c.Instance(ctx, id)
 	if deltacloud.CodeOf(err) == deltacloud.NotFound && a == deltacloud.ActionDestroy {
@@ -78,9 +78,9 @@ func (c *conn) settled(ctx context.Context, cl *gophercloud.ServiceClient, id st
 	defer cancel()
 	delay := max(c.cfg.PollInterval, time.Millisecond)
 	for {
-		srv, err := servers.Get(ctx, cl, id).Extract()
+		srv, err := getServer(ctx, cl, id)
 		if err != nil {
-			return nil, c.actErr(err, id)
+			return nil, err
 		}
 		if t := strings.ToLower(srv.TaskState); t != "suspending" && t != "pausing" {
 			return srv, nil
@@ -94,8 +94,18 @@ func (c *conn) settled(ctx context.Context, cl *gophercloud.ServiceClient, id st
 	}
 }
 
-// actErr maps an action's error: a 409 carries the server's state.
-func (c *conn) actErr(err error, id string) error {
+// getServer fetches one server; a missing one is ErrNotFound.
+func getServer(ctx context.Context, cl *gophercloud.ServiceClient, id string) (*servers.Server, error) {
+	srv, err := servers.Get(ctx, cl, id).Extract()
+	if err != nil {
+		return nil, serverErr(err, id)
+	}
+	return srv, nil
+}
+
+// serverErr is ErrNotFound for a server Nova does not know, wrap's
+// classification otherwise (an action's 409 carries the server's state).
+func serverErr(err error, id string) error {
 	if isNotFound(err) {
 		return notFound("server", id)
 	}

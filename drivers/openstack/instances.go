@@ -53,12 +53,9 @@ func (c *conn) Instance(ctx context.Context, id string) (*deltacloud.Instance, e
 		return nil, err
 	}
 	groups := prefetchGroups(ctx, s)
-	srv, err := servers.Get(ctx, s.compute, id).Extract()
-	if isNotFound(err) {
-		return nil, notFound("server", id)
-	}
+	srv, err := getServer(ctx, s.compute, id)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
 	in := instanceOf(srv)
 	if err := serverDevices(ctx, s, &in); err != nil {

@@ -137,12 +137,9 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 	if err != nil {
 		return nil, err
 	}
-	srv, err := servers.Get(ctx, s.compute, id).Extract()
-	if isNotFound(err) {
-		return nil, notFound("server", id)
-	}
+	srv, err := getServer(ctx, s.compute, id)
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
 	in := instanceOf(srv)
 	m := metricOf(id, in.Name)
