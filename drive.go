@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // Drive takes an instance to the target state and returns it there: it
@@ -35,7 +37,7 @@ func (p *Provider) Drive(ctx context.Context, id string, target State, opts ...W
 	delay := first
 	var last, cur *Instance
 	wait := func() error {
-		if err := sleep(ctx, jitter(delay)); err != nil {
+		if err := ctxsleep.Sleep(ctx, jitter(delay)); err != nil {
 			return p.gaveUp(op, id, fmt.Sprintf("gave up driving to %s", target), last, err)
 		}
 		delay = min(delay*3/2, most)

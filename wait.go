@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // WaitOptions change how one WaitFor or Drive call polls, for a caller
@@ -108,7 +110,7 @@ func (p *Provider) WaitFor(ctx context.Context, id string, target State, opts ..
 		case ctx.Err() != nil || !CodeOf(err).Temporary():
 			return nil, withOp(err, op, last)
 		}
-		if err := sleep(ctx, jitter(delay)); err != nil {
+		if err := ctxsleep.Sleep(ctx, jitter(delay)); err != nil {
 			return last, p.gaveUp(op, id, fmt.Sprintf("gave up waiting for %s", target), last, err)
 		}
 		delay = min(delay*3/2, most)
@@ -147,18 +149,6 @@ func withOp(err error, op string, last *Instance) error {
 		out.State = last.State
 	}
 	return &out
-}
-
-// sleep waits for d or until ctx ends, returning ctx's error then.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // jitter spreads d by ±10% so that many waiters do not poll in lockstep.

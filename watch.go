@@ -6,6 +6,8 @@ import (
 	"iter"
 	"slices"
 	"time"
+
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // EventKind says what a watch Event reports.
@@ -118,7 +120,7 @@ func (p *Provider) Watch(ctx context.Context, opts WatchOptions) iter.Seq[Event]
 				}
 				prev = cur
 			}
-			if sleep(ctx, jitter(delay)) != nil {
+			if ctxsleep.Sleep(ctx, jitter(delay)) != nil {
 				return
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // maxBody caps how much of a response is read: a listing of 10,000
@@ -104,7 +105,7 @@ func (c *conn) do(ctx context.Context, method, href string, form url.Values) (*r
 			attrs = append(attrs, slog.Any("err", err))
 		}
 		c.log.LogAttrs(ctx, slog.LevelDebug, "deltacloud driver: retrying", attrs...)
-		if err := sleep(ctx, wait); err != nil {
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
 			return nil, contextError(ctx, err)
 		}
 	}
@@ -142,18 +143,6 @@ func backoff(attempt int) time.Duration {
 		d = min(baseDelay<<attempt, maxDelay)
 	}
 	return d/2 + rand.N(d/2+1)
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // transient reports whether a request failed in a way that may not happen

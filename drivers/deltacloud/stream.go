@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // send sends one request whose body is streamed from body: with a
@@ -81,7 +82,7 @@ func (c *conn) open(ctx context.Context, href string) (*http.Response, error) {
 		}
 		c.log.LogAttrs(ctx, slog.LevelDebug, "deltacloud driver: retrying", slog.String("method", http.MethodGet),
 			slog.String("url", u.Redacted()), slog.Int("attempt", attempt+1), slog.Duration("wait", wait))
-		if err := sleep(ctx, wait); err != nil {
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
 			return nil, contextError(ctx, err)
 		}
 	}

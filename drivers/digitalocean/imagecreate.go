@@ -5,12 +5,12 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"time"
 	"unicode"
 
 	"github.com/digitalocean/godo"
 
 	"github.com/deltacloud-go/deltacloud"
+	"github.com/deltacloud-go/deltacloud/internal/ctxsleep"
 )
 
 // maxImageName bounds an image name the driver sends.
@@ -149,7 +149,7 @@ func (c *conn) discardImages(ctx context.Context, dropletID int, before []int, n
 	defer cancel()
 	for i := range cleanupRounds {
 		if i > 0 {
-			if err := sleep(ctx, c.opts.pollInterval); err != nil {
+			if err := ctxsleep.Sleep(ctx, c.opts.pollInterval); err != nil {
 				return err
 			}
 		}
@@ -189,21 +189,9 @@ func (c *conn) snapshotSettled(ctx context.Context, dropletID int) error {
 		if !busy {
 			return nil
 		}
-		if err := sleep(ctx, c.opts.pollInterval); err != nil {
+		if err := ctxsleep.Sleep(ctx, c.opts.pollInterval); err != nil {
 			return err
 		}
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 
