@@ -44,7 +44,17 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 				// The held create is dropped before the latency is lifted
 				// (for the clean-up's requests), so the fake never makes the
 				// droplet late; late creates are the lost answers above.
-				time.AfterFunc(50*time.Millisecond, func() { cancel(); s.DropHeld(); s.SetLatency(0) })
+				// It is cancelled once the create has reached the fake,
+				// not after a fixed time, which could end an earlier call.
+				go func() {
+					select {
+					case <-s.Reached("POST /v2/droplets", 1):
+						cancel()
+						s.DropHeld()
+						s.SetLatency(0)
+					case <-ctx.Done():
+					}
+				}()
 			}
 			// The spec names a profile and realm, so the only request
 			// before the create is the profile check.
