@@ -66,8 +66,9 @@ func TestCreateLeavesNothing(t *testing.T) {
 		{"answer lost", func(t *testing.T, step string) context.Context {
 			s.wire.stall(nil, regexp.MustCompile("^"+stepMethods[step]+"$"))
 			t.Cleanup(func() { s.wire.stall(nil, nil) })
-			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-			t.Cleanup(cancel)
+			// The deadline comes when the step's answer is dropped.
+			ctx, stop := s.wire.deadlineAtStall(t.Context())
+			t.Cleanup(stop)
 			return ctx
 		}, deltacloud.Timeout},
 	}
@@ -138,8 +139,9 @@ func TestCreateImageLeavesNothing(t *testing.T) {
 		"clone answer lost": func(t *testing.T) context.Context {
 			s.wire.stall(nil, regexp.MustCompile("^CloneVM_Task$"))
 			t.Cleanup(func() { s.wire.stall(nil, nil) })
-			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-			t.Cleanup(cancel)
+			// The deadline comes when the clone's answer is dropped.
+			ctx, stop := s.wire.deadlineAtStall(t.Context())
+			t.Cleanup(stop)
 			return ctx
 		},
 	}
