@@ -56,8 +56,7 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 					}
 				}()
 			}
-			// The spec names a profile and realm, so the only request
-			// before the create is the profile check.
+			// The create is the call's first and only request.
 			_, err = p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "ubuntu-24-04-x64", Name: "web-1"})
 			if !errors.Is(err, c.want) {
 				t.Errorf("CreateInstance = %v, want %v", err, c.want)
