@@ -19,8 +19,9 @@
 //
 // Requests must carry "Authorization: Bearer <Token>"; any other token is
 // refused with 401 {"id":"unauthorized"}. Fail, Throttle and SetLatency
-// inject faults; Calls counts requests per route. Spaces is an S3 fake
-// beside it.
+// inject faults; Calls counts requests per route and Reached signals when
+// one arrives; Settle closes the fake and ends the actions under way.
+// Spaces is an S3 fake beside it.
 package dotest
 
 import (

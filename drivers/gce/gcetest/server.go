@@ -16,8 +16,8 @@
 // name filters the driver sends. It also serves the OAuth 2.0 token
 // endpoint a service-account key is exchanged at, checking the JWT's
 // signature against the key it issued, and every compute request must
-// carry a token it issued. Tests can add latency, make operations fail,
-// inject error documents and list what is left.
+// carry a token it issued. Tests can add latency, hold operations, make
+// operations fail, inject error documents and list what is left.
 //
 // Cloud Storage is not faked here: StartStorage runs fake-gcs-server, a
 // real emulator, in-process on 127.0.0.1.
