@@ -80,12 +80,14 @@ func TestCreateImage(t *testing.T) {
 			defer cancel()
 			if c.cancel {
 				// Cancel on the event, not after a fixed time: once the
-				// snapshot action has reached the fake (steps of 300 ms).
-				const actions = "POST /v2/droplets/{id}/actions"
-				started := s.Calls(actions)
+				// wait for the snapshot action (steps of 300 ms) asks for
+				// it the first time.
+				const polls = "GET /v2/actions/{aid}"
+				polled := s.Reached(polls, s.Calls(polls)+1)
 				go func() {
-					for ctx.Err() == nil && s.Calls(actions) == started {
-						time.Sleep(time.Millisecond)
+					select {
+					case <-polled:
+					case <-ctx.Done():
 					}
 					cancel()
 				}()
@@ -97,8 +99,8 @@ func TestCreateImage(t *testing.T) {
 				if !errors.Is(err, c.want) {
 					t.Errorf("CreateImage = %v, want %v", err, c.want)
 				}
-				p.Close()                                       // waits for a background clean-up
-				time.Sleep(2 * max(c.step, dotest.DefaultStep)) // an action still running would make its image now
+				p.Close()  // waits for a background clean-up
+				s.Settle() // an action still running makes its image now
 				if got := images(s); len(got) != 0 {
 					t.Errorf("left behind: %q", got)
 				}

@@ -44,10 +44,19 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 				// The held create is dropped before the latency is lifted
 				// (for the clean-up's requests), so the fake never makes the
 				// droplet late; late creates are the lost answers above.
-				time.AfterFunc(50*time.Millisecond, func() { cancel(); s.DropHeld(); s.SetLatency(0) })
+				// It is cancelled once the create has reached the fake,
+				// not after a fixed time, which could end an earlier call.
+				go func() {
+					select {
+					case <-s.Reached("POST /v2/droplets", 1):
+						cancel()
+						s.DropHeld()
+						s.SetLatency(0)
+					case <-ctx.Done():
+					}
+				}()
 			}
-			// The spec names a profile and realm, so the only request
-			// before the create is the profile check.
+			// The create is the call's first and only request.
 			_, err = p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "ubuntu-24-04-x64", Name: "web-1"})
 			if !errors.Is(err, c.want) {
 				t.Errorf("CreateInstance = %v, want %v", err, c.want)

@@ -35,16 +35,20 @@ func TestCreateLeavesNothing(t *testing.T) {
 	})
 	t.Run("cancelled", func(t *testing.T) {
 		s := gcetest.New(t)
-		s.SetOperationDelay(time.Second)
 		p, err := open(t.Context(), s, "buckets=false")
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The insert operation runs until the create has returned.
+		release := s.HoldOperations()
+		defer release()
 		ctx, cancel := context.WithCancel(t.Context())
-		// Cancel once Compute has the instance, while its insert operation
-		// still runs (a second), rather than after a fixed time.
+		// Cancel once the driver waits for the insert operation — Compute
+		// has the instance, and the driver knows it — rather than after a
+		// fixed time, or when the instance appears, which may be before
+		// the insert's answer has reached the driver.
 		go func() {
-			for ctx.Err() == nil && len(s.Resources()) == 0 {
+			for ctx.Err() == nil && s.Requests()["POST operations.wait"] == 0 {
 				time.Sleep(time.Millisecond)
 			}
 			cancel()
@@ -53,6 +57,7 @@ func TestCreateLeavesNothing(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("CreateInstance = %v, want context.Canceled", err)
 		}
+		release()
 		p.Close() // waits for the clean-up
 		if d := cmp.Diff([]string(nil), s.Resources()); d != "" {
 			t.Errorf("left after the cancelled create (-want +got):\n%s", d)

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vmware/govmomi/simulator"
@@ -66,8 +65,9 @@ func TestCreateLeavesNothing(t *testing.T) {
 		{"answer lost", func(t *testing.T, step string) context.Context {
 			s.wire.stall(nil, regexp.MustCompile("^"+stepMethods[step]+"$"))
 			t.Cleanup(func() { s.wire.stall(nil, nil) })
-			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-			t.Cleanup(cancel)
+			// The deadline comes when the step's answer is dropped.
+			ctx, stop := s.wire.deadlineAtStall(t.Context())
+			t.Cleanup(stop)
 			return ctx
 		}, deltacloud.Timeout},
 	}
@@ -138,30 +138,26 @@ func TestCreateImageLeavesNothing(t *testing.T) {
 		"clone answer lost": func(t *testing.T) context.Context {
 			s.wire.stall(nil, regexp.MustCompile("^CloneVM_Task$"))
 			t.Cleanup(func() { s.wire.stall(nil, nil) })
-			ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
-			t.Cleanup(cancel)
+			// The deadline comes when the clone's answer is dropped.
+			ctx, stop := s.wire.deadlineAtStall(t.Context())
+			t.Cleanup(stop)
 			return ctx
 		},
 	}
 	for name, fail := range failures {
 		t.Run(name, func(t *testing.T) {
-			img, err := p.CreateImage(fail(t), deltacloud.ImageSpec{InstanceID: in.ID, Name: "golden-" + strings.ReplaceAll(name, " ", "-")})
+			// A provider of its own, whose Close waits for the clean-up
+			// of a cancelled create, which runs in the background.
+			q := s.open(t, s.configWire())
+			img, err := q.CreateImage(fail(t), deltacloud.ImageSpec{InstanceID: in.ID, Name: "golden-" + strings.ReplaceAll(name, " ", "-")})
 			if err == nil {
 				t.Fatalf("CreateImage succeeded: %s", img.ID)
 			}
-			// The clean-up of a cancelled create runs in the background.
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				after := s.vms(t)
-				slices.Sort(after)
-				d := cmp.Diff(before, after)
-				if d == "" {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("VMs after the failed image create (-before +after):\n%s", d)
-				}
-				time.Sleep(50 * time.Millisecond)
+			q.Close() // waits for the background clean-up
+			after := s.vms(t)
+			slices.Sort(after)
+			if d := cmp.Diff(before, after); d != "" {
+				t.Fatalf("VMs after the failed image create (-before +after):\n%s", d)
 			}
 		})
 	}

@@ -156,12 +156,55 @@ func (s *sim) vm(t testing.TB, id string, props ...string) mo.VirtualMachine {
 // methods: a stalled call is never sent (before) or its answer is dropped
 // (after) and it returns only when its context ends.
 type wire struct {
-	rt     http.RoundTripper
-	mu     sync.Mutex
-	before *regexp.Regexp
-	after  *regexp.Regexp
-	left   int // calls still to stall; negative: all
+	rt      http.RoundTripper
+	mu      sync.Mutex
+	before  *regexp.Regexp
+	after   *regexp.Regexp
+	left    int    // calls still to stall; negative: all
+	onStall func() // called when a call is stalled (after: once its answer is dropped)
 }
+
+// deadlineAtStall returns a context of parent that ends with
+// context.DeadlineExceeded when the wire stalls a call — a call stalled
+// after being sent, once its answer was dropped — as a deadline coming
+// just then would. The call that loses its answer is then always the
+// stalled one, however long the calls before it took; a fixed timeout
+// could end an earlier one on a loaded machine. stop removes the hook.
+func (w *wire) deadlineAtStall(parent context.Context) (ctx context.Context, stop func()) {
+	c := &expiring{Context: parent, done: make(chan struct{})}
+	stopParent := context.AfterFunc(parent, func() { c.end(parent.Err()) })
+	w.mu.Lock()
+	w.onStall = func() { c.end(context.DeadlineExceeded) }
+	w.mu.Unlock()
+	return c, func() {
+		stopParent()
+		w.mu.Lock()
+		w.onStall = nil
+		w.mu.Unlock()
+	}
+}
+
+// expiring is a context that ends when end is called (or its parent ends),
+// with end's error; Deadline and Value are its parent's.
+type expiring struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+	err  error // set before done is closed
+}
+
+func (c *expiring) Done() <-chan struct{} { return c.done }
+
+func (c *expiring) Err() error {
+	select {
+	case <-c.done:
+		return c.err
+	default:
+		return nil
+	}
+}
+
+func (c *expiring) end(err error) { c.once.Do(func() { c.err = err; close(c.done) }) }
 
 // stall stalls the calls whose method matches before (not sent) or after
 // (sent, answer lost); nil matches nothing.
@@ -174,19 +217,24 @@ func (w *wire) stallN(before, after *regexp.Regexp, n int) {
 	w.mu.Unlock()
 }
 
-// take reports whether a call of method is to be stalled, and how.
-func (w *wire) take(method string) (before, after bool) {
+// take reports whether a call of method is to be stalled, and how, with
+// the hook to call once it is.
+func (w *wire) take(method string) (before, after bool, onStall func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.left == 0 {
-		return false, false
+		return false, false, nil
 	}
 	before = w.before != nil && w.before.MatchString(method)
 	after = w.after != nil && w.after.MatchString(method)
 	if (before || after) && w.left > 0 {
 		w.left--
 	}
-	return before, after
+	onStall = w.onStall
+	if onStall == nil {
+		onStall = func() {}
+	}
+	return before, after, onStall
 }
 
 var methodRE = regexp.MustCompile(`<(?:[a-zA-Z0-9]+:)?Body[^>]*>\s*<(?:[a-zA-Z0-9]+:)?([A-Za-z_]+)`)
@@ -207,8 +255,9 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 		if m := methodRE.FindSubmatch(body); m != nil {
 			method = string(m[1])
 		}
-		stallBefore, stallAfter := w.take(method)
+		stallBefore, stallAfter, onStall := w.take(method)
 		if stallBefore {
+			onStall()
 			<-r.Context().Done()
 			return nil, r.Context().Err()
 		}
@@ -218,6 +267,7 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 			}
+			onStall()
 			<-r.Context().Done()
 			return nil, r.Context().Err()
 		}

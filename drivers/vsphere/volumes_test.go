@@ -5,7 +5,6 @@ import (
 	"errors"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -124,13 +123,14 @@ func TestVolumeAndSnapshotCreatesLeaveNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The task's answer arrives; the wait for its end is what is lost.
+		// The task's answer arrives; the wait for its end is what is lost,
+		// to a deadline that comes when its answer is dropped.
 		s.wire.stallN(nil, regexp.MustCompile("^WaitForUpdatesEx$"), 1)
-		ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		ctx, stop := s.wire.deadlineAtStall(t.Context())
 		if err := create(ctx, p); !errors.Is(err, deltacloud.ErrTimeout) {
 			t.Errorf("%s create with its wait lost = %v, want ErrTimeout", name, err)
 		}
-		cancel()
+		stop()
 		p.Close() // waits for the clean-up
 	}
 	s.wire.stall(nil, nil)

@@ -19,8 +19,9 @@
 //
 // Requests must carry "Authorization: Bearer <Token>"; any other token is
 // refused with 401 {"id":"unauthorized"}. Fail, Throttle and SetLatency
-// inject faults; Calls counts requests per route. Spaces is an S3 fake
-// beside it.
+// inject faults; Calls counts requests per route and Reached signals when
+// one arrives; Settle closes the fake and ends the actions under way.
+// Spaces is an S3 fake beside it.
 package dotest
 
 import (
@@ -72,6 +73,7 @@ type Server struct {
 	dropEpoch     int // DropHeld's count: held requests of an earlier epoch give up
 	actLat        time.Duration
 	calls         map[string]int
+	reached       []reach // Reached's waiters
 	remain        int
 	shutdownFails bool
 	snapshotFails bool
@@ -79,6 +81,13 @@ type Server struct {
 	closed        chan struct{}
 	spaces        *ec2test.S3Server
 	closeOnce     sync.Once
+}
+
+// reach is a channel Reached closes once route has had n requests.
+type reach struct {
+	route string
+	n     int
+	ch    chan struct{}
 }
 
 // fault is an injected error answer.
@@ -154,6 +163,38 @@ func (s *Server) Calls(route string) int {
 	return s.calls[route]
 }
 
+// Reached returns a channel that is closed once a route ("POST
+// /v2/droplets") has received n requests in all, counted as Calls counts
+// them: when a request arrives, before any latency holds it. A test acts
+// on that event rather than after a fixed time; a request counted here
+// that the latency still holds is one DropHeld drops.
+func (s *Server) Reached(route string, n int) <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := make(chan struct{})
+	if s.calls[route] >= n {
+		close(ch)
+	} else {
+		s.reached = append(s.reached, reach{route: route, n: n, ch: ch})
+	}
+	return ch
+}
+
+// arrive counts a request of route and wakes the Reached waiters it
+// satisfies; it returns the DropHeld epoch the request belongs to. Called
+// with s.mu held.
+func (s *Server) arrive(route string) (epoch int) {
+	s.calls[route]++
+	s.reached = slices.DeleteFunc(s.reached, func(w reach) bool {
+		if w.route == route && s.calls[route] >= w.n {
+			close(w.ch)
+			return true
+		}
+		return false
+	})
+	return s.dropEpoch
+}
+
 // handler is one route's function, called with the lock held.
 type handler func(r *http.Request) (status int, body any)
 
@@ -177,9 +218,9 @@ func (s *Server) route(mux *http.ServeMux, pattern string, h handler) {
 	method, path, _ := strings.Cut(pattern, " ")
 	mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		s.calls[method+" "+path]++
+		epoch := s.arrive(method + " " + path)
 		s.mu.Unlock()
-		if !s.wait(r, method == http.MethodPost && strings.HasPrefix(path, "/v2/droplets/") && strings.HasSuffix(path, "/actions")) {
+		if !s.wait(r, epoch, method == http.MethodPost && strings.HasPrefix(path, "/v2/droplets/") && strings.HasSuffix(path, "/actions")) {
 			return
 		}
 		s.mu.Lock()
@@ -243,12 +284,9 @@ func (s *Server) DropHeld() { s.mu.Lock(); s.dropEpoch++; s.mu.Unlock() }
 
 // wait holds a request for the latency in force (re-read as it waits, so
 // that lowering it releases waiting requests); false when the client went
-// away or the server closed.
-func (s *Server) wait(r *http.Request, action bool) bool {
+// away, the server closed or DropHeld ended the request's epoch.
+func (s *Server) wait(r *http.Request, epoch int, action bool) bool {
 	start := time.Now()
-	s.mu.Lock()
-	epoch := s.dropEpoch
-	s.mu.Unlock()
 	for {
 		if r.Context().Err() != nil {
 			return false
@@ -276,10 +314,29 @@ func (s *Server) wait(r *http.Request, action bool) bool {
 	}
 }
 
-// Close releases held requests and stops the server.
+// Close releases held requests and stops the server; it returns once no
+// request is being handled.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) })
 	s.Server.Close()
+}
+
+// Settle closes the fake — waiting for the requests it is handling, so no
+// request of a client that gave up is carried out later — and then ends
+// every action still in progress as if its time had come, with its
+// effect. What the fake holds afterwards is all that anything sent to it
+// could ever make: a test checking that nothing was left behind needs no
+// wait for a late action.
+func (s *Server) Settle() {
+	s.Close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.actions {
+		if a.Status == godo.ActionInProgress {
+			a.doneAt = time.Time{}
+		}
+	}
+	s.advance()
 }
 
 func writeError(w http.ResponseWriter, e apiError) {

@@ -194,46 +194,15 @@ func (s *Server) familyImage(project, family string) *compute.Image {
 }
 
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request) {
-	f, ok := parseFilter(w, r)
-	if !ok {
-		return
-	}
-	project := r.PathValue("project")
-	s.mu.Lock()
-	var names []string
-	for _, k := range sortedKeys(s.images) {
-		if img := s.images[k]; strings.HasPrefix(k, project+"/") && f.match(img.Name, img.Labels) {
-			names = append(names, k)
-		}
-	}
-	s.mu.Unlock()
-	from, to, next, ok := s.page(w, r, len(names))
-	if !ok {
-		return
-	}
-	out := &compute.ImageList{Kind: "compute#imageList", NextPageToken: next}
-	s.mu.Lock()
-	for _, k := range names[from:to] {
-		if img := s.images[k]; img != nil {
-			out.Items = append(out.Items, clone(img))
-		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, out)
+	list(s, w, r, s.images, r.PathValue("project")+"/", func(img *compute.Image) (string, map[string]string) { return img.Name, img.Labels },
+		func(items []*compute.Image, next string) any {
+			return &compute.ImageList{Kind: "compute#imageList", Items: items, NextPageToken: next}
+		})
 }
 
 func (s *Server) getImage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	img := s.images[r.PathValue("project")+"/"+r.PathValue("name")]
-	if img != nil {
-		img = clone(img)
-	}
-	s.mu.Unlock()
-	if img == nil {
-		notFound(w, "projects/"+r.PathValue("project")+"/global/images/"+r.PathValue("name"))
-		return
-	}
-	writeJSON(w, img)
+	project, name := r.PathValue("project"), r.PathValue("name")
+	get(s, w, s.images, project+"/"+name, "projects/"+project+"/global/images/"+name)
 }
 
 func (s *Server) imageFromFamily(w http.ResponseWriter, r *http.Request) {
@@ -274,24 +243,15 @@ func (s *Server) insertImage(w http.ResponseWriter, r *http.Request) {
 	img.Status, img.DiskSizeGb = "PENDING", d.SizeGb
 	img.CreationTimestamp = time.Now().UTC().Format(time.RFC3339)
 	s.addImage(Project, &img)
-	stored := s.images[Project+"/"+img.Name]
-	writeJSON(w, s.startOp("global", "insert", stored.SelfLink, func() *opFailure {
-		stored.Status = "READY"
-		return nil
-	}))
+	s.insertOp(w, "global", img.SelfLink, &img.Status, "READY")
 }
 
 func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key := r.PathValue("project") + "/" + r.PathValue("name")
-	img := s.images[key]
-	if img == nil || r.PathValue("project") != Project {
-		notFound(w, "images/"+r.PathValue("name"))
+	name := r.PathValue("name")
+	if r.PathValue("project") != Project { // another project's images are not the caller's to delete
+		notFound(w, "images/"+name)
 		return
 	}
-	writeJSON(w, s.startOp("global", "delete", img.SelfLink, func() *opFailure {
-		delete(s.images, key)
-		return nil
-	}))
+	deleteOp(s, w, s.images, Project+"/"+name, "images/"+name, "global",
+		func(img *compute.Image) string { return img.SelfLink }, nil)
 }

@@ -40,49 +40,23 @@ func zoneOK(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (s *Server) listInstances(w http.ResponseWriter, r *http.Request) {
-	f, ok := parseFilter(w, r)
-	if !ok || !zoneOK(w, r) {
+	// The filter is checked before the zone.
+	if _, ok := parseFilter(w, r); !ok || !zoneOK(w, r) {
 		return
 	}
 	zone := r.PathValue("zone")
-	s.mu.Lock()
-	var keys []string
-	for _, k := range sortedKeys(s.instances) {
-		if in := s.instances[k]; strings.HasPrefix(k, zone+"/") && f.match(in.Name, in.Labels) {
-			keys = append(keys, k)
-		}
-	}
-	s.mu.Unlock()
-	from, to, next, ok := s.page(w, r, len(keys))
-	if !ok {
-		return
-	}
-	out := &compute.InstanceList{Kind: "compute#instanceList", NextPageToken: next, Id: "projects/" + Project + "/zones/" + zone + "/instances"}
-	s.mu.Lock()
-	for _, k := range keys[from:to] {
-		if in := s.instances[k]; in != nil {
-			out.Items = append(out.Items, clone(in))
-		}
-	}
-	s.mu.Unlock()
-	writeJSON(w, out)
+	list(s, w, r, s.instances, zone+"/", func(in *compute.Instance) (string, map[string]string) { return in.Name, in.Labels },
+		func(items []*compute.Instance, next string) any {
+			return &compute.InstanceList{Kind: "compute#instanceList", Items: items, NextPageToken: next,
+				Id: "projects/" + Project + "/zones/" + zone + "/instances"}
+		})
 }
 
 func (s *Server) getInstance(w http.ResponseWriter, r *http.Request) {
-	if !zoneOK(w, r) {
-		return
+	if zoneOK(w, r) {
+		key, path := zonal(r, "instances")
+		get(s, w, s.instances, key, path)
 	}
-	s.mu.Lock()
-	in := s.instances[r.PathValue("zone")+"/"+r.PathValue("name")]
-	if in != nil {
-		in = clone(in)
-	}
-	s.mu.Unlock()
-	if in == nil {
-		notFound(w, "projects/"+Project+"/zones/"+r.PathValue("zone")+"/instances/"+r.PathValue("name"))
-		return
-	}
-	writeJSON(w, in)
 }
 
 func (s *Server) insertInstance(w http.ResponseWriter, r *http.Request) {
@@ -170,20 +144,12 @@ func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	zone := r.PathValue("zone")
-	key := zone + "/" + r.PathValue("name")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in := s.instances[key]
-	if in == nil {
-		notFound(w, "projects/"+Project+"/zones/"+zone+"/instances/"+r.PathValue("name"))
-		return
+	key, path := zonal(r, "instances")
+	start := func(in *compute.Instance) string {
+		in.Status = "STOPPING"
+		return in.SelfLink
 	}
-	in.Status = "STOPPING"
-	writeJSON(w, s.startOp(zone, "delete", in.SelfLink, func() *opFailure {
-		if s.instances[key] != in {
-			return nil
-		}
-		delete(s.instances, key)
+	deleteOp(s, w, s.instances, key, path, zone, start, func(in *compute.Instance) {
 		for _, ad := range in.Disks {
 			d := s.diskByURL(ad.Source)
 			if d == nil {
@@ -199,8 +165,7 @@ func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request) {
 				a.Users, a.Status = nil, "RESERVED"
 			}
 		}
-		return nil
-	}))
+	})
 }
 
 // transitions are the instance actions: the statuses an instance may be
@@ -221,12 +186,12 @@ func (s *Server) instanceAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	zone, action := r.PathValue("zone"), r.PathValue("action")
-	key := zone + "/" + r.PathValue("name")
+	key, path := zonal(r, "instances")
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in := s.instances[key]
 	if in == nil {
-		notFound(w, "projects/"+Project+"/zones/"+zone+"/instances/"+r.PathValue("name"))
+		notFound(w, path)
 		return
 	}
 	if t, ok := transitions[action]; ok {

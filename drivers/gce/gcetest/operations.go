@@ -36,7 +36,7 @@ func (s *Server) startOp(scope, kind, target string, finish func() *opFailure) *
 	}
 	o := &operation{op: op, done: make(chan struct{})}
 	s.operations[name] = o
-	time.AfterFunc(s.opDelay, func() {
+	end := func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if f := finish(); f != nil {
@@ -47,7 +47,12 @@ func (s *Server) startOp(scope, kind, target string, finish func() *opFailure) *
 		o.op.Status, o.op.Progress = "DONE", 100
 		o.op.EndTime = time.Now().UTC().Format(time.RFC3339)
 		close(o.done)
-	})
+	}
+	if held, delay := s.held, s.opDelay; held != nil {
+		go func() { <-held; time.AfterFunc(delay, end) }()
+	} else {
+		time.AfterFunc(delay, end)
+	}
 	return clone(op)
 }
 

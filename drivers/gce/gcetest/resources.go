@@ -24,7 +24,7 @@ func (s *Server) diskByURL(u string) *compute.Disk {
 }
 
 // list answers one page of a filtered listing of a map's values whose keys
-// start with prefix.
+// start with prefix; only the page's items are copied.
 func list[T any](s *Server, w http.ResponseWriter, r *http.Request, m map[string]*T, prefix string,
 	nameLabels func(*T) (string, map[string]string), answer func(items []*T, next string) any) {
 	f, ok := parseFilter(w, r)
@@ -32,20 +32,28 @@ func list[T any](s *Server, w http.ResponseWriter, r *http.Request, m map[string
 		return
 	}
 	s.mu.Lock()
-	var items []*T
+	var keys []string
 	for _, k := range sortedKeys(m) {
-		if v := m[k]; strings.HasPrefix(k, prefix) {
-			if name, labels := nameLabels(v); f.match(name, labels) {
-				items = append(items, clone(v))
+		if strings.HasPrefix(k, prefix) {
+			if name, labels := nameLabels(m[k]); f.match(name, labels) {
+				keys = append(keys, k)
 			}
 		}
 	}
 	s.mu.Unlock()
-	from, to, next, ok := s.page(w, r, len(items))
+	from, to, next, ok := s.page(w, r, len(keys))
 	if !ok {
 		return
 	}
-	writeJSON(w, answer(items[from:to], next))
+	var items []*T
+	s.mu.Lock()
+	for _, k := range keys[from:to] {
+		if v := m[k]; v != nil {
+			items = append(items, clone(v))
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, answer(items, next))
 }
 
 // get answers one resource of a map, or a 404.
@@ -63,6 +71,51 @@ func get[T any](s *Server, w http.ResponseWriter, m map[string]*T, key, what str
 	writeJSON(w, v)
 }
 
+// zonal is the map key and resource path of the zonal resource of a kind
+// ("disks") a request names.
+func zonal(r *http.Request, kind string) (key, path string) {
+	zone, name := r.PathValue("zone"), r.PathValue("name")
+	return zone + "/" + name, "projects/" + Project + "/zones/" + zone + "/" + kind + "/" + name
+}
+
+// insertOp answers the insert operation, in scope, of the resource at
+// link, which sets *status to final when it ends.
+func (s *Server) insertOp(w http.ResponseWriter, scope, link string, status *string, final string) {
+	writeJSON(w, s.startOp(scope, "insert", link, func() *opFailure {
+		*status = final
+		return nil
+	}))
+}
+
+// deleteOp answers the delete of the resource m[key]: a 404 naming what
+// when there is none; else start — which may refuse it, answering its own
+// error and returning "" — returns its selfLink, and an operation in scope
+// removes it when it ends, then calls gone (nil: nothing). start and gone
+// run with s.mu held.
+func deleteOp[T any](s *Server, w http.ResponseWriter, m map[string]*T, key, what, scope string,
+	start func(*T) (selfLink string), gone func(*T)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := m[key]
+	if v == nil {
+		notFound(w, what)
+		return
+	}
+	link := start(v)
+	if link == "" {
+		return
+	}
+	writeJSON(w, s.startOp(scope, "delete", link, func() *opFailure {
+		if m[key] == v {
+			delete(m, key)
+			if gone != nil {
+				gone(v)
+			}
+		}
+		return nil
+	}))
+}
+
 func (s *Server) listDisks(w http.ResponseWriter, r *http.Request) {
 	if !zoneOK(w, r) {
 		return
@@ -75,7 +128,8 @@ func (s *Server) listDisks(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getDisk(w http.ResponseWriter, r *http.Request) {
 	if zoneOK(w, r) {
-		get(s, w, s.disks, r.PathValue("zone")+"/"+r.PathValue("name"), "projects/"+Project+"/zones/"+r.PathValue("zone")+"/disks/"+r.PathValue("name"))
+		key, path := zonal(r, "disks")
+		get(s, w, s.disks, key, path)
 	}
 }
 
@@ -109,37 +163,24 @@ func (s *Server) insertDisk(w http.ResponseWriter, r *http.Request) {
 		d.Type = s.zoneURL(zone) + "/diskTypes/pd-balanced"
 	}
 	d.CreationTimestamp, d.SelfLink = time.Now().UTC().Format(time.RFC3339), s.zoneURL(zone)+"/disks/"+d.Name
-	stored := &d
-	s.disks[key] = stored
-	writeJSON(w, s.startOp(zone, "insert", stored.SelfLink, func() *opFailure {
-		stored.Status = "READY"
-		return nil
-	}))
+	s.disks[key] = &d
+	s.insertOp(w, zone, d.SelfLink, &d.Status, "READY")
 }
 
 func (s *Server) deleteDisk(w http.ResponseWriter, r *http.Request) {
 	if !zoneOK(w, r) {
 		return
 	}
-	zone := r.PathValue("zone")
-	key := zone + "/" + r.PathValue("name")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d := s.disks[key]
-	if d == nil {
-		notFound(w, "projects/"+Project+"/zones/"+zone+"/disks/"+r.PathValue("name"))
-		return
-	}
-	if len(d.Users) > 0 {
-		googleError(w, http.StatusBadRequest, "resourceInUseByAnotherResource",
-			"The disk resource '"+d.SelfLink+"' is already being used by '"+d.Users[0]+"'")
-		return
-	}
-	d.Status = "DELETING"
-	writeJSON(w, s.startOp(zone, "delete", d.SelfLink, func() *opFailure {
-		delete(s.disks, key)
-		return nil
-	}))
+	key, path := zonal(r, "disks")
+	deleteOp(s, w, s.disks, key, path, r.PathValue("zone"), func(d *compute.Disk) string {
+		if len(d.Users) > 0 {
+			googleError(w, http.StatusBadRequest, "resourceInUseByAnotherResource",
+				"The disk resource '"+d.SelfLink+"' is already being used by '"+d.Users[0]+"'")
+			return ""
+		}
+		d.Status = "DELETING"
+		return d.SelfLink
+	}, nil)
 }
 
 func (s *Server) listSnapshots(w http.ResponseWriter, r *http.Request) {
@@ -171,28 +212,16 @@ func (s *Server) insertSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	sn.Kind, sn.Status, sn.DiskSizeGb, sn.SourceDisk = "compute#snapshot", "CREATING", d.SizeGb, d.SelfLink
 	sn.CreationTimestamp, sn.SelfLink = time.Now().UTC().Format(time.RFC3339), s.globalURL()+"/snapshots/"+sn.Name
-	stored := &sn
-	s.snapshots[sn.Name] = stored
-	writeJSON(w, s.startOp("global", "insert", stored.SelfLink, func() *opFailure {
-		stored.Status = "READY"
-		return nil
-	}))
+	s.snapshots[sn.Name] = &sn
+	s.insertOp(w, "global", sn.SelfLink, &sn.Status, "READY")
 }
 
 func (s *Server) deleteSnapshot(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sn := s.snapshots[name]
-	if sn == nil {
-		notFound(w, "projects/"+Project+"/global/snapshots/"+name)
-		return
-	}
-	sn.Status = "DELETING"
-	writeJSON(w, s.startOp("global", "delete", sn.SelfLink, func() *opFailure {
-		delete(s.snapshots, name)
-		return nil
-	}))
+	deleteOp(s, w, s.snapshots, name, "projects/"+Project+"/global/snapshots/"+name, "global", func(sn *compute.Snapshot) string {
+		sn.Status = "DELETING"
+		return sn.SelfLink
+	}, nil)
 }
 
 func (s *Server) listFirewalls(w http.ResponseWriter, r *http.Request) {
@@ -241,17 +270,8 @@ func (s *Server) insertFirewall(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteFirewall(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fw := s.firewalls[name]
-	if fw == nil {
-		notFound(w, "projects/"+Project+"/global/firewalls/"+name)
-		return
-	}
-	writeJSON(w, s.startOp("global", "delete", fw.SelfLink, func() *opFailure {
-		delete(s.firewalls, name)
-		return nil
-	}))
+	deleteOp(s, w, s.firewalls, name, "projects/"+Project+"/global/firewalls/"+name, "global",
+		func(fw *compute.Firewall) string { return fw.SelfLink }, nil)
 }
 
 // regionOK answers 404 for a region other than the fake's.
@@ -295,12 +315,8 @@ func (s *Server) insertAddress(w http.ResponseWriter, r *http.Request) {
 	a.Address = fmt.Sprintf("35.2.%d.%d", s.seq/250, s.seq%250+1)
 	a.AddressType = "EXTERNAL"
 	a.CreationTimestamp, a.SelfLink = time.Now().UTC().Format(time.RFC3339), s.regionURL(Region)+"/addresses/"+a.Name
-	stored := &a
-	s.addresses[a.Name] = stored
-	writeJSON(w, s.startOp(Region, "insert", stored.SelfLink, func() *opFailure {
-		stored.Status = "RESERVED"
-		return nil
-	}))
+	s.addresses[a.Name] = &a
+	s.insertOp(w, Region, a.SelfLink, &a.Status, "RESERVED")
 }
 
 func (s *Server) deleteAddress(w http.ResponseWriter, r *http.Request) {
@@ -308,20 +324,12 @@ func (s *Server) deleteAddress(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.addresses[name]
-	if a == nil {
-		notFound(w, "projects/"+Project+"/regions/"+Region+"/addresses/"+name)
-		return
-	}
-	if len(a.Users) > 0 {
-		googleError(w, http.StatusBadRequest, "resourceInUseByAnotherResource",
-			"The address resource '"+a.SelfLink+"' is already being used by '"+a.Users[0]+"'")
-		return
-	}
-	writeJSON(w, s.startOp(Region, "delete", a.SelfLink, func() *opFailure {
-		delete(s.addresses, name)
-		return nil
-	}))
+	deleteOp(s, w, s.addresses, name, "projects/"+Project+"/regions/"+Region+"/addresses/"+name, Region, func(a *compute.Address) string {
+		if len(a.Users) > 0 {
+			googleError(w, http.StatusBadRequest, "resourceInUseByAnotherResource",
+				"The address resource '"+a.SelfLink+"' is already being used by '"+a.Users[0]+"'")
+			return ""
+		}
+		return a.SelfLink
+	}, nil)
 }

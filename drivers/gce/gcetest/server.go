@@ -16,8 +16,8 @@
 // name filters the driver sends. It also serves the OAuth 2.0 token
 // endpoint a service-account key is exchanged at, checking the JWT's
 // signature against the key it issued, and every compute request must
-// carry a token it issued. Tests can add latency, make operations fail,
-// inject error documents and list what is left.
+// carry a token it issued. Tests can add latency, hold operations, make
+// operations fail, inject error documents and list what is left.
 //
 // Cloud Storage is not faked here: StartStorage runs fake-gcs-server, a
 // real emulator, in-process on 127.0.0.1.
@@ -71,6 +71,7 @@ type Server struct {
 	latency     time.Duration
 	actLatency  time.Duration
 	opDelay     time.Duration
+	held        chan struct{} // while HoldOperations holds: closed on release
 	pageSize    int
 	tokens      map[string]bool
 	faults      []*Fault
@@ -217,6 +218,28 @@ func (s *Server) SetActionLatency(d time.Duration) {
 
 // SetOperationDelay sets how long operations run (default 2ms).
 func (s *Server) SetOperationDelay(d time.Duration) { s.mu.Lock(); s.opDelay = d; s.mu.Unlock() }
+
+// HoldOperations keeps every operation started from now on running until
+// release is called; each then ends after the operation delay. A test can
+// act while an operation runs, however slow the machine, instead of
+// counting on a long delay.
+func (s *Server) HoldOperations() (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	held := make(chan struct{})
+	s.held = held
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.held == held {
+				s.held = nil
+			}
+			s.mu.Unlock()
+			close(held)
+		})
+	}
+}
 
 // SetPageSize caps every list page at n items (0: 500, Compute's maximum).
 func (s *Server) SetPageSize(n int) { s.mu.Lock(); s.pageSize = max(n, 0); s.mu.Unlock() }
