@@ -31,7 +31,8 @@ const (
 
 // CreateInstances creates one instance (instance_count is not advertised)
 // and waits for its insert operation. Whatever fails after Compute accepted
-// the insert — the operation, or the context — deletes the instance again.
+// the insert — the operation, or the context, even while the insert's
+// answer is on its way — deletes the instance again.
 func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec) ([]deltacloud.Instance, error) {
 	if spec.Count > 1 {
 		return nil, invalid("count %d: the gce driver creates one instance at a time", spec.Count)
@@ -47,6 +48,13 @@ func (c *conn) CreateInstances(ctx context.Context, spec deltacloud.InstanceSpec
 	}
 	op, err := c.compute.Instances.Insert(c.scope.Project, zone, req).Context(ctx).Do()
 	if err != nil {
+		if ctx.Err() != nil {
+			// The insert may have reached Compute with its answer lost:
+			// delete the instance asked for, by its name (a 404 if it
+			// never came).
+			c.discard(ctx, zone, req.Name)
+			return nil, wrap(err)
+		}
 		if spec.ClientToken != "" && errors.Is(wrap(err), deltacloud.ErrConflict) {
 			// A retry racing the first create: answer what it made.
 			if ins, rerr := c.retriedList(ctx, req.Name, spec); ins != nil || rerr != nil {

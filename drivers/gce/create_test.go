@@ -3,6 +3,8 @@ package gce_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +65,35 @@ func TestCreateLeavesNothing(t *testing.T) {
 			t.Errorf("left after the cancelled create (-want +got):\n%s", d)
 		}
 	})
+}
+
+// TestCreateAnswerLost cancels a create while Compute has made the
+// instance but its answer to the insert has not reached the driver: the
+// driver cannot know the insert happened, and must delete what it asked
+// for by name.
+func TestCreateAnswerLost(t *testing.T) {
+	s := gcetest.New(t)
+	p, err := open(t.Context(), s, "buckets=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.LoseInsertAnswer()
+	ctx, cancel := context.WithCancel(t.Context())
+	// Cancel once the fake holds the instance (and its answer).
+	go func() {
+		for ctx.Err() == nil && !slices.ContainsFunc(s.Resources(), func(r string) bool { return strings.HasPrefix(r, "instance/") }) {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	_, err = p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: "debian-cloud/debian-12", Name: "doomed"})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("CreateInstance = %v, want context.Canceled", err)
+	}
+	p.Close() // waits for the clean-up
+	if d := cmp.Diff([]string(nil), s.Resources()); d != "" {
+		t.Errorf("left after the create whose answer was lost (-want +got):\n%s", d)
+	}
 }
 
 // TestOwnership checks that instances of another owner are neither listed

@@ -122,9 +122,9 @@ func (s *Server) insertInstance(w http.ResponseWriter, r *http.Request) {
 	stored := &in
 	s.instances[key] = stored
 	s.disks[key] = disk
-	fail := s.failInsert
-	s.failInsert = nil
-	writeJSON(w, s.startOp(zone, "insert", stored.SelfLink, func() *opFailure {
+	fail, lose := s.failInsert, s.loseInsert
+	s.failInsert, s.loseInsert = nil, false
+	op := s.startOp(zone, "insert", stored.SelfLink, func() *opFailure {
 		if fail != nil {
 			stored.Status = "TERMINATED"
 			return &opFailure{fail.Reason, fail.Message}
@@ -136,7 +136,16 @@ func (s *Server) insertInstance(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		return nil
-	}))
+	})
+	if lose {
+		// Compute has the instance; its answer never reaches the client,
+		// which gives up first.
+		s.mu.Unlock()
+		<-r.Context().Done()
+		s.mu.Lock() // for the deferred Unlock
+		return
+	}
+	writeJSON(w, op)
 }
 
 func (s *Server) deleteInstance(w http.ResponseWriter, r *http.Request) {

@@ -76,6 +76,7 @@ type Server struct {
 	tokens      map[string]bool
 	faults      []*Fault
 	failInsert  *Fault
+	loseInsert  bool
 	requests    map[string]int
 	seq         int
 	instances   map[string]*compute.Instance // zone/name
@@ -258,6 +259,11 @@ func (s *Server) Fail(f Fault) {
 // reason as its error, leaving the half-made instance behind (TERMINATED)
 // as Compute Engine can: the driver must delete it.
 func (s *Server) FailInsert(f Fault) { s.mu.Lock(); s.failInsert = &f; s.mu.Unlock() }
+
+// LoseInsertAnswer makes the next instance insert happen (the instance
+// exists, its operation runs) but holds its answer until the client gives
+// up: a create whose context ends while the insert's answer is on its way.
+func (s *Server) LoseInsertAnswer() { s.mu.Lock(); s.loseInsert = true; s.mu.Unlock() }
 
 // Requests counts the requests served by "METHOD route" (e.g. "GET
 // instances.list").
