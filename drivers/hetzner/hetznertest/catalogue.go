@@ -112,11 +112,7 @@ func (s *Server) serverType(ref schema.IDOrName) (schema.ServerType, bool) {
 }
 
 func (s *Server) listLocations(r *http.Request) (int, any, *apiError) {
-	ls := s.locations
-	if name := r.URL.Query().Get("name"); name != "" {
-		ls = slices.DeleteFunc(slices.Clone(ls), func(l schema.Location) bool { return l.Name != name })
-	}
-	items, meta, e := page(r, ls)
+	items, meta, e := page(r, named(r, s.locations, func(l schema.Location) string { return l.Name }))
 	if e != nil {
 		return 0, nil, e
 	}
@@ -140,11 +136,7 @@ func (s *Server) getLocation(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) listServerTypes(r *http.Request) (int, any, *apiError) {
-	ts := s.serverTypes
-	if name := r.URL.Query().Get("name"); name != "" {
-		ts = slices.DeleteFunc(slices.Clone(ts), func(t schema.ServerType) bool { return t.Name != name })
-	}
-	items, meta, e := page(r, ts)
+	items, meta, e := page(r, named(r, s.serverTypes, func(t schema.ServerType) string { return t.Name }))
 	if e != nil {
 		return 0, nil, e
 	}
@@ -166,28 +158,14 @@ func (s *Server) getServerType(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) listImages(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	var out []schema.Image
-	for _, id := range sortedIDs(s.images) {
-		img := s.images[id]
-		switch {
-		case len(q["type"]) > 0 && !slices.Contains(q["type"], img.Type),
-			len(q["status"]) > 0 && !slices.Contains(q["status"], img.Status),
-			q.Get("architecture") != "" && q.Get("architecture") != img.Architecture,
-			q.Get("name") != "" && (img.Name == nil || *img.Name != q.Get("name")),
-			!sel.match(img.Labels):
-			continue
+	items, meta, e := listed(r, s.images, func(q query, img *schema.Image) (schema.Image, bool) {
+		name := ""
+		if img.Name != nil {
+			name = *img.Name
 		}
-		out = append(out, *img)
-	}
-	if out == nil {
-		out = []schema.Image{}
-	}
-	items, meta, e := page(r, out)
+		return *img, q.in("type", img.Type) && q.in("status", img.Status) && q.is("architecture", img.Architecture) &&
+			q.is("name", name) && q.match(img.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}

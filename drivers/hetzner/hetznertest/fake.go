@@ -37,6 +37,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -458,6 +459,47 @@ func page[T any](r *http.Request, items []T) ([]T, schema.Meta, *apiError) {
 	lo := min((pg-1)*per, total)
 	hi := min(lo+per, total)
 	return items[lo:hi], schema.Meta{Pagination: &m}, nil
+}
+
+// query is a listing's query parameters and its parsed label selector.
+type query struct {
+	url.Values
+	selector
+}
+
+// is reports whether the parameter is absent or v.
+func (q query) is(param, v string) bool { x := q.Get(param); return x == "" || x == v }
+
+// in reports whether the parameter is absent or v is one of its values.
+func (q query) in(param, v string) bool {
+	return len(q.Values[param]) == 0 || slices.Contains(q.Values[param], v)
+}
+
+// listed is a listing of the objects of m: those pick keeps, as pick shows
+// them, in id order, cut into the requested page. A bad label_selector is
+// refused before a bad page.
+func listed[S, T any](r *http.Request, m map[int64]S, pick func(q query, x S) (T, bool)) ([]T, schema.Meta, *apiError) {
+	sel, e := parseSelector(r)
+	if e != nil {
+		return nil, schema.Meta{}, e
+	}
+	q := query{r.URL.Query(), sel}
+	out := []T{}
+	for _, id := range sortedIDs(m) {
+		if x, ok := pick(q, m[id]); ok {
+			out = append(out, x)
+		}
+	}
+	return page(r, out)
+}
+
+// named keeps the catalogue entries the name query parameter names (all of
+// them without one).
+func named[T any](r *http.Request, items []T, name func(T) string) []T {
+	if n := r.URL.Query().Get("name"); n != "" {
+		return slices.DeleteFunc(slices.Clone(items), func(x T) bool { return name(x) != n })
+	}
+	return items
 }
 
 // selector is a parsed label selector.

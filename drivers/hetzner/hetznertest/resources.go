@@ -52,21 +52,9 @@ func (s *Server) Keys() []schema.SSHKey {
 }
 
 func (s *Server) listKeys(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.SSHKey{}
-	for _, id := range sortedIDs(s.keys) {
-		k := s.keys[id]
-		if (q.Get("name") != "" && k.Name != q.Get("name")) ||
-			(q.Get("fingerprint") != "" && k.Fingerprint != q.Get("fingerprint")) || !sel.match(k.Labels) {
-			continue
-		}
-		out = append(out, *k)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.keys, func(q query, k *schema.SSHKey) (schema.SSHKey, bool) {
+		return *k, q.is("name", k.Name) && q.is("fingerprint", k.Fingerprint) && q.match(k.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -198,20 +186,9 @@ func portSpec(p string) bool {
 }
 
 func (s *Server) listFirewalls(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.Firewall{}
-	for _, id := range sortedIDs(s.firewalls) {
-		fw := s.firewalls[id]
-		if (q.Get("name") != "" && fw.Name != q.Get("name")) || !sel.match(fw.Labels) {
-			continue
-		}
-		out = append(out, *fw)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.firewalls, func(q query, fw *schema.Firewall) (schema.Firewall, bool) {
+		return *fw, q.is("name", fw.Name) && q.match(fw.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -349,20 +326,9 @@ func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 // --- Floating IPs
 
 func (s *Server) listFloatingIPs(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.FloatingIP{}
-	for _, id := range sortedIDs(s.floatingIPs) {
-		ip := s.floatingIPs[id]
-		if (q.Get("name") != "" && ip.Name != q.Get("name")) || !sel.match(ip.Labels) {
-			continue
-		}
-		out = append(out, *ip)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.floatingIPs, func(q query, ip *schema.FloatingIP) (schema.FloatingIP, bool) {
+		return *ip, q.is("name", ip.Name) && q.match(ip.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -539,21 +505,9 @@ func (s *Server) detach(v *schema.Volume) {
 }
 
 func (s *Server) listVolumes(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.Volume{}
-	for _, id := range sortedIDs(s.volumes) {
-		v := s.volumes[id]
-		if (q.Get("name") != "" && v.Name != q.Get("name")) ||
-			(len(q["status"]) > 0 && !slices.Contains(q["status"], v.Status)) || !sel.match(v.Labels) {
-			continue
-		}
-		out = append(out, *v)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.volumes, func(q query, v *schema.Volume) (schema.Volume, bool) {
+		return *v, q.is("name", v.Name) && q.in("status", v.Status) && q.match(v.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}

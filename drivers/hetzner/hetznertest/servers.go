@@ -79,21 +79,9 @@ func (s *Server) SetServerStatus(id int64, status string) bool {
 }
 
 func (s *Server) listServers(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := make([]schema.Server, 0, len(s.servers))
-	for _, id := range sortedIDs(s.servers) {
-		srv := s.servers[id]
-		if (q.Get("name") != "" && srv.s.Name != q.Get("name")) ||
-			(len(q["status"]) > 0 && !slices.Contains(q["status"], srv.s.Status)) || !sel.match(srv.s.Labels) {
-			continue
-		}
-		out = append(out, srv.s)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.servers, func(q query, srv *server) (schema.Server, bool) {
+		return srv.s, q.is("name", srv.s.Name) && q.in("status", srv.s.Status) && q.match(srv.s.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
