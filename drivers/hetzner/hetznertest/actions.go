@@ -119,13 +119,9 @@ func (s *Server) listActions(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) getAction(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "action")
+	a, e := byID(r, s.actions, "action", "action")
 	if e != nil {
 		return 0, nil, e
-	}
-	a, ok := s.actions[id]
-	if !ok {
-		return 0, nil, notFound("action", id)
 	}
 	return http.StatusOK, schema.ActionGetResponse{Action: a.a}, nil
 }

@@ -175,26 +175,22 @@ func (s *Server) listImages(r *http.Request) (int, any, *apiError) {
 	}{schema.ImageListResponse{Images: items}, schema.MetaResponse{Meta: meta}}, nil
 }
 
+func (s *Server) image(r *http.Request) (*schema.Image, *apiError) {
+	return byID(r, s.images, "image", "image")
+}
+
 func (s *Server) getImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	return http.StatusOK, schema.ImageGetResponse{Image: *img}, nil
 }
 
 func (s *Server) updateImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	var req schema.ImageUpdateRequest
 	if e := decode(r, &req); e != nil {
@@ -216,23 +212,19 @@ func (s *Server) updateImage(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) deleteImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	if img.Type == "system" || img.Type == "app" {
 		return 0, nil, errf(http.StatusForbidden, "forbidden", "system images cannot be deleted")
 	}
 	if img.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "image %d is protected", id)
+		return 0, nil, errf(http.StatusLocked, "protected", "image %d is protected", img.ID)
 	}
-	if s.running("image", id) {
-		return 0, nil, errf(http.StatusLocked, "locked", "image %d is locked by a running action", id)
+	if e := s.locked("image", img.ID); e != nil {
+		return 0, nil, e
 	}
-	delete(s.images, id)
+	delete(s.images, img.ID)
 	return http.StatusNoContent, nil, nil
 }

@@ -502,6 +502,22 @@ func named[T any](r *http.Request, items []T, name func(T) string) []T {
 	return items
 }
 
+// byID finds the object of the {id} path value in m; kind names it in the
+// answer to a malformed id ("ssh key"), ref in the not_found one
+// ("ssh_key").
+func byID[T any](r *http.Request, m map[int64]T, kind, ref string) (T, *apiError) {
+	var zero T
+	id, e := pathID(r, kind)
+	if e != nil {
+		return zero, e
+	}
+	x, ok := m[id]
+	if !ok {
+		return zero, notFound(ref, id)
+	}
+	return x, nil
+}
+
 // selector is a parsed label selector.
 type selector []func(map[string]string) bool
 

@@ -65,15 +65,7 @@ func (s *Server) listKeys(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) key(r *http.Request) (*schema.SSHKey, *apiError) {
-	id, e := pathID(r, "ssh key")
-	if e != nil {
-		return nil, e
-	}
-	k, ok := s.keys[id]
-	if !ok {
-		return nil, notFound("ssh_key", id)
-	}
-	return k, nil
+	return byID(r, s.keys, "ssh key", "ssh_key")
 }
 
 func (s *Server) getKey(r *http.Request) (int, any, *apiError) {
@@ -199,15 +191,7 @@ func (s *Server) listFirewalls(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) firewall(r *http.Request) (*schema.Firewall, *apiError) {
-	id, e := pathID(r, "firewall")
-	if e != nil {
-		return nil, e
-	}
-	fw, ok := s.firewalls[id]
-	if !ok {
-		return nil, notFound("firewall", id)
-	}
-	return fw, nil
+	return byID(r, s.firewalls, "firewall", "firewall")
 }
 
 func (s *Server) getFirewall(r *http.Request) (int, any, *apiError) {
@@ -339,15 +323,7 @@ func (s *Server) listFloatingIPs(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) floatingIP(r *http.Request) (*schema.FloatingIP, *apiError) {
-	id, e := pathID(r, "floating ip")
-	if e != nil {
-		return nil, e
-	}
-	ip, ok := s.floatingIPs[id]
-	if !ok {
-		return nil, notFound("floating_ip", id)
-	}
-	return ip, nil
+	return byID(r, s.floatingIPs, "floating ip", "floating_ip")
 }
 
 func (s *Server) getFloatingIP(r *http.Request) (int, any, *apiError) {
@@ -518,15 +494,7 @@ func (s *Server) listVolumes(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) volume(r *http.Request) (*schema.Volume, *apiError) {
-	id, e := pathID(r, "volume")
-	if e != nil {
-		return nil, e
-	}
-	v, ok := s.volumes[id]
-	if !ok {
-		return nil, notFound("volume", id)
-	}
-	return v, nil
+	return byID(r, s.volumes, "volume", "volume")
 }
 
 func (s *Server) getVolume(r *http.Request) (int, any, *apiError) {

@@ -92,15 +92,7 @@ func (s *Server) listServers(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) server(r *http.Request) (*server, *apiError) {
-	id, e := pathID(r, "server")
-	if e != nil {
-		return nil, e
-	}
-	srv, ok := s.servers[id]
-	if !ok {
-		return nil, notFound("server", id)
-	}
-	return srv, nil
+	return byID(r, s.servers, "server", "server")
 }
 
 func (s *Server) getServer(r *http.Request) (int, any, *apiError) {
