@@ -220,7 +220,7 @@ func (s *Server) deleteImage(r *http.Request) (int, any, *apiError) {
 		return 0, nil, errf(http.StatusForbidden, "forbidden", "system images cannot be deleted")
 	}
 	if img.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "image %d is protected", img.ID)
+		return 0, nil, protected("image", img.ID)
 	}
 	if e := s.locked("image", img.ID); e != nil {
 		return 0, nil, e

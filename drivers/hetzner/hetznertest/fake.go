@@ -251,6 +251,16 @@ func notFound(kind string, id int64) *apiError {
 	return errf(http.StatusNotFound, "not_found", "%s with ID '%d' not found", kind, id)
 }
 
+// protected is the answer to the deletion of a protected object.
+func protected(kind string, id int64) *apiError {
+	return errf(http.StatusLocked, "protected", "%s %d is protected", kind, id)
+}
+
+// notServed is the answer to an action the fake does not serve.
+func notServed(kind, name string) *apiError {
+	return errf(http.StatusNotFound, "not_found", "hetznertest: %s action %q is not served", kind, name)
+}
+
 // handler answers one route; it runs with the lock held and returns the
 // answer's body (marshalled as JSON) and status.
 type handler func(r *http.Request) (status int, body any, err *apiError)

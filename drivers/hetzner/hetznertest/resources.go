@@ -241,6 +241,17 @@ func (s *Server) deleteFirewall(r *http.Request) (int, any, *apiError) {
 	return http.StatusNoContent, nil, nil
 }
 
+// applyFirewall applies a firewall to a server.
+func applyFirewall(fw *schema.Firewall, srv *server) {
+	fw.AppliedTo = append(fw.AppliedTo, schema.FirewallResource{Type: "server", Server: &schema.FirewallResourceServer{ID: srv.s.ID}})
+	srv.s.PublicNet.Firewalls = append(srv.s.PublicNet.Firewalls, schema.ServerFirewall{ID: fw.ID, Status: "applied"})
+}
+
+// onServer reports whether a firewall's resource is the server.
+func onServer(id int64) func(schema.FirewallResource) bool {
+	return func(res schema.FirewallResource) bool { return res.Server != nil && res.Server.ID == id }
+}
+
 func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 	fw, e := s.firewall(r)
 	if e != nil {
@@ -281,19 +292,18 @@ func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 			if !ok {
 				return 0, nil, errf(http.StatusNotFound, "firewall_resource_not_found", "server %d not found", x.Server.ID)
 			}
-			applied := slices.ContainsFunc(fw.AppliedTo, func(a schema.FirewallResource) bool { return a.Server != nil && a.Server.ID == srv.s.ID })
+			applied := slices.ContainsFunc(fw.AppliedTo, onServer(srv.s.ID))
 			if name == "apply_to_resources" {
 				if applied {
 					return 0, nil, errf(http.StatusUnprocessableEntity, "firewall_already_applied", "firewall %d is already applied to server %d", id, srv.s.ID)
 				}
-				fw.AppliedTo = append(fw.AppliedTo, schema.FirewallResource{Type: "server", Server: &schema.FirewallResourceServer{ID: srv.s.ID}})
-				srv.s.PublicNet.Firewalls = append(srv.s.PublicNet.Firewalls, schema.ServerFirewall{ID: id, Status: "applied"})
+				applyFirewall(fw, srv)
 				actions = append(actions, s.newAction("apply_firewall", nil, ref("firewall", id), ref("server", srv.s.ID)).a)
 			} else {
 				if !applied {
 					continue
 				}
-				fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, func(a schema.FirewallResource) bool { return a.Server != nil && a.Server.ID == srv.s.ID })
+				fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, onServer(srv.s.ID))
 				srv.s.PublicNet.Firewalls = slices.DeleteFunc(srv.s.PublicNet.Firewalls, func(f schema.ServerFirewall) bool { return f.ID == id })
 				actions = append(actions, s.newAction("remove_firewall", nil, ref("firewall", id), ref("server", srv.s.ID)).a)
 			}
@@ -303,7 +313,7 @@ func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 		}
 		return http.StatusCreated, schema.FirewallActionApplyToResourcesResponse{Actions: actions}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: firewall action %q is not served", name)
+		return 0, nil, notServed("firewall", name)
 	}
 }
 
@@ -342,22 +352,9 @@ func (s *Server) createFloatingIP(r *http.Request) (int, any, *apiError) {
 	if req.Type != "ipv4" && req.Type != "ipv6" {
 		return 0, nil, invalid("type", "must be ipv4 or ipv6")
 	}
-	var loc schema.Location
-	var srv *server
-	switch {
-	case req.Server != nil:
-		var ok bool
-		if srv, ok = s.servers[*req.Server]; !ok {
-			return 0, nil, invalid("server", "server %d not found", *req.Server)
-		}
-		loc = srv.s.Location
-	case req.HomeLocation != nil:
-		var ok bool
-		if loc, ok = s.location(*req.HomeLocation); !ok {
-			return 0, nil, invalid("home_location", "location %q not found", *req.HomeLocation)
-		}
-	default:
-		return 0, nil, invalid("home_location", "home_location or server is required")
+	loc, srv, e := s.placement(req.Server, "home_location", req.HomeLocation)
+	if e != nil {
+		return 0, nil, e
 	}
 	if e := checkLabels(req.Labels); e != nil {
 		return 0, nil, e
@@ -388,6 +385,27 @@ func (s *Server) createFloatingIP(r *http.Request) (int, any, *apiError) {
 	return http.StatusCreated, resp, nil
 }
 
+// placement is where a new floating IP or volume goes: with the server the
+// request names, else in the location it names (field is the request's
+// location field, for the answers).
+func (s *Server) placement(serverID *int64, field string, location *string) (schema.Location, *server, *apiError) {
+	switch {
+	case serverID != nil:
+		srv, ok := s.servers[*serverID]
+		if !ok {
+			return schema.Location{}, nil, invalid("server", "server %d not found", *serverID)
+		}
+		return srv.s.Location, srv, nil
+	case location != nil:
+		loc, ok := s.location(*location)
+		if !ok {
+			return schema.Location{}, nil, invalid(field, "location %q not found", *location)
+		}
+		return loc, nil, nil
+	}
+	return schema.Location{}, nil, invalid(field, "%s or server is required", field)
+}
+
 // assignEffect assigns a floating IP to a server (0: unassigns it).
 func (s *Server) assignEffect(ipID, serverID int64) func(bool) {
 	return func(ok bool) {
@@ -414,7 +432,7 @@ func (s *Server) deleteFloatingIP(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if ip.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "floating IP %d is protected", ip.ID)
+		return 0, nil, protected("floating IP", ip.ID)
 	}
 	s.assignEffect(ip.ID, 0)(true)
 	delete(s.floatingIPs, ip.ID)
@@ -449,7 +467,7 @@ func (s *Server) floatingIPAction(r *http.Request) (int, any, *apiError) {
 		a := s.newAction("unassign_floating_ip", s.assignEffect(ip.ID, 0), ref("floating_ip", ip.ID))
 		return http.StatusCreated, schema.FloatingIPActionUnassignResponse{Action: a.a}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: floating IP action %q is not served", name)
+		return 0, nil, notServed("floating IP", name)
 	}
 }
 
@@ -466,6 +484,15 @@ func (s *Server) attach(v *schema.Volume, srv *server) {
 	v.Server = ptr(srv.s.ID)
 	if !slices.Contains(srv.s.Volumes, v.ID) {
 		srv.s.Volumes = append(srv.s.Volumes, v.ID)
+	}
+}
+
+// attachEffect attaches a volume to a server when its action succeeds.
+func (s *Server) attachEffect(volumeID, serverID int64) func(bool) {
+	return func(ok bool) {
+		if ok {
+			s.attach(s.volumes[volumeID], s.servers[serverID])
+		}
 	}
 }
 
@@ -521,26 +548,16 @@ func (s *Server) createVolume(r *http.Request) (int, any, *apiError) {
 			return 0, nil, errf(http.StatusConflict, "uniqueness_error", "volume name is already used")
 		}
 	}
-	var loc schema.Location
-	var srv *server
-	switch {
-	case req.Server != nil:
-		var ok bool
-		if srv, ok = s.servers[*req.Server]; !ok {
-			return 0, nil, invalid("server", "server %d not found", *req.Server)
-		}
-		loc = srv.s.Location
-	case req.Location != nil:
-		name := req.Location.Name
+	var locName *string
+	if req.Location != nil {
+		locName = &req.Location.Name
 		if req.Location.ID != 0 {
-			name = strconv.FormatInt(req.Location.ID, 10)
+			locName = ptr(strconv.FormatInt(req.Location.ID, 10))
 		}
-		var ok bool
-		if loc, ok = s.location(name); !ok {
-			return 0, nil, invalid("location", "location %q not found", name)
-		}
-	default:
-		return 0, nil, invalid("location", "location or server is required")
+	}
+	loc, srv, e := s.placement(req.Server, "location", locName)
+	if e != nil {
+		return 0, nil, e
 	}
 	if req.Format != nil && *req.Format != "ext4" && *req.Format != "xfs" {
 		return 0, nil, invalid("format", "must be ext4 or xfs")
@@ -559,11 +576,7 @@ func (s *Server) createVolume(r *http.Request) (int, any, *apiError) {
 	}, ref("volume", id))
 	resp := schema.VolumeCreateResponse{Volume: *v, Action: &a.a, NextActions: []schema.Action{}}
 	if srv != nil {
-		next := s.newAction("attach_volume", func(ok bool) {
-			if ok {
-				s.attach(s.volumes[id], s.servers[srv.s.ID])
-			}
-		}, ref("volume", id), ref("server", srv.s.ID))
+		next := s.newAction("attach_volume", s.attachEffect(id, srv.s.ID), ref("volume", id), ref("server", srv.s.ID))
 		resp.NextActions = append(resp.NextActions, next.a)
 	}
 	return http.StatusCreated, resp, nil
@@ -575,7 +588,7 @@ func (s *Server) deleteVolume(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if v.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "volume %d is protected", v.ID)
+		return 0, nil, protected("volume", v.ID)
 	}
 	if v.Server != nil {
 		return 0, nil, errf(http.StatusUnprocessableEntity, "resource_in_use", "volume %d is attached to server %d", v.ID, *v.Server)
@@ -615,12 +628,7 @@ func (s *Server) volumeAction(r *http.Request) (int, any, *apiError) {
 		if e := s.locked("server", srv.s.ID); e != nil {
 			return 0, nil, e
 		}
-		sid := srv.s.ID
-		a := s.newAction("attach_volume", func(ok bool) {
-			if ok {
-				s.attach(s.volumes[id], s.servers[sid])
-			}
-		}, ref("volume", id), ref("server", sid))
+		a := s.newAction("attach_volume", s.attachEffect(id, srv.s.ID), ref("volume", id), ref("server", srv.s.ID))
 		return http.StatusCreated, schema.VolumeActionAttachVolumeResponse{Action: a.a}, nil
 	case "detach":
 		if v.Server == nil {
@@ -634,7 +642,7 @@ func (s *Server) volumeAction(r *http.Request) (int, any, *apiError) {
 		}, res...)
 		return http.StatusCreated, schema.VolumeActionDetachVolumeResponse{Action: a.a}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: volume action %q is not served", name)
+		return 0, nil, notServed("volume", name)
 	}
 }
 
