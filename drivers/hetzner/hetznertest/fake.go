@@ -626,5 +626,14 @@ func sortedIDs[T any](m map[int64]T) []int64 {
 	return slices.Sorted(maps.Keys(m))
 }
 
+// all returns the objects of m in id order (nil when there are none).
+func all[T any](m map[int64]*T) []T {
+	var out []T
+	for _, id := range sortedIDs(m) {
+		out = append(out, *m[id])
+	}
+	return out
+}
+
 // ptr returns a pointer to v.
 func ptr[T any](v T) *T { return &v }

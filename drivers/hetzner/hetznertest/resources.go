@@ -44,11 +44,7 @@ func fingerprint(publicKey string) string {
 func (s *Server) Keys() []schema.SSHKey {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []schema.SSHKey
-	for _, id := range sortedIDs(s.keys) {
-		out = append(out, *s.keys[id])
-	}
-	return out
+	return all(s.keys)
 }
 
 func (s *Server) listKeys(r *http.Request) (int, any, *apiError) {
@@ -651,11 +647,7 @@ func (s *Server) Volumes() []schema.Volume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.Volume
-	for _, id := range sortedIDs(s.volumes) {
-		out = append(out, *s.volumes[id])
-	}
-	return out
+	return all(s.volumes)
 }
 
 // FloatingIPs returns the floating IPs as the API shows them, in id order.
@@ -663,22 +655,14 @@ func (s *Server) FloatingIPs() []schema.FloatingIP {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.FloatingIP
-	for _, id := range sortedIDs(s.floatingIPs) {
-		out = append(out, *s.floatingIPs[id])
-	}
-	return out
+	return all(s.floatingIPs)
 }
 
 // Firewalls returns the firewalls as the API shows them, in id order.
 func (s *Server) Firewalls() []schema.Firewall {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []schema.Firewall
-	for _, id := range sortedIDs(s.firewalls) {
-		out = append(out, *s.firewalls[id])
-	}
-	return out
+	return all(s.firewalls)
 }
 
 // Images returns the images as the API shows them, in id order.
@@ -686,9 +670,5 @@ func (s *Server) Images() []schema.Image {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.Image
-	for _, id := range sortedIDs(s.images) {
-		out = append(out, *s.images[id])
-	}
-	return out
+	return all(s.images)
 }
