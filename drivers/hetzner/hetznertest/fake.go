@@ -79,7 +79,8 @@ type Server struct {
 	actionFaults map[string]int
 	ignoreACPI   bool
 	calls        map[string]int
-	hooks        map[string]func()
+	onRequest    map[string]func(*http.Request)
+	onAnswer     map[string]func(*http.Request)
 	commands     []string
 
 	rateLimit    int // 0: not enforced
@@ -139,7 +140,8 @@ func NewServer(opts ...Option) *Server {
 		actions:      map[int64]*action{},
 		actionFaults: map[string]int{},
 		calls:        map[string]int{},
-		hooks:        map[string]func(){},
+		onRequest:    map[string]func(*http.Request){},
+		onAnswer:     map[string]func(*http.Request){},
 	}
 	for _, o := range opts {
 		o(s)
@@ -207,15 +209,28 @@ func (s *Server) SetRateLimit(limit int, window time.Duration) {
 func (s *Server) Throttle(n int) { s.mu.Lock(); s.throttleNext += n; s.mu.Unlock() }
 
 // OnRequest runs fn (without the fake's lock) when a request of route
-// arrives, before it is answered; nil removes the hook. Tests use it to
-// cancel a client mid-request.
-func (s *Server) OnRequest(route string, fn func()) {
+// has arrived, read whole, before the fake deals with it; nil removes the
+// hook. Tests use it to cancel a client mid-request and wait, on
+// r.Context(), until the client has given up, so that the request is dealt
+// with and answered only then.
+func (s *Server) OnRequest(route string, fn func(r *http.Request)) {
+	s.setHook(s.onRequest, route, fn)
+}
+
+// OnAnswer runs fn (without the fake's lock) once the fake has dealt with
+// a request of route — its effect is in place — before the answer is
+// written; nil removes the hook. fn gets the request OnRequest's hook got.
+func (s *Server) OnAnswer(route string, fn func(r *http.Request)) {
+	s.setHook(s.onAnswer, route, fn)
+}
+
+func (s *Server) setHook(hooks map[string]func(*http.Request), route string, fn func(*http.Request)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fn == nil {
-		delete(s.hooks, route)
+		delete(hooks, route)
 	} else {
-		s.hooks[route] = fn
+		hooks[route] = fn
 	}
 }
 
@@ -262,7 +277,7 @@ func notServed(kind, name string) *apiError {
 }
 
 // handler answers one route; it runs with the lock held and returns the
-// answer's body (marshalled as JSON) and status.
+// answer's status and body (marshalled as JSON; nil for none).
 type handler func(r *http.Request) (status int, body any, err *apiError)
 
 // routes registers every route of the API the fake serves.
@@ -305,16 +320,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	h("DELETE /volumes/{id}", s.deleteVolume)
 	h("POST /volumes/{id}/actions/{action}", s.volumeAction)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errf(http.StatusNotFound, "not_found", "hetznertest: no route %s %s", r.Method, r.URL.Path))
+		status, body := errorAnswer(w.Header(), errf(http.StatusNotFound, "not_found", "hetznertest: no route %s %s", r.Method, r.URL.Path))
+		w.WriteHeader(status)
+		w.Write(body)
 	})
 }
 
-// wrap adds what every request goes through: latency, authentication,
-// rate limiting, injected faults, the progress of actions, the lock.
+// wrap adds what every request goes through: the hooks, latency, and
+// what serve does.
 func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		latency, hook := s.latency, s.hooks[route]
+		latency, hook := s.latency, s.onRequest[route]
 		s.mu.Unlock()
 		// The request is read whole before anything else, as an API front
 		// end does: a client that goes away later has still sent it.
@@ -324,7 +341,7 @@ func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if hook != nil {
-			hook()
+			hook(r)
 		}
 		if latency > 0 {
 			select {
@@ -333,52 +350,61 @@ func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 				return
 			}
 		}
+		status, answer := s.serve(w.Header(), route, fn, r)
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.calls[route]++
-		if r.Header.Get("Authorization") != "Bearer "+s.token {
-			writeError(w, errf(http.StatusUnauthorized, "unauthorized", "unable to authenticate"))
-			return
+		after := s.onAnswer[route]
+		s.mu.Unlock()
+		if after != nil {
+			after(r)
 		}
-		if e := s.limit(w); e != nil {
-			writeError(w, e)
-			return
-		}
-		for i, f := range s.faults {
-			if f.route == "" || f.route == route {
-				f.n--
-				if f.n <= 0 {
-					s.faults = slices.Delete(s.faults, i, i+1)
-				}
-				writeError(w, &apiError{status: f.status, code: f.code, message: f.message})
-				return
-			}
-		}
-		s.advance()
-		status, answer, e := fn(r)
-		if e != nil {
-			writeError(w, e)
-			return
-		}
-		if answer == nil {
-			w.WriteHeader(status)
-			return
-		}
-		b, err := json.Marshal(answer)
-		if err != nil {
-			writeError(w, errf(http.StatusInternalServerError, "server_error", "hetznertest: %v", err))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		w.Write(b)
+		if answer != nil {
+			w.Write(answer)
+		}
 	}
 }
 
+// serve deals with a request under the lock — authentication, rate
+// limiting, injected faults, the progress of actions, the route's handler
+// — and returns the answer's status and body, its headers set in h.
+func (s *Server) serve(h http.Header, route string, fn handler, r *http.Request) (int, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[route]++
+	if r.Header.Get("Authorization") != "Bearer "+s.token {
+		return errorAnswer(h, errf(http.StatusUnauthorized, "unauthorized", "unable to authenticate"))
+	}
+	if e := s.limit(h); e != nil {
+		return errorAnswer(h, e)
+	}
+	for i, f := range s.faults {
+		if f.route == "" || f.route == route {
+			f.n--
+			if f.n <= 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
+			}
+			return errorAnswer(h, &apiError{status: f.status, code: f.code, message: f.message})
+		}
+	}
+	s.advance()
+	status, answer, e := fn(r)
+	if e != nil {
+		return errorAnswer(h, e)
+	}
+	if answer == nil {
+		return status, nil
+	}
+	b, err := json.Marshal(answer)
+	if err != nil {
+		return errorAnswer(h, errf(http.StatusInternalServerError, "server_error", "hetznertest: %v", err))
+	}
+	h.Set("Content-Type", "application/json")
+	return status, b
+}
+
 // limit sets the rate limit headers and refuses a request over the limit.
-func (s *Server) limit(w http.ResponseWriter) *apiError {
+func (s *Server) limit(h http.Header) *apiError {
 	now := s.now()
-	h := w.Header()
 	if s.throttleNext > 0 {
 		s.throttleNext--
 		h.Set("RateLimit-Limit", "3600")
@@ -407,12 +433,13 @@ func (s *Server) limit(w http.ResponseWriter) *apiError {
 	return nil
 }
 
-// writeError writes the API's error body.
-func writeError(w http.ResponseWriter, e *apiError) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.status)
-	json.NewEncoder(w).Encode(schema.ErrorResponse{Error: schema.Error{Code: e.code, Message: e.message,
+// errorAnswer is the API's error answer: its status and body, its
+// Content-Type set in h.
+func errorAnswer(h http.Header, e *apiError) (int, []byte) {
+	h.Set("Content-Type", "application/json")
+	b, _ := json.Marshal(schema.ErrorResponse{Error: schema.Error{Code: e.code, Message: e.message,
 		DetailsRaw: json.RawMessage("null")}})
+	return e.status, append(b, '\n')
 }
 
 // pathID reads the {id} path value as an id.
