@@ -61,6 +61,19 @@ func (s *Server) finish(a *action) {
 	}
 }
 
+// EndActions ends every running action now, in the order they started, as
+// if its time had come. With a long action delay, tests end actions when
+// they choose.
+func (s *Server) EndActions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range sortedIDs(s.actions) {
+		if a := s.actions[id]; a.a.Status == "running" {
+			s.finish(a)
+		}
+	}
+}
+
 // running reports whether a resource has an action still running.
 func (s *Server) running(typ string, id int64) bool {
 	for _, a := range s.actions {
