@@ -205,7 +205,8 @@ func (s *Server) SetRateLimit(limit int, window time.Duration) {
 }
 
 // Throttle answers the next n requests 429 rate_limit_exceeded, with
-// RateLimit-Remaining 0 and RateLimit-Reset one second ahead.
+// RateLimit-Remaining 0 and RateLimit-Reset one second ahead (rounded up
+// to the second).
 func (s *Server) Throttle(n int) { s.mu.Lock(); s.throttleNext += n; s.mu.Unlock() }
 
 // OnRequest runs fn (without the fake's lock) when a request of route
@@ -409,7 +410,7 @@ func (s *Server) limit(h http.Header) *apiError {
 		s.throttleNext--
 		h.Set("RateLimit-Limit", "3600")
 		h.Set("RateLimit-Remaining", "0")
-		h.Set("RateLimit-Reset", strconv.FormatInt(now.Add(time.Second).Unix(), 10))
+		h.Set("RateLimit-Reset", strconv.FormatInt(unixCeil(now.Add(time.Second)), 10))
 		return errf(http.StatusTooManyRequests, "rate_limit_exceeded", "limit of 3600 requests per hour reached")
 	}
 	if s.rateLimit <= 0 {
@@ -431,6 +432,15 @@ func (s *Server) limit(h http.Header) *apiError {
 	s.remaining--
 	h.Set("RateLimit-Remaining", strconv.Itoa(s.remaining))
 	return nil
+}
+
+// unixCeil is t in the API's whole seconds, rounded up: a RateLimit-Reset
+// never earlier than t.
+func unixCeil(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
+	}
+	return t.Unix()
 }
 
 // errorAnswer is the API's error answer: its status and body, its
