@@ -26,7 +26,6 @@ func (s *Server) newAction(command string, effect func(ok bool), res ...schema.A
 		a.fail = true
 	}
 	s.actions[a.a.ID] = a
-	s.commands = append(s.commands, command)
 	if s.actionDelay <= 0 {
 		s.finish(a)
 	}
@@ -156,5 +155,9 @@ func (s *Server) Action(id int64) (schema.Action, bool) {
 func (s *Server) Commands() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.commands)
+	var out []string
+	for _, id := range sortedIDs(s.actions) {
+		out = append(out, s.actions[id].a.Command)
+	}
+	return out
 }

@@ -81,7 +81,6 @@ type Server struct {
 	calls        map[string]int
 	onRequest    map[string]func(*http.Request)
 	onAnswer     map[string]func(*http.Request)
-	commands     []string
 
 	rateLimit    int // 0: not enforced
 	rateWindow   time.Duration
