@@ -1,7 +1,6 @@
 package hetzner_test
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -621,5 +620,3 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
-
-var _ = context.Background
