@@ -2,6 +2,7 @@ package hetzner_test
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -56,7 +57,7 @@ func TestCreate(t *testing.T) {
 		t.Errorf("public addresses %+v, want the IPv4 and the IPv6 ::1", in.PublicAddresses)
 	}
 	want := map[string]string{"team": "blue", "tier": "front"}
-	if !equalMaps(in.Tags, want) {
+	if !maps.Equal(in.Tags, want) {
 		t.Errorf("tags %v, want %v", in.Tags, want)
 	}
 	srv := s.Servers()[0]
@@ -607,16 +608,4 @@ func TestHTTPErrors(t *testing.T) {
 			t.Errorf("%s (%d) = %v, want %s with the hcloud.Error", c.code, c.status, err, c.want)
 		}
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
