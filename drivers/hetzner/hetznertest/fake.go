@@ -12,10 +12,11 @@
 //
 //   - Actions progress: every state change is an action that is "running"
 //     when it is answered and becomes "success" (or "error", see FailAction)
-//     once ActionDelay has passed; the resource changes when its action
-//     ends (a server is "initializing" until create_server succeeds,
-//     "starting" until start_server does, …), and a server with a running
-//     action is locked (another action is refused with 423 "locked").
+//     once ActionDelay has passed, or when EndActions ends it; the resource
+//     changes when its action ends (a server is "initializing" until
+//     create_server succeeds, "starting" until start_server does, …), and a
+//     server with a running action is locked (another action is refused
+//     with 423 "locked").
 //   - Listings are paged as the API pages them: page and per_page
 //     (default 25, at most 50), meta.pagination in every list answer, and
 //     label_selector filters (k=v, k!=v, k, !k, comma-separated).
@@ -27,6 +28,10 @@
 //     slows every request (honouring the client's cancellation).
 //   - Bearer token authentication (Token): anything else is 401
 //     "unauthorized".
+//   - Hooks on a route's exact steps, for tests of cut-off requests:
+//     OnRequest runs when a request has arrived, before the fake deals with
+//     it; OnAnswer once its effect is in place, before the answer is
+//     written.
 package hetznertest
 
 import (
