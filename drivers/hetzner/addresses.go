@@ -40,9 +40,6 @@ func (c *conn) ownedFloatingIP(ctx context.Context, id string) (*hcloud.Floating
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorized(); err != nil {
-		return nil, err
-	}
 	ip, _, err := c.client.FloatingIP.GetByID(ctx, n)
 	if err != nil {
 		return nil, wrap(err)

@@ -88,18 +88,19 @@ func offered(t *hcloud.ServerType) bool {
 	if t.IsDeprecated() {
 		return false
 	}
-	return slices.ContainsFunc(t.Locations, func(l hcloud.ServerTypeLocation) bool { return availableAt(t, l) })
+	return slices.ContainsFunc(t.Locations, func(l hcloud.ServerTypeLocation) bool { return availableAt(l) })
 }
 
-// availableAt reports whether a type can be ordered at a location entry.
-func availableAt(t *hcloud.ServerType, l hcloud.ServerTypeLocation) bool {
+// availableAt reports whether a type can be ordered at one of its
+// location entries.
+func availableAt(l hcloud.ServerTypeLocation) bool {
 	return l.Available && !l.IsDeprecated()
 }
 
 // offeredIn reports whether a type can be ordered in the named location.
 func offeredIn(t *hcloud.ServerType, location string) bool {
 	return slices.ContainsFunc(t.Locations, func(l hcloud.ServerTypeLocation) bool {
-		return l.Location != nil && l.Location.Name == location && availableAt(t, l)
+		return l.Location != nil && l.Location.Name == location && availableAt(l)
 	})
 }
 
@@ -107,7 +108,7 @@ func offeredIn(t *hcloud.ServerType, location string) bool {
 func where(t *hcloud.ServerType) []string {
 	var out []string
 	for _, l := range t.Locations {
-		if l.Location != nil && availableAt(t, l) {
+		if l.Location != nil && availableAt(l) {
 			out = append(out, l.Location.Name)
 		}
 	}
@@ -222,9 +223,6 @@ func (c *conn) Image(ctx context.Context, id string) (*deltacloud.Image, error) 
 func (c *conn) image(ctx context.Context, id string) (*hcloud.Image, error) {
 	n, err := c.parseID(ctx, "image", id)
 	if err != nil {
-		return nil, err
-	}
-	if err := c.authorized(); err != nil {
 		return nil, err
 	}
 	img, _, err := c.client.Image.GetByID(ctx, n)

@@ -346,8 +346,7 @@ type conn struct {
 	types   []*hcloud.ServerType
 	typesAt time.Time
 
-	cleanupMu sync.Mutex
-	cleanups  sync.WaitGroup
+	cleanups sync.WaitGroup
 }
 
 // authorized fails before any request when the provider has no token.

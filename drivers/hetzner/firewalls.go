@@ -46,9 +46,6 @@ func (c *conn) ownedFirewall(ctx context.Context, id string) (*hcloud.Firewall, 
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorized(); err != nil {
-		return nil, err
-	}
 	fw, _, err := c.client.Firewall.GetByID(ctx, n)
 	if err != nil {
 		return nil, wrap(err)

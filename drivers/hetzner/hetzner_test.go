@@ -1,8 +1,8 @@
 package hetzner_test
 
 import (
-	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -57,7 +57,7 @@ func TestCreate(t *testing.T) {
 		t.Errorf("public addresses %+v, want the IPv4 and the IPv6 ::1", in.PublicAddresses)
 	}
 	want := map[string]string{"team": "blue", "tier": "front"}
-	if !equalMaps(in.Tags, want) {
+	if !maps.Equal(in.Tags, want) {
 		t.Errorf("tags %v, want %v", in.Tags, want)
 	}
 	srv := s.Servers()[0]
@@ -609,17 +609,3 @@ func TestHTTPErrors(t *testing.T) {
 		}
 	}
 }
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
-}
-
-var _ = context.Background

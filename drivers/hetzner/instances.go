@@ -92,9 +92,6 @@ func (c *conn) ownedServer(ctx context.Context, id string) (*hcloud.Server, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorized(); err != nil {
-		return nil, err
-	}
 	s, _, err := c.client.Server.GetByID(ctx, n)
 	if err != nil {
 		return nil, wrap(err)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,12 +64,75 @@ func TestFailedCreateLeavesNothing(t *testing.T) {
 	}
 }
 
+// cutOff makes the client give up the next request of route after the API
+// received it: the request's hook runs cancel (which ends the client's
+// context) and waits until the client has given up; only then does the
+// fake deal with the request, and its answer reaches no one. With a lookup
+// route, the API makes the object a moment later still: once the client's
+// clean-up has looked for it (the first request of lookup) and found
+// nothing; the clean-up's next look-up waits until the object is made.
+// dealt, after Close, waits until the fake has dealt with the request (at
+// once if the clean-up did not look twice).
+func cutOff(t *testing.T, s *hetznertest.Server, route, lookup string, cancel func()) (dealt func()) {
+	lookedUp, made := make(chan struct{}), make(chan struct{})
+	release := sync.OnceFunc(func() { close(lookedUp) })
+	if lookup == "" {
+		release()
+	}
+	var cut atomic.Pointer[http.Request]
+	s.OnRequest(route, func(r *http.Request) {
+		s.OnRequest(route, nil)
+		cut.Store(r)
+		cancel()
+		if givenUp(t, r) {
+			<-lookedUp
+		}
+	})
+	s.OnAnswer(route, func(r *http.Request) {
+		if r == cut.Load() {
+			s.OnAnswer(route, nil)
+			close(made)
+		}
+	})
+	if lookup != "" {
+		var n atomic.Int32
+		s.OnRequest(lookup, func(*http.Request) {
+			if n.Add(1) == 2 { // the first look-up found nothing
+				release()
+				<-made
+			}
+		})
+	}
+	return func() {
+		release()
+		select {
+		case <-made:
+		case <-time.After(time.Minute):
+			t.Fatalf("the fake did not deal with the cut-off %s within a minute", route)
+		}
+	}
+}
+
+// givenUp waits, in an OnRequest hook, until the client has given the
+// request up (its context ended and the connection closed), and reports
+// whether it has.
+func givenUp(t *testing.T, r *http.Request) bool {
+	select {
+	case <-r.Context().Done():
+		return true
+	case <-time.After(time.Minute):
+		t.Errorf("%s %s: the client kept waiting for the answer a minute after its context was cancelled", r.Method, r.URL.Path)
+		return false
+	}
+}
+
 // TestCancelledCreateLeavesNothing cancels a create mid-request (after the
-// API received it) and mid-wait: the create answers ErrCanceled at once,
-// and Close returns once the server is gone.
+// API received it; the server appears after the first look-up of its name)
+// and mid-wait: the create answers ErrCanceled at once, and Close returns
+// once the server is gone.
 func TestCancelledCreateLeavesNothing(t *testing.T) {
-	for _, route := range []string{"POST /servers", "GET /actions"} {
-		t.Run(route, func(t *testing.T) {
+	for _, c := range []struct{ route, lookup string }{{"POST /servers", "GET /servers"}, {"GET /actions", ""}} {
+		t.Run(c.route, func(t *testing.T) {
 			// The create action would take 5s; the clean-up's are quick.
 			s := hetznertest.NewServer(hetznertest.WithActionDelay(5 * time.Second))
 			defer s.Close()
@@ -76,11 +141,9 @@ func TestCancelledCreateLeavesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx, cancel := context.WithCancel(t.Context())
-			s.OnRequest(route, func() {
-				s.OnRequest(route, nil)
+			dealt := cutOff(t, s, c.route, c.lookup, func() {
 				s.SetActionDelay(20 * time.Millisecond)
 				cancel()
-				time.Sleep(50 * time.Millisecond) // the client gives up before the answer
 			})
 			start := time.Now()
 			_, err = p.CreateInstance(ctx, deltacloud.InstanceSpec{ImageID: ubuntu})
@@ -91,6 +154,7 @@ func TestCancelledCreateLeavesNothing(t *testing.T) {
 				t.Errorf("the cancelled create returned after %v", d)
 			}
 			p.Close()
+			dealt()
 			if !slices.Contains(s.Commands(), "create_server") {
 				t.Fatalf("the fake made no server: the cancellation came too early to test anything (%q)", s.Commands())
 			}
@@ -129,9 +193,10 @@ func TestFailedCreatesOfOtherObjects(t *testing.T) {
 
 // TestCancelledCreatesOfOtherObjectsLeaveNothing cuts off the create
 // request of a volume, key, firewall, address and snapshot after the API
-// received it (the API makes the object), and the wait for a volume's and
-// a snapshot's create action: the provider deletes the object in the
-// background (once its action has ended) before Close returns.
+// received it (the API makes the object after the first look-up for it),
+// and the wait for a volume's and a snapshot's create action: the provider
+// deletes the object in the background (once its action has ended) before
+// Close returns.
 func TestCancelledCreatesOfOtherObjectsLeaveNothing(t *testing.T) {
 	volume := func(ctx context.Context, p *deltacloud.Provider, _ string) error {
 		_, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{})
@@ -142,29 +207,29 @@ func TestCancelledCreatesOfOtherObjectsLeaveNothing(t *testing.T) {
 		return err
 	}
 	cases := []struct {
-		route  string
-		create func(ctx context.Context, p *deltacloud.Provider, instance string) error
-		left   func(s *hetznertest.Server) int
+		route, lookup string
+		create        func(ctx context.Context, p *deltacloud.Provider, instance string) error
+		left          func(s *hetznertest.Server) int
 	}{
-		{"GET /actions", volume, func(s *hetznertest.Server) int { return len(s.Volumes()) }},
-		{"GET /actions", image, func(s *hetznertest.Server) int { return len(s.Images()) - 5 }},
-		{"POST /volumes", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+		{"GET /actions", "", volume, func(s *hetznertest.Server) int { return len(s.Volumes()) }},
+		{"GET /actions", "", image, func(s *hetznertest.Server) int { return len(s.Images()) - 5 }},
+		{"POST /volumes", "GET /volumes", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
 			_, err := p.CreateStorageVolume(ctx, deltacloud.StorageVolumeSpec{})
 			return err
 		}, func(s *hetznertest.Server) int { return len(s.Volumes()) }},
-		{"POST /ssh_keys", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+		{"POST /ssh_keys", "GET /ssh_keys", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
 			_, err := p.CreateKey(ctx, deltacloud.KeySpec{Name: "k"})
 			return err
 		}, func(s *hetznertest.Server) int { return len(s.Keys()) }},
-		{"POST /firewalls", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+		{"POST /firewalls", "GET /firewalls", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
 			_, err := p.CreateFirewall(ctx, deltacloud.FirewallSpec{Name: "fw", Description: "d"})
 			return err
 		}, func(s *hetznertest.Server) int { return len(s.Firewalls()) }},
-		{"POST /floating_ips", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
+		{"POST /floating_ips", "GET /floating_ips", func(ctx context.Context, p *deltacloud.Provider, _ string) error {
 			_, err := p.CreateAddress(ctx)
 			return err
 		}, func(s *hetznertest.Server) int { return len(s.FloatingIPs()) }},
-		{"POST /servers/{id}/actions/{action}", func(ctx context.Context, p *deltacloud.Provider, in string) error {
+		{"POST /servers/{id}/actions/{action}", "GET /images", func(ctx context.Context, p *deltacloud.Provider, in string) error {
 			_, err := p.CreateImage(ctx, deltacloud.ImageSpec{InstanceID: in})
 			return err
 		}, func(s *hetznertest.Server) int { return len(s.Images()) - 5 }},
@@ -179,15 +244,12 @@ func TestCancelledCreatesOfOtherObjectsLeaveNothing(t *testing.T) {
 			}
 			in := create(t, p, deltacloud.InstanceSpec{})
 			ctx, cancel := context.WithCancel(t.Context())
-			s.OnRequest(c.route, func() {
-				s.OnRequest(c.route, nil)
-				cancel()
-				time.Sleep(50 * time.Millisecond)
-			})
+			dealt := cutOff(t, s, c.route, c.lookup, cancel)
 			if err := c.create(ctx, p, in.ID); !errors.Is(err, deltacloud.ErrCanceled) {
 				t.Errorf("the cancelled create = %v, want ErrCanceled", err)
 			}
 			p.Close()
+			dealt()
 			if n := c.left(s); n != 0 {
 				t.Errorf("%d left after Close", n)
 			}

@@ -2,7 +2,6 @@ package hetzner
 
 import (
 	"context"
-	"slices"
 	"strconv"
 	"time"
 
@@ -11,8 +10,8 @@ import (
 	"github.com/deltacloud-go/deltacloud"
 )
 
-// metricTypes are the server metrics read, and metricNames the time series
-// they answer, with units.
+// metricTypes are the server metrics read, metricUnits the time series
+// they answer with their units, and metricNames the series in order.
 var (
 	metricTypes = []hcloud.ServerMetricType{hcloud.ServerMetricCPU, hcloud.ServerMetricDisk, hcloud.ServerMetricNetwork}
 	metricUnits = map[string]string{
@@ -26,17 +25,8 @@ var (
 		"network.0.bandwidth.in":  "Bytes/Second",
 		"network.0.bandwidth.out": "Bytes/Second",
 	}
+	metricNames = sortedKeys(metricUnits)
 )
-
-// metricNames are the series' names in order.
-func metricNames() []string {
-	names := make([]string, 0, len(metricUnits))
-	for n := range metricUnits {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
 
 // MetricPeriod is how far back a metric's samples reach, and MetricStep
 // the time each sample covers.
@@ -51,11 +41,10 @@ func (c *conn) Metrics(ctx context.Context) ([]deltacloud.Metric, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := metricNames()
 	out := make([]deltacloud.Metric, 0, len(ins))
 	for _, in := range ins {
 		m := deltacloud.Metric{ID: in.ID, Entity: in.Name}
-		for _, n := range names {
+		for _, n := range metricNames {
 			m.Properties = append(m.Properties, deltacloud.MetricProperty{Name: n})
 		}
 		out = append(out, m)
@@ -79,7 +68,7 @@ func (c *conn) Metric(ctx context.Context, id string) (*deltacloud.Metric, error
 	if n := textFromLabels(s.Labels, LabelName); n != "" {
 		m.Entity = n
 	}
-	for _, name := range metricNames() {
+	for _, name := range metricNames {
 		p := deltacloud.MetricProperty{Name: name}
 		for _, v := range ms.TimeSeries[name] {
 			x, err := strconv.ParseFloat(v.Value, 64)

@@ -47,9 +47,6 @@ func (c *conn) ownedVolume(ctx context.Context, id string) (*hcloud.Volume, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := c.authorized(); err != nil {
-		return nil, err
-	}
 	v, _, err := c.client.Volume.GetByID(ctx, n)
 	if err != nil {
 		return nil, wrap(err)

@@ -26,7 +26,6 @@ func (s *Server) newAction(command string, effect func(ok bool), res ...schema.A
 		a.fail = true
 	}
 	s.actions[a.a.ID] = a
-	s.commands = append(s.commands, command)
 	if s.actionDelay <= 0 {
 		s.finish(a)
 	}
@@ -58,6 +57,19 @@ func (s *Server) finish(a *action) {
 	}
 	if a.effect != nil {
 		a.effect(!a.fail)
+	}
+}
+
+// EndActions ends every running action now, in the order they started, as
+// if its time had come. With a long action delay, tests end actions when
+// they choose.
+func (s *Server) EndActions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range sortedIDs(s.actions) {
+		if a := s.actions[id]; a.a.Status == "running" {
+			s.finish(a)
+		}
 	}
 }
 
@@ -119,13 +131,9 @@ func (s *Server) listActions(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) getAction(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "action")
+	a, e := byID(r, s.actions, "action", "action")
 	if e != nil {
 		return 0, nil, e
-	}
-	a, ok := s.actions[id]
-	if !ok {
-		return 0, nil, notFound("action", id)
 	}
 	return http.StatusOK, schema.ActionGetResponse{Action: a.a}, nil
 }
@@ -147,5 +155,9 @@ func (s *Server) Action(id int64) (schema.Action, bool) {
 func (s *Server) Commands() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.commands)
+	var out []string
+	for _, id := range sortedIDs(s.actions) {
+		out = append(out, s.actions[id].a.Command)
+	}
+	return out
 }

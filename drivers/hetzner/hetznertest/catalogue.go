@@ -112,11 +112,7 @@ func (s *Server) serverType(ref schema.IDOrName) (schema.ServerType, bool) {
 }
 
 func (s *Server) listLocations(r *http.Request) (int, any, *apiError) {
-	ls := s.locations
-	if name := r.URL.Query().Get("name"); name != "" {
-		ls = slices.DeleteFunc(slices.Clone(ls), func(l schema.Location) bool { return l.Name != name })
-	}
-	items, meta, e := page(r, ls)
+	items, meta, e := page(r, named(r, s.locations, func(l schema.Location) string { return l.Name }))
 	if e != nil {
 		return 0, nil, e
 	}
@@ -140,11 +136,7 @@ func (s *Server) getLocation(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) listServerTypes(r *http.Request) (int, any, *apiError) {
-	ts := s.serverTypes
-	if name := r.URL.Query().Get("name"); name != "" {
-		ts = slices.DeleteFunc(slices.Clone(ts), func(t schema.ServerType) bool { return t.Name != name })
-	}
-	items, meta, e := page(r, ts)
+	items, meta, e := page(r, named(r, s.serverTypes, func(t schema.ServerType) string { return t.Name }))
 	if e != nil {
 		return 0, nil, e
 	}
@@ -166,28 +158,14 @@ func (s *Server) getServerType(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) listImages(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	var out []schema.Image
-	for _, id := range sortedIDs(s.images) {
-		img := s.images[id]
-		switch {
-		case len(q["type"]) > 0 && !slices.Contains(q["type"], img.Type),
-			len(q["status"]) > 0 && !slices.Contains(q["status"], img.Status),
-			q.Get("architecture") != "" && q.Get("architecture") != img.Architecture,
-			q.Get("name") != "" && (img.Name == nil || *img.Name != q.Get("name")),
-			!sel.match(img.Labels):
-			continue
+	items, meta, e := listed(r, s.images, func(q query, img *schema.Image) (schema.Image, bool) {
+		name := ""
+		if img.Name != nil {
+			name = *img.Name
 		}
-		out = append(out, *img)
-	}
-	if out == nil {
-		out = []schema.Image{}
-	}
-	items, meta, e := page(r, out)
+		return *img, q.in("type", img.Type) && q.in("status", img.Status) && q.is("architecture", img.Architecture) &&
+			q.is("name", name) && q.match(img.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -197,26 +175,22 @@ func (s *Server) listImages(r *http.Request) (int, any, *apiError) {
 	}{schema.ImageListResponse{Images: items}, schema.MetaResponse{Meta: meta}}, nil
 }
 
+func (s *Server) image(r *http.Request) (*schema.Image, *apiError) {
+	return byID(r, s.images, "image", "image")
+}
+
 func (s *Server) getImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	return http.StatusOK, schema.ImageGetResponse{Image: *img}, nil
 }
 
 func (s *Server) updateImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	var req schema.ImageUpdateRequest
 	if e := decode(r, &req); e != nil {
@@ -238,23 +212,19 @@ func (s *Server) updateImage(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) deleteImage(r *http.Request) (int, any, *apiError) {
-	id, e := pathID(r, "image")
+	img, e := s.image(r)
 	if e != nil {
 		return 0, nil, e
-	}
-	img, ok := s.images[id]
-	if !ok {
-		return 0, nil, notFound("image", id)
 	}
 	if img.Type == "system" || img.Type == "app" {
 		return 0, nil, errf(http.StatusForbidden, "forbidden", "system images cannot be deleted")
 	}
 	if img.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "image %d is protected", id)
+		return 0, nil, protected("image", img.ID)
 	}
-	if s.running("image", id) {
-		return 0, nil, errf(http.StatusLocked, "locked", "image %d is locked by a running action", id)
+	if e := s.locked("image", img.ID); e != nil {
+		return 0, nil, e
 	}
-	delete(s.images, id)
+	delete(s.images, img.ID)
 	return http.StatusNoContent, nil, nil
 }

@@ -12,10 +12,11 @@
 //
 //   - Actions progress: every state change is an action that is "running"
 //     when it is answered and becomes "success" (or "error", see FailAction)
-//     once ActionDelay has passed; the resource changes when its action
-//     ends (a server is "initializing" until create_server succeeds,
-//     "starting" until start_server does, …), and a server with a running
-//     action is locked (another action is refused with 423 "locked").
+//     once ActionDelay has passed, or when EndActions ends it; the resource
+//     changes when its action ends (a server is "initializing" until
+//     create_server succeeds, "starting" until start_server does, …), and a
+//     server with a running action is locked (another action is refused
+//     with 423 "locked").
 //   - Listings are paged as the API pages them: page and per_page
 //     (default 25, at most 50), meta.pagination in every list answer, and
 //     label_selector filters (k=v, k!=v, k, !k, comma-separated).
@@ -27,6 +28,10 @@
 //     slows every request (honouring the client's cancellation).
 //   - Bearer token authentication (Token): anything else is 401
 //     "unauthorized".
+//   - Hooks on a route's exact steps, for tests of cut-off requests:
+//     OnRequest runs when a request has arrived, before the fake deals with
+//     it; OnAnswer once its effect is in place, before the answer is
+//     written.
 package hetznertest
 
 import (
@@ -37,6 +42,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,8 +84,8 @@ type Server struct {
 	actionFaults map[string]int
 	ignoreACPI   bool
 	calls        map[string]int
-	hooks        map[string]func()
-	commands     []string
+	onRequest    map[string]func(*http.Request)
+	onAnswer     map[string]func(*http.Request)
 
 	rateLimit    int // 0: not enforced
 	rateWindow   time.Duration
@@ -138,7 +144,8 @@ func NewServer(opts ...Option) *Server {
 		actions:      map[int64]*action{},
 		actionFaults: map[string]int{},
 		calls:        map[string]int{},
-		hooks:        map[string]func(){},
+		onRequest:    map[string]func(*http.Request){},
+		onAnswer:     map[string]func(*http.Request){},
 	}
 	for _, o := range opts {
 		o(s)
@@ -202,19 +209,33 @@ func (s *Server) SetRateLimit(limit int, window time.Duration) {
 }
 
 // Throttle answers the next n requests 429 rate_limit_exceeded, with
-// RateLimit-Remaining 0 and RateLimit-Reset one second ahead.
+// RateLimit-Remaining 0 and RateLimit-Reset one second ahead (rounded up
+// to the second).
 func (s *Server) Throttle(n int) { s.mu.Lock(); s.throttleNext += n; s.mu.Unlock() }
 
 // OnRequest runs fn (without the fake's lock) when a request of route
-// arrives, before it is answered; nil removes the hook. Tests use it to
-// cancel a client mid-request.
-func (s *Server) OnRequest(route string, fn func()) {
+// has arrived, read whole, before the fake deals with it; nil removes the
+// hook. Tests use it to cancel a client mid-request and wait, on
+// r.Context(), until the client has given up, so that the request is dealt
+// with and answered only then.
+func (s *Server) OnRequest(route string, fn func(r *http.Request)) {
+	s.setHook(s.onRequest, route, fn)
+}
+
+// OnAnswer runs fn (without the fake's lock) once the fake has dealt with
+// a request of route — its effect is in place — before the answer is
+// written; nil removes the hook. fn gets the request OnRequest's hook got.
+func (s *Server) OnAnswer(route string, fn func(r *http.Request)) {
+	s.setHook(s.onAnswer, route, fn)
+}
+
+func (s *Server) setHook(hooks map[string]func(*http.Request), route string, fn func(*http.Request)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if fn == nil {
-		delete(s.hooks, route)
+		delete(hooks, route)
 	} else {
-		s.hooks[route] = fn
+		hooks[route] = fn
 	}
 }
 
@@ -250,8 +271,18 @@ func notFound(kind string, id int64) *apiError {
 	return errf(http.StatusNotFound, "not_found", "%s with ID '%d' not found", kind, id)
 }
 
+// protected is the answer to the deletion of a protected object.
+func protected(kind string, id int64) *apiError {
+	return errf(http.StatusLocked, "protected", "%s %d is protected", kind, id)
+}
+
+// notServed is the answer to an action the fake does not serve.
+func notServed(kind, name string) *apiError {
+	return errf(http.StatusNotFound, "not_found", "hetznertest: %s action %q is not served", kind, name)
+}
+
 // handler answers one route; it runs with the lock held and returns the
-// answer's body (marshalled as JSON) and status.
+// answer's status and body (marshalled as JSON; nil for none).
 type handler func(r *http.Request) (status int, body any, err *apiError)
 
 // routes registers every route of the API the fake serves.
@@ -294,16 +325,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	h("DELETE /volumes/{id}", s.deleteVolume)
 	h("POST /volumes/{id}/actions/{action}", s.volumeAction)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errf(http.StatusNotFound, "not_found", "hetznertest: no route %s %s", r.Method, r.URL.Path))
+		status, body := errorAnswer(w.Header(), errf(http.StatusNotFound, "not_found", "hetznertest: no route %s %s", r.Method, r.URL.Path))
+		w.WriteHeader(status)
+		w.Write(body)
 	})
 }
 
-// wrap adds what every request goes through: latency, authentication,
-// rate limiting, injected faults, the progress of actions, the lock.
+// wrap adds what every request goes through: the hooks, latency, and
+// what serve does.
 func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
-		latency, hook := s.latency, s.hooks[route]
+		latency, hook := s.latency, s.onRequest[route]
 		s.mu.Unlock()
 		// The request is read whole before anything else, as an API front
 		// end does: a client that goes away later has still sent it.
@@ -313,7 +346,7 @@ func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		if hook != nil {
-			hook()
+			hook(r)
 		}
 		if latency > 0 {
 			select {
@@ -322,57 +355,66 @@ func (s *Server) wrap(route string, fn handler) http.HandlerFunc {
 				return
 			}
 		}
+		status, answer := s.serve(w.Header(), route, fn, r)
 		s.mu.Lock()
-		defer s.mu.Unlock()
-		s.calls[route]++
-		if r.Header.Get("Authorization") != "Bearer "+s.token {
-			writeError(w, errf(http.StatusUnauthorized, "unauthorized", "unable to authenticate"))
-			return
+		after := s.onAnswer[route]
+		s.mu.Unlock()
+		if after != nil {
+			after(r)
 		}
-		if e := s.limit(w); e != nil {
-			writeError(w, e)
-			return
-		}
-		for i, f := range s.faults {
-			if f.route == "" || f.route == route {
-				f.n--
-				if f.n <= 0 {
-					s.faults = slices.Delete(s.faults, i, i+1)
-				}
-				writeError(w, &apiError{status: f.status, code: f.code, message: f.message})
-				return
-			}
-		}
-		s.advance()
-		status, answer, e := fn(r)
-		if e != nil {
-			writeError(w, e)
-			return
-		}
-		if answer == nil {
-			w.WriteHeader(status)
-			return
-		}
-		b, err := json.Marshal(answer)
-		if err != nil {
-			writeError(w, errf(http.StatusInternalServerError, "server_error", "hetznertest: %v", err))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
-		w.Write(b)
+		if answer != nil {
+			w.Write(answer)
+		}
 	}
 }
 
+// serve deals with a request under the lock — authentication, rate
+// limiting, injected faults, the progress of actions, the route's handler
+// — and returns the answer's status and body, its headers set in h.
+func (s *Server) serve(h http.Header, route string, fn handler, r *http.Request) (int, []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[route]++
+	if r.Header.Get("Authorization") != "Bearer "+s.token {
+		return errorAnswer(h, errf(http.StatusUnauthorized, "unauthorized", "unable to authenticate"))
+	}
+	if e := s.limit(h); e != nil {
+		return errorAnswer(h, e)
+	}
+	for i, f := range s.faults {
+		if f.route == "" || f.route == route {
+			f.n--
+			if f.n <= 0 {
+				s.faults = slices.Delete(s.faults, i, i+1)
+			}
+			return errorAnswer(h, &apiError{status: f.status, code: f.code, message: f.message})
+		}
+	}
+	s.advance()
+	status, answer, e := fn(r)
+	if e != nil {
+		return errorAnswer(h, e)
+	}
+	if answer == nil {
+		return status, nil
+	}
+	b, err := json.Marshal(answer)
+	if err != nil {
+		return errorAnswer(h, errf(http.StatusInternalServerError, "server_error", "hetznertest: %v", err))
+	}
+	h.Set("Content-Type", "application/json")
+	return status, b
+}
+
 // limit sets the rate limit headers and refuses a request over the limit.
-func (s *Server) limit(w http.ResponseWriter) *apiError {
+func (s *Server) limit(h http.Header) *apiError {
 	now := s.now()
-	h := w.Header()
 	if s.throttleNext > 0 {
 		s.throttleNext--
 		h.Set("RateLimit-Limit", "3600")
 		h.Set("RateLimit-Remaining", "0")
-		h.Set("RateLimit-Reset", strconv.FormatInt(now.Add(time.Second).Unix(), 10))
+		h.Set("RateLimit-Reset", strconv.FormatInt(unixCeil(now.Add(time.Second)), 10))
 		return errf(http.StatusTooManyRequests, "rate_limit_exceeded", "limit of 3600 requests per hour reached")
 	}
 	if s.rateLimit <= 0 {
@@ -396,12 +438,22 @@ func (s *Server) limit(w http.ResponseWriter) *apiError {
 	return nil
 }
 
-// writeError writes the API's error body.
-func writeError(w http.ResponseWriter, e *apiError) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.status)
-	json.NewEncoder(w).Encode(schema.ErrorResponse{Error: schema.Error{Code: e.code, Message: e.message,
+// unixCeil is t in the API's whole seconds, rounded up: a RateLimit-Reset
+// never earlier than t.
+func unixCeil(t time.Time) int64 {
+	if t.Nanosecond() > 0 {
+		return t.Unix() + 1
+	}
+	return t.Unix()
+}
+
+// errorAnswer is the API's error answer: its status and body, its
+// Content-Type set in h.
+func errorAnswer(h http.Header, e *apiError) (int, []byte) {
+	h.Set("Content-Type", "application/json")
+	b, _ := json.Marshal(schema.ErrorResponse{Error: schema.Error{Code: e.code, Message: e.message,
 		DetailsRaw: json.RawMessage("null")}})
+	return e.status, append(b, '\n')
 }
 
 // pathID reads the {id} path value as an id.
@@ -458,6 +510,63 @@ func page[T any](r *http.Request, items []T) ([]T, schema.Meta, *apiError) {
 	lo := min((pg-1)*per, total)
 	hi := min(lo+per, total)
 	return items[lo:hi], schema.Meta{Pagination: &m}, nil
+}
+
+// query is a listing's query parameters and its parsed label selector.
+type query struct {
+	url.Values
+	selector
+}
+
+// is reports whether the parameter is absent or v.
+func (q query) is(param, v string) bool { x := q.Get(param); return x == "" || x == v }
+
+// in reports whether the parameter is absent or v is one of its values.
+func (q query) in(param, v string) bool {
+	return len(q.Values[param]) == 0 || slices.Contains(q.Values[param], v)
+}
+
+// listed is a listing of the objects of m: those pick keeps, as pick shows
+// them, in id order, cut into the requested page. A bad label_selector is
+// refused before a bad page.
+func listed[S, T any](r *http.Request, m map[int64]S, pick func(q query, x S) (T, bool)) ([]T, schema.Meta, *apiError) {
+	sel, e := parseSelector(r)
+	if e != nil {
+		return nil, schema.Meta{}, e
+	}
+	q := query{r.URL.Query(), sel}
+	out := []T{}
+	for _, id := range sortedIDs(m) {
+		if x, ok := pick(q, m[id]); ok {
+			out = append(out, x)
+		}
+	}
+	return page(r, out)
+}
+
+// named keeps the catalogue entries the name query parameter names (all of
+// them without one).
+func named[T any](r *http.Request, items []T, name func(T) string) []T {
+	if n := r.URL.Query().Get("name"); n != "" {
+		return slices.DeleteFunc(slices.Clone(items), func(x T) bool { return name(x) != n })
+	}
+	return items
+}
+
+// byID finds the object of the {id} path value in m; kind names it in the
+// answer to a malformed id ("ssh key"), ref in the not_found one
+// ("ssh_key").
+func byID[T any](r *http.Request, m map[int64]T, kind, ref string) (T, *apiError) {
+	var zero T
+	id, e := pathID(r, kind)
+	if e != nil {
+		return zero, e
+	}
+	x, ok := m[id]
+	if !ok {
+		return zero, notFound(ref, id)
+	}
+	return x, nil
 }
 
 // selector is a parsed label selector.
@@ -556,6 +665,15 @@ func labelsOf(labels *map[string]string) map[string]string {
 // sortedIDs returns a map's keys in order.
 func sortedIDs[T any](m map[int64]T) []int64 {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// all returns the objects of m in id order (nil when there are none).
+func all[T any](m map[int64]*T) []T {
+	var out []T
+	for _, id := range sortedIDs(m) {
+		out = append(out, *m[id])
+	}
+	return out
 }
 
 // ptr returns a pointer to v.

@@ -44,29 +44,13 @@ func fingerprint(publicKey string) string {
 func (s *Server) Keys() []schema.SSHKey {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []schema.SSHKey
-	for _, id := range sortedIDs(s.keys) {
-		out = append(out, *s.keys[id])
-	}
-	return out
+	return all(s.keys)
 }
 
 func (s *Server) listKeys(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.SSHKey{}
-	for _, id := range sortedIDs(s.keys) {
-		k := s.keys[id]
-		if (q.Get("name") != "" && k.Name != q.Get("name")) ||
-			(q.Get("fingerprint") != "" && k.Fingerprint != q.Get("fingerprint")) || !sel.match(k.Labels) {
-			continue
-		}
-		out = append(out, *k)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.keys, func(q query, k *schema.SSHKey) (schema.SSHKey, bool) {
+		return *k, q.is("name", k.Name) && q.is("fingerprint", k.Fingerprint) && q.match(k.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -77,15 +61,7 @@ func (s *Server) listKeys(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) key(r *http.Request) (*schema.SSHKey, *apiError) {
-	id, e := pathID(r, "ssh key")
-	if e != nil {
-		return nil, e
-	}
-	k, ok := s.keys[id]
-	if !ok {
-		return nil, notFound("ssh_key", id)
-	}
-	return k, nil
+	return byID(r, s.keys, "ssh key", "ssh_key")
 }
 
 func (s *Server) getKey(r *http.Request) (int, any, *apiError) {
@@ -198,20 +174,9 @@ func portSpec(p string) bool {
 }
 
 func (s *Server) listFirewalls(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.Firewall{}
-	for _, id := range sortedIDs(s.firewalls) {
-		fw := s.firewalls[id]
-		if (q.Get("name") != "" && fw.Name != q.Get("name")) || !sel.match(fw.Labels) {
-			continue
-		}
-		out = append(out, *fw)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.firewalls, func(q query, fw *schema.Firewall) (schema.Firewall, bool) {
+		return *fw, q.is("name", fw.Name) && q.match(fw.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -222,15 +187,7 @@ func (s *Server) listFirewalls(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) firewall(r *http.Request) (*schema.Firewall, *apiError) {
-	id, e := pathID(r, "firewall")
-	if e != nil {
-		return nil, e
-	}
-	fw, ok := s.firewalls[id]
-	if !ok {
-		return nil, notFound("firewall", id)
-	}
-	return fw, nil
+	return byID(r, s.firewalls, "firewall", "firewall")
 }
 
 func (s *Server) getFirewall(r *http.Request) (int, any, *apiError) {
@@ -280,6 +237,17 @@ func (s *Server) deleteFirewall(r *http.Request) (int, any, *apiError) {
 	return http.StatusNoContent, nil, nil
 }
 
+// applyFirewall applies a firewall to a server.
+func applyFirewall(fw *schema.Firewall, srv *server) {
+	fw.AppliedTo = append(fw.AppliedTo, schema.FirewallResource{Type: "server", Server: &schema.FirewallResourceServer{ID: srv.s.ID}})
+	srv.s.PublicNet.Firewalls = append(srv.s.PublicNet.Firewalls, schema.ServerFirewall{ID: fw.ID, Status: "applied"})
+}
+
+// onServer reports whether a firewall's resource is the server.
+func onServer(id int64) func(schema.FirewallResource) bool {
+	return func(res schema.FirewallResource) bool { return res.Server != nil && res.Server.ID == id }
+}
+
 func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 	fw, e := s.firewall(r)
 	if e != nil {
@@ -320,19 +288,18 @@ func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 			if !ok {
 				return 0, nil, errf(http.StatusNotFound, "firewall_resource_not_found", "server %d not found", x.Server.ID)
 			}
-			applied := slices.ContainsFunc(fw.AppliedTo, func(a schema.FirewallResource) bool { return a.Server != nil && a.Server.ID == srv.s.ID })
+			applied := slices.ContainsFunc(fw.AppliedTo, onServer(srv.s.ID))
 			if name == "apply_to_resources" {
 				if applied {
 					return 0, nil, errf(http.StatusUnprocessableEntity, "firewall_already_applied", "firewall %d is already applied to server %d", id, srv.s.ID)
 				}
-				fw.AppliedTo = append(fw.AppliedTo, schema.FirewallResource{Type: "server", Server: &schema.FirewallResourceServer{ID: srv.s.ID}})
-				srv.s.PublicNet.Firewalls = append(srv.s.PublicNet.Firewalls, schema.ServerFirewall{ID: id, Status: "applied"})
+				applyFirewall(fw, srv)
 				actions = append(actions, s.newAction("apply_firewall", nil, ref("firewall", id), ref("server", srv.s.ID)).a)
 			} else {
 				if !applied {
 					continue
 				}
-				fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, func(a schema.FirewallResource) bool { return a.Server != nil && a.Server.ID == srv.s.ID })
+				fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, onServer(srv.s.ID))
 				srv.s.PublicNet.Firewalls = slices.DeleteFunc(srv.s.PublicNet.Firewalls, func(f schema.ServerFirewall) bool { return f.ID == id })
 				actions = append(actions, s.newAction("remove_firewall", nil, ref("firewall", id), ref("server", srv.s.ID)).a)
 			}
@@ -342,27 +309,16 @@ func (s *Server) firewallAction(r *http.Request) (int, any, *apiError) {
 		}
 		return http.StatusCreated, schema.FirewallActionApplyToResourcesResponse{Actions: actions}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: firewall action %q is not served", name)
+		return 0, nil, notServed("firewall", name)
 	}
 }
 
 // --- Floating IPs
 
 func (s *Server) listFloatingIPs(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.FloatingIP{}
-	for _, id := range sortedIDs(s.floatingIPs) {
-		ip := s.floatingIPs[id]
-		if (q.Get("name") != "" && ip.Name != q.Get("name")) || !sel.match(ip.Labels) {
-			continue
-		}
-		out = append(out, *ip)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.floatingIPs, func(q query, ip *schema.FloatingIP) (schema.FloatingIP, bool) {
+		return *ip, q.is("name", ip.Name) && q.match(ip.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -373,15 +329,7 @@ func (s *Server) listFloatingIPs(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) floatingIP(r *http.Request) (*schema.FloatingIP, *apiError) {
-	id, e := pathID(r, "floating ip")
-	if e != nil {
-		return nil, e
-	}
-	ip, ok := s.floatingIPs[id]
-	if !ok {
-		return nil, notFound("floating_ip", id)
-	}
-	return ip, nil
+	return byID(r, s.floatingIPs, "floating ip", "floating_ip")
 }
 
 func (s *Server) getFloatingIP(r *http.Request) (int, any, *apiError) {
@@ -400,22 +348,9 @@ func (s *Server) createFloatingIP(r *http.Request) (int, any, *apiError) {
 	if req.Type != "ipv4" && req.Type != "ipv6" {
 		return 0, nil, invalid("type", "must be ipv4 or ipv6")
 	}
-	var loc schema.Location
-	var srv *server
-	switch {
-	case req.Server != nil:
-		var ok bool
-		if srv, ok = s.servers[*req.Server]; !ok {
-			return 0, nil, invalid("server", "server %d not found", *req.Server)
-		}
-		loc = srv.s.Location
-	case req.HomeLocation != nil:
-		var ok bool
-		if loc, ok = s.location(*req.HomeLocation); !ok {
-			return 0, nil, invalid("home_location", "location %q not found", *req.HomeLocation)
-		}
-	default:
-		return 0, nil, invalid("home_location", "home_location or server is required")
+	loc, srv, e := s.placement(req.Server, "home_location", req.HomeLocation)
+	if e != nil {
+		return 0, nil, e
 	}
 	if e := checkLabels(req.Labels); e != nil {
 		return 0, nil, e
@@ -446,6 +381,27 @@ func (s *Server) createFloatingIP(r *http.Request) (int, any, *apiError) {
 	return http.StatusCreated, resp, nil
 }
 
+// placement is where a new floating IP or volume goes: with the server the
+// request names, else in the location it names (field is the request's
+// location field, for the answers).
+func (s *Server) placement(serverID *int64, field string, location *string) (schema.Location, *server, *apiError) {
+	switch {
+	case serverID != nil:
+		srv, ok := s.servers[*serverID]
+		if !ok {
+			return schema.Location{}, nil, invalid("server", "server %d not found", *serverID)
+		}
+		return srv.s.Location, srv, nil
+	case location != nil:
+		loc, ok := s.location(*location)
+		if !ok {
+			return schema.Location{}, nil, invalid(field, "location %q not found", *location)
+		}
+		return loc, nil, nil
+	}
+	return schema.Location{}, nil, invalid(field, "%s or server is required", field)
+}
+
 // assignEffect assigns a floating IP to a server (0: unassigns it).
 func (s *Server) assignEffect(ipID, serverID int64) func(bool) {
 	return func(ok bool) {
@@ -472,7 +428,7 @@ func (s *Server) deleteFloatingIP(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if ip.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "floating IP %d is protected", ip.ID)
+		return 0, nil, protected("floating IP", ip.ID)
 	}
 	s.assignEffect(ip.ID, 0)(true)
 	delete(s.floatingIPs, ip.ID)
@@ -507,7 +463,7 @@ func (s *Server) floatingIPAction(r *http.Request) (int, any, *apiError) {
 		a := s.newAction("unassign_floating_ip", s.assignEffect(ip.ID, 0), ref("floating_ip", ip.ID))
 		return http.StatusCreated, schema.FloatingIPActionUnassignResponse{Action: a.a}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: floating IP action %q is not served", name)
+		return 0, nil, notServed("floating IP", name)
 	}
 }
 
@@ -527,6 +483,15 @@ func (s *Server) attach(v *schema.Volume, srv *server) {
 	}
 }
 
+// attachEffect attaches a volume to a server when its action succeeds.
+func (s *Server) attachEffect(volumeID, serverID int64) func(bool) {
+	return func(ok bool) {
+		if ok {
+			s.attach(s.volumes[volumeID], s.servers[serverID])
+		}
+	}
+}
+
 // detach detaches a volume from its server; the caller holds the lock.
 func (s *Server) detach(v *schema.Volume) {
 	if v == nil || v.Server == nil {
@@ -539,21 +504,9 @@ func (s *Server) detach(v *schema.Volume) {
 }
 
 func (s *Server) listVolumes(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := []schema.Volume{}
-	for _, id := range sortedIDs(s.volumes) {
-		v := s.volumes[id]
-		if (q.Get("name") != "" && v.Name != q.Get("name")) ||
-			(len(q["status"]) > 0 && !slices.Contains(q["status"], v.Status)) || !sel.match(v.Labels) {
-			continue
-		}
-		out = append(out, *v)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.volumes, func(q query, v *schema.Volume) (schema.Volume, bool) {
+		return *v, q.is("name", v.Name) && q.in("status", v.Status) && q.match(v.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -564,15 +517,7 @@ func (s *Server) listVolumes(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) volume(r *http.Request) (*schema.Volume, *apiError) {
-	id, e := pathID(r, "volume")
-	if e != nil {
-		return nil, e
-	}
-	v, ok := s.volumes[id]
-	if !ok {
-		return nil, notFound("volume", id)
-	}
-	return v, nil
+	return byID(r, s.volumes, "volume", "volume")
 }
 
 func (s *Server) getVolume(r *http.Request) (int, any, *apiError) {
@@ -599,26 +544,16 @@ func (s *Server) createVolume(r *http.Request) (int, any, *apiError) {
 			return 0, nil, errf(http.StatusConflict, "uniqueness_error", "volume name is already used")
 		}
 	}
-	var loc schema.Location
-	var srv *server
-	switch {
-	case req.Server != nil:
-		var ok bool
-		if srv, ok = s.servers[*req.Server]; !ok {
-			return 0, nil, invalid("server", "server %d not found", *req.Server)
-		}
-		loc = srv.s.Location
-	case req.Location != nil:
-		name := req.Location.Name
+	var locName *string
+	if req.Location != nil {
+		locName = &req.Location.Name
 		if req.Location.ID != 0 {
-			name = strconv.FormatInt(req.Location.ID, 10)
+			locName = ptr(strconv.FormatInt(req.Location.ID, 10))
 		}
-		var ok bool
-		if loc, ok = s.location(name); !ok {
-			return 0, nil, invalid("location", "location %q not found", name)
-		}
-	default:
-		return 0, nil, invalid("location", "location or server is required")
+	}
+	loc, srv, e := s.placement(req.Server, "location", locName)
+	if e != nil {
+		return 0, nil, e
 	}
 	if req.Format != nil && *req.Format != "ext4" && *req.Format != "xfs" {
 		return 0, nil, invalid("format", "must be ext4 or xfs")
@@ -637,11 +572,7 @@ func (s *Server) createVolume(r *http.Request) (int, any, *apiError) {
 	}, ref("volume", id))
 	resp := schema.VolumeCreateResponse{Volume: *v, Action: &a.a, NextActions: []schema.Action{}}
 	if srv != nil {
-		next := s.newAction("attach_volume", func(ok bool) {
-			if ok {
-				s.attach(s.volumes[id], s.servers[srv.s.ID])
-			}
-		}, ref("volume", id), ref("server", srv.s.ID))
+		next := s.newAction("attach_volume", s.attachEffect(id, srv.s.ID), ref("volume", id), ref("server", srv.s.ID))
 		resp.NextActions = append(resp.NextActions, next.a)
 	}
 	return http.StatusCreated, resp, nil
@@ -653,7 +584,7 @@ func (s *Server) deleteVolume(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if v.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "volume %d is protected", v.ID)
+		return 0, nil, protected("volume", v.ID)
 	}
 	if v.Server != nil {
 		return 0, nil, errf(http.StatusUnprocessableEntity, "resource_in_use", "volume %d is attached to server %d", v.ID, *v.Server)
@@ -693,12 +624,7 @@ func (s *Server) volumeAction(r *http.Request) (int, any, *apiError) {
 		if e := s.locked("server", srv.s.ID); e != nil {
 			return 0, nil, e
 		}
-		sid := srv.s.ID
-		a := s.newAction("attach_volume", func(ok bool) {
-			if ok {
-				s.attach(s.volumes[id], s.servers[sid])
-			}
-		}, ref("volume", id), ref("server", sid))
+		a := s.newAction("attach_volume", s.attachEffect(id, srv.s.ID), ref("volume", id), ref("server", srv.s.ID))
 		return http.StatusCreated, schema.VolumeActionAttachVolumeResponse{Action: a.a}, nil
 	case "detach":
 		if v.Server == nil {
@@ -712,7 +638,7 @@ func (s *Server) volumeAction(r *http.Request) (int, any, *apiError) {
 		}, res...)
 		return http.StatusCreated, schema.VolumeActionDetachVolumeResponse{Action: a.a}, nil
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: volume action %q is not served", name)
+		return 0, nil, notServed("volume", name)
 	}
 }
 
@@ -721,11 +647,7 @@ func (s *Server) Volumes() []schema.Volume {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.Volume
-	for _, id := range sortedIDs(s.volumes) {
-		out = append(out, *s.volumes[id])
-	}
-	return out
+	return all(s.volumes)
 }
 
 // FloatingIPs returns the floating IPs as the API shows them, in id order.
@@ -733,22 +655,14 @@ func (s *Server) FloatingIPs() []schema.FloatingIP {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.FloatingIP
-	for _, id := range sortedIDs(s.floatingIPs) {
-		out = append(out, *s.floatingIPs[id])
-	}
-	return out
+	return all(s.floatingIPs)
 }
 
 // Firewalls returns the firewalls as the API shows them, in id order.
 func (s *Server) Firewalls() []schema.Firewall {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []schema.Firewall
-	for _, id := range sortedIDs(s.firewalls) {
-		out = append(out, *s.firewalls[id])
-	}
-	return out
+	return all(s.firewalls)
 }
 
 // Images returns the images as the API shows them, in id order.
@@ -756,9 +670,5 @@ func (s *Server) Images() []schema.Image {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.advance()
-	var out []schema.Image
-	for _, id := range sortedIDs(s.images) {
-		out = append(out, *s.images[id])
-	}
-	return out
+	return all(s.images)
 }

@@ -79,21 +79,9 @@ func (s *Server) SetServerStatus(id int64, status string) bool {
 }
 
 func (s *Server) listServers(r *http.Request) (int, any, *apiError) {
-	q := r.URL.Query()
-	sel, e := parseSelector(r)
-	if e != nil {
-		return 0, nil, e
-	}
-	out := make([]schema.Server, 0, len(s.servers))
-	for _, id := range sortedIDs(s.servers) {
-		srv := s.servers[id]
-		if (q.Get("name") != "" && srv.s.Name != q.Get("name")) ||
-			(len(q["status"]) > 0 && !slices.Contains(q["status"], srv.s.Status)) || !sel.match(srv.s.Labels) {
-			continue
-		}
-		out = append(out, srv.s)
-	}
-	items, meta, e := page(r, out)
+	items, meta, e := listed(r, s.servers, func(q query, srv *server) (schema.Server, bool) {
+		return srv.s, q.is("name", srv.s.Name) && q.in("status", srv.s.Status) && q.match(srv.s.Labels)
+	})
 	if e != nil {
 		return 0, nil, e
 	}
@@ -104,15 +92,7 @@ func (s *Server) listServers(r *http.Request) (int, any, *apiError) {
 }
 
 func (s *Server) server(r *http.Request) (*server, *apiError) {
-	id, e := pathID(r, "server")
-	if e != nil {
-		return nil, e
-	}
-	srv, ok := s.servers[id]
-	if !ok {
-		return nil, notFound("server", id)
-	}
-	return srv, nil
+	return byID(r, s.servers, "server", "server")
 }
 
 func (s *Server) getServer(r *http.Request) (int, any, *apiError) {
@@ -218,9 +198,7 @@ func (s *Server) createServer(r *http.Request) (int, any, *apiError) {
 	srv := s.newServer(req.Name, st, loc, img, labelsOf(req.Labels))
 	start := req.StartAfterCreate == nil || *req.StartAfterCreate
 	for _, f := range req.Firewalls {
-		fw := s.firewalls[f.Firewall]
-		fw.AppliedTo = append(fw.AppliedTo, schema.FirewallResource{Type: "server", Server: &schema.FirewallResourceServer{ID: srv.s.ID}})
-		srv.s.PublicNet.Firewalls = append(srv.s.PublicNet.Firewalls, schema.ServerFirewall{ID: fw.ID, Status: "applied"})
+		applyFirewall(s.firewalls[f.Firewall], srv)
 	}
 	id := srv.s.ID
 	a := s.newAction("create_server", func(ok bool) {
@@ -279,7 +257,7 @@ func (s *Server) deleteServer(r *http.Request) (int, any, *apiError) {
 		return 0, nil, e
 	}
 	if srv.s.Protection.Delete {
-		return 0, nil, errf(http.StatusLocked, "protected", "server %d is protected", srv.s.ID)
+		return 0, nil, protected("server", srv.s.ID)
 	}
 	id := srv.s.ID
 	srv.s.Status = "deleting"
@@ -304,9 +282,7 @@ func (s *Server) deleteServer(r *http.Request) (int, any, *apiError) {
 			}
 		}
 		for _, fw := range s.firewalls {
-			fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, func(res schema.FirewallResource) bool {
-				return res.Server != nil && res.Server.ID == id
-			})
+			fw.AppliedTo = slices.DeleteFunc(fw.AppliedTo, onServer(id))
 		}
 	}, ref("server", id))
 	return http.StatusOK, schema.ServerDeleteResponse{Action: a.a}, nil
@@ -331,37 +307,31 @@ func (s *Server) serverAction(r *http.Request) (int, any, *apiError) {
 			}
 		}
 	}
+	// power shows the server in status via while the action runs (when
+	// moving applies) and in done once it succeeded; a failed action puts
+	// its status back.
+	power := func(command string, moving bool, via, done string) *action {
+		prev := srv.s.Status
+		if moving {
+			srv.s.Status = via
+		}
+		return s.newAction(command, func(ok bool) {
+			if cur, exists := s.servers[id]; exists {
+				if ok {
+					cur.s.Status = done
+				} else {
+					cur.s.Status = prev
+				}
+			}
+		}, ref("server", id))
+	}
 	name := r.PathValue("action")
 	var a *action
 	switch name {
 	case "poweron":
-		prev := srv.s.Status
-		if prev == "off" {
-			srv.s.Status = "starting"
-		}
-		a = s.newAction("start_server", func(ok bool) {
-			if cur, exists := s.servers[id]; exists {
-				if ok {
-					cur.s.Status = "running"
-				} else {
-					cur.s.Status = prev
-				}
-			}
-		}, ref("server", id))
+		a = power("start_server", srv.s.Status == "off", "starting", "running")
 	case "poweroff":
-		prev := srv.s.Status
-		if prev != "off" {
-			srv.s.Status = "stopping"
-		}
-		a = s.newAction("stop_server", func(ok bool) {
-			if cur, exists := s.servers[id]; exists {
-				if ok {
-					cur.s.Status = "off"
-				} else {
-					cur.s.Status = prev
-				}
-			}
-		}, ref("server", id))
+		a = power("stop_server", srv.s.Status != "off", "stopping", "off")
 	case "shutdown":
 		var effect func(bool)
 		if !srv.ignoreACPI && srv.s.Status == "running" {
@@ -375,7 +345,7 @@ func (s *Server) serverAction(r *http.Request) (int, any, *apiError) {
 	case "create_image":
 		return s.createImage(r, srv)
 	default:
-		return 0, nil, errf(http.StatusNotFound, "not_found", "hetznertest: server action %q is not served", name)
+		return 0, nil, notServed("server", name)
 	}
 	return http.StatusCreated, schema.ServerActionPoweronResponse{Action: a.a}, nil
 }
